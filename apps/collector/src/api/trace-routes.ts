@@ -1,0 +1,64 @@
+import { diagnoseTrace } from '@faultline/diagnosis';
+import { toWireLogRecord, toWireSpan } from '@faultline/model';
+import type { FastifyInstance } from 'fastify';
+import { badQuery, notFound } from '../errors.js';
+import type { Store, TraceSummary } from '../store/store.js';
+import { parseTraceQuery } from './query-params.js';
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/** A trace summary as JSON: nanoseconds as strings, duration in ms. */
+export function toWireSummary(summary: TraceSummary) {
+  return {
+    traceId: summary.traceId,
+    rootService: summary.rootService,
+    rootName: summary.rootName,
+    startTimeUnixNano: summary.startTimeUnixNano.toString(),
+    endTimeUnixNano: summary.endTimeUnixNano.toString(),
+    durationMs: Number(summary.endTimeUnixNano - summary.startTimeUnixNano) / 1e6,
+    spanCount: summary.spanCount,
+    errorCount: summary.errorCount,
+    httpMethod: summary.httpMethod,
+    httpRoute: summary.httpRoute,
+    httpStatusCode: summary.httpStatusCode,
+    services: summary.services,
+  };
+}
+
+/** `GET /api/traces/:traceId` (contract shape) and `GET /api/traces` (search). */
+export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
+  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId', async (request) => {
+    const traceId = request.params.traceId.toLowerCase();
+    if (!TRACE_ID.test(traceId))
+      throw badQuery(`trace id must be 32 hex characters, got "${request.params.traceId}"`);
+    const trace = await store.getTrace(traceId);
+    if (!trace) throw notFound(`no trace ${traceId} is stored`);
+    return {
+      traceId,
+      spans: trace.spans.map(toWireSpan),
+      logs: trace.logs.map(toWireLogRecord),
+      diagnosis: diagnoseTrace(trace.spans, trace.logs),
+    };
+  });
+
+  app.get('/api/traces', async (request) => {
+    const query = parseTraceQuery(request.query as Record<string, string | string[] | undefined>);
+    const page = await store.searchTraces(query);
+    return { traces: page.traces.map(toWireSummary), nextCursor: page.nextCursor };
+  });
+
+  app.get('/api/services', async () => {
+    const services = await store.listServices();
+    return {
+      services: services.map((s) => ({
+        service: s.service,
+        lastSeenUnixNano: s.lastSeenUnixNano.toString(),
+        operations: s.operations.map((o) => ({
+          name: o.name,
+          kind: o.kind,
+          lastSeenUnixNano: o.lastSeenUnixNano.toString(),
+        })),
+      })),
+    };
+  });
+}

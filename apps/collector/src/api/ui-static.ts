@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+/** The UI build beside the collector in this repository: apps/ui/dist. */
+export function defaultUiDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../ui/dist');
+}
+
+/**
+ * A strict Content-Security-Policy: the UI is one origin, scripts from files only, no inline code,
+ * so an attribute value that somehow reached the DOM as HTML still could not run.
+ */
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/**
+ * Serves the built UI. Deep links (`/traces/:id`) get index.html so they work on reload; @fastify/static
+ * resolves paths inside `root` only, so `..` cannot leave it.
+ */
+export async function registerUi(app: FastifyInstance, uiDir: string): Promise<void> {
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) {
+      reply.header('content-security-policy', CSP);
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+    }
+  });
+  if (!existsSync(join(uiDir, 'index.html'))) {
+    app.get('/', async (_request, reply) =>
+      reply
+        .type('text/plain')
+        .send(
+          `Faultline collector is running, but the UI is not built (looked in ${uiDir}).\n` +
+            'Build it with `pnpm build`, or use the API under /api/.\n',
+        ),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root: uiDir, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    if (
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      !/\.[a-z0-9]+$/i.test(request.url.split('?')[0]!)
+    ) {
+      return reply.sendFile('index.html');
+    }
+    return reply.status(404).send({
+      code: 'FL_ERR_NOT_FOUND',
+      message: `no route ${request.method} ${request.url}`,
+      statusCode: 404,
+    });
+  });
+}

@@ -1,0 +1,116 @@
+import cors from '@fastify/cors';
+import type * as grpc from '@grpc/grpc-js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerHealthRoutes } from './api/health-routes.js';
+import { registerTraceRoutes } from './api/trace-routes.js';
+import { defaultUiDir, registerUi } from './api/ui-static.js';
+import { installBearerAuth } from './auth.js';
+import type { CollectorConfig } from './config.js';
+import { installErrorHandler } from './error-handler.js';
+import { IngestQueue } from './ingest/ingest-queue.js';
+import { bindGrpc, buildGrpcServer } from './otlp-grpc/grpc-server.js';
+import { registerOtlpHttpRoutes } from './otlp-http/otlp-http-routes.js';
+import { startRetention } from './retention.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+/** Ports actually bound (differs from the config when it asked for port 0). */
+export interface BoundPorts {
+  port: number;
+  otlpHttpPort: number;
+  otlpGrpcPort: number;
+}
+
+/** A built collector: two Fastify apps (UI/API and OTLP/HTTP), a gRPC server, the store and the queue. */
+export interface Collector {
+  api: FastifyInstance;
+  otlp: FastifyInstance;
+  grpc: grpc.Server;
+  store: SqliteStore;
+  queue: IngestQueue;
+  /** Binds every listener; resolves with the bound ports. */
+  listen(): Promise<BoundPorts>;
+  /** Stops intake, commits everything acknowledged, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Options beyond the CLI's: for tests and embedding. */
+export interface BuildOptions {
+  logger?: boolean;
+  maxPendingItems?: number;
+  retentionIntervalMs?: number;
+}
+
+const MAX_PENDING_ITEMS = 200_000;
+
+/** Builds the collector without listening, so tests drive it with `inject()`. */
+export async function buildApp(config: CollectorConfig, options: BuildOptions = {}): Promise<Collector> {
+  const store = new SqliteStore({
+    path: config.dbPath,
+    retentionMs: config.retentionMs,
+    maxDbBytes: config.maxDbBytes,
+  });
+  const maxPendingItems = options.maxPendingItems ?? MAX_PENDING_ITEMS;
+  let accepting = false;
+  const fastifyOptions = {
+    logger: options.logger ?? false,
+    // Slow or idle clients are cut off; a sidecar must not be held open by a slowloris.
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 10_000,
+  };
+  const otlp = Fastify({ ...fastifyOptions, bodyLimit: config.maxBodyBytes });
+  const api = Fastify(fastifyOptions);
+  const queue = new IngestQueue(store, {
+    maxPendingItems,
+    onWriteError: (error) => otlp.log.error({ err: error }, 'store write failed'),
+  });
+
+  for (const app of [otlp, api]) {
+    installErrorHandler(app);
+    installBearerAuth(app, config.token);
+  }
+  if (config.corsOrigins.length > 0) {
+    await otlp.register(cors, { origin: config.corsOrigins, methods: ['POST'], maxAge: 600 });
+  }
+  registerOtlpHttpRoutes(otlp, { queue, maxBodyBytes: config.maxBodyBytes });
+  registerHealthRoutes(api, { queue, isAccepting: () => accepting, maxPendingItems });
+  registerTraceRoutes(api, store);
+  await registerUi(api, config.uiDir ?? defaultUiDir());
+
+  const grpcServer = buildGrpcServer({ queue, maxBodyBytes: config.maxBodyBytes, token: config.token });
+  let stopRetention: (() => void) | undefined;
+
+  return {
+    api,
+    otlp,
+    grpc: grpcServer,
+    store,
+    queue,
+    async listen() {
+      await otlp.listen({ host: config.host, port: config.otlpHttpPort });
+      await api.listen({ host: config.host, port: config.port });
+      const otlpGrpcPort = await bindGrpc(grpcServer, config.host, config.otlpGrpcPort);
+      stopRetention = startRetention({
+        store,
+        intervalMs: options.retentionIntervalMs ?? 60_000,
+        tracesPerStep: 200,
+        onError: (error) => api.log.error({ err: error }, 'retention failed'),
+      });
+      accepting = true;
+      const portOf = (app: FastifyInstance) => {
+        const address = app.server.address();
+        return typeof address === 'object' && address ? address.port : 0;
+      };
+      return { port: portOf(api), otlpHttpPort: portOf(otlp), otlpGrpcPort };
+    },
+    async close() {
+      accepting = false;
+      stopRetention?.();
+      await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
+      await otlp.close();
+      await queue.drain();
+      await api.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { parseArgs } from 'node:util';
+
+/** Everything the collector can be told, after flags and environment are merged. */
+export interface CollectorConfig {
+  dbPath: string;
+  host: string;
+  port: number;
+  otlpHttpPort: number;
+  otlpGrpcPort: number;
+  /** Bearer token required on ingest and API when set. */
+  token: string | undefined;
+  /** Origins allowed by CORS (browser OTLP exporters); empty means CORS off. */
+  corsOrigins: string[];
+  /** Traces older than this are pruned. */
+  retentionMs: number;
+  /** The database is pruned (oldest traces first) to stay under this many bytes. */
+  maxDbBytes: number;
+  /** Where the built UI lives; undefined to look beside the collector. */
+  uiDir: string | undefined;
+  /** Largest OTLP body accepted, after decompression. */
+  maxBodyBytes: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The defaults from the contract: every listener on 127.0.0.1, UI on 8318, OTLP on 4318/4317. */
+export const DEFAULT_CONFIG: CollectorConfig = {
+  dbPath: './faultline.db',
+  host: '127.0.0.1',
+  port: 8318,
+  otlpHttpPort: 4318,
+  otlpGrpcPort: 4317,
+  token: undefined,
+  corsOrigins: [],
+  retentionMs: 7 * DAY_MS,
+  maxDbBytes: 2 * 1024 ** 3,
+  uiDir: undefined,
+  maxBodyBytes: 20 * 1024 * 1024,
+};
+
+/** Thrown for a flag or variable that cannot be used; the CLI prints it and exits 2. */
+export class ConfigError extends Error {}
+
+function parsePort(name: string, raw: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+/** Parses "7d", "12h", "30m", "90s" or plain milliseconds. */
+export function parseDuration(name: string, raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw.trim());
+  if (!match) throw new ConfigError(`${name} must be a duration like 7d, 12h or 30m, got "${raw}"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS }[match[2] ?? 'ms'] ?? 1;
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** Parses "2GiB", "500MB", "512MiB" or plain bytes. */
+export function parseBytes(name: string, raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(raw.trim());
+  if (!match) throw new ConfigError(`${name} must be a size like 2GiB or 500MB, got "${raw}"`);
+  const units: Record<string, number> = {
+    b: 1,
+    kb: 1e3,
+    kib: 1024,
+    mb: 1e6,
+    mib: 1024 ** 2,
+    gb: 1e9,
+    gib: 1024 ** 3,
+  };
+  return Math.round(Number(match[1]) * (units[(match[2] ?? 'b').toLowerCase()] ?? 1));
+}
+
+/** The CLI's usage text. */
+export const USAGE = `Usage: faultline [flags]
+
+  --db FILE                SQLite database file        (FAULTLINE_DB, default ./faultline.db)
+  --host ADDR              address every listener binds (FAULTLINE_HOST, default 127.0.0.1)
+  --port N                 UI + query API port          (FAULTLINE_PORT, default 8318)
+  --otlp-http-port N       OTLP/HTTP port               (FAULTLINE_OTLP_HTTP_PORT, default 4318)
+  --otlp-grpc-port N       OTLP/gRPC port               (FAULTLINE_OTLP_GRPC_PORT, default 4317)
+  --retention DURATION     keep traces this long        (FAULTLINE_RETENTION, default 7d)
+  --max-db-size BYTES      prune oldest traces above    (FAULTLINE_MAX_DB_SIZE, default 2GiB)
+  --cors-origins LIST      comma-separated origins allowed to send OTLP from a browser (FAULTLINE_CORS_ORIGINS)
+  --ui-dir DIR             serve the UI from DIR        (FAULTLINE_UI_DIR)
+  FAULTLINE_TOKEN          when set, ingest and API require "Authorization: Bearer <token>"
+  -h, --help               print this help
+`;
+
+/** Merges flags over environment over defaults. Flags win, as users expect of a CLI. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorConfig | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'otlp-http-port': { type: 'string' },
+      'otlp-grpc-port': { type: 'string' },
+      retention: { type: 'string' },
+      'max-db-size': { type: 'string' },
+      'cors-origins': { type: 'string' },
+      'ui-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const pick = (flag: string | undefined, envName: string): string | undefined =>
+    flag ?? (env[envName] === '' ? undefined : env[envName]);
+  const port = pick(values.port, 'FAULTLINE_PORT');
+  const httpPort = pick(values['otlp-http-port'], 'FAULTLINE_OTLP_HTTP_PORT');
+  const grpcPort = pick(values['otlp-grpc-port'], 'FAULTLINE_OTLP_GRPC_PORT');
+  const retention = pick(values.retention, 'FAULTLINE_RETENTION');
+  const maxDb = pick(values['max-db-size'], 'FAULTLINE_MAX_DB_SIZE');
+  const cors = pick(values['cors-origins'], 'FAULTLINE_CORS_ORIGINS');
+  return {
+    ...DEFAULT_CONFIG,
+    dbPath: pick(values.db, 'FAULTLINE_DB') ?? DEFAULT_CONFIG.dbPath,
+    host: pick(values.host, 'FAULTLINE_HOST') ?? DEFAULT_CONFIG.host,
+    port: port === undefined ? DEFAULT_CONFIG.port : parsePort('--port', port),
+    otlpHttpPort:
+      httpPort === undefined ? DEFAULT_CONFIG.otlpHttpPort : parsePort('--otlp-http-port', httpPort),
+    otlpGrpcPort:
+      grpcPort === undefined ? DEFAULT_CONFIG.otlpGrpcPort : parsePort('--otlp-grpc-port', grpcPort),
+    retentionMs:
+      retention === undefined ? DEFAULT_CONFIG.retentionMs : parseDuration('--retention', retention),
+    maxDbBytes: maxDb === undefined ? DEFAULT_CONFIG.maxDbBytes : parseBytes('--max-db-size', maxDb),
+    corsOrigins:
+      cors === undefined
+        ? []
+        : cors
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+    uiDir: pick(values['ui-dir'], 'FAULTLINE_UI_DIR'),
+    token: pick(undefined, 'FAULTLINE_TOKEN'),
+  };
+}

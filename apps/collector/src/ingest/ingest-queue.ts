@@ -1,0 +1,108 @@
+import type { LogRecord, Span } from '@faultline/model';
+import { overloaded, shuttingDown, storeUnavailable } from '../errors.js';
+import type { Store } from '../store/store.js';
+
+/** Limits of the in-memory queue between the receivers and the single writer. */
+export interface IngestQueueOptions {
+  /** Spans plus log records waiting to be written before new batches are refused with 503. */
+  maxPendingItems: number;
+  /** Called when a write fails, with the error the store threw (for the collector's log). */
+  onWriteError?: (error: unknown) => void;
+}
+
+interface Pending {
+  spans: readonly Span[];
+  logs: readonly LogRecord[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: batches that arrive while a write is under way are written together in the next
+ * transaction, and every request is answered only after the transaction holding its data committed
+ * (ack after commit). Memory is bounded: past `maxPendingItems` a batch is refused with 503 and
+ * Retry-After, which the official exporters retry.
+ */
+export class IngestQueue {
+  private pending: Pending[] = [];
+  private pendingItems = 0;
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+  private readonly store: Store;
+  private readonly options: IngestQueueOptions;
+  /** Counters for /readyz and the benchmark. */
+  readonly stats = { batchesWritten: 0, spansWritten: 0, logsWritten: 0, refused: 0, writeErrors: 0 };
+
+  constructor(store: Store, options: IngestQueueOptions) {
+    this.store = store;
+    this.options = options;
+  }
+
+  /** Items accepted but not yet committed. */
+  get backlog(): number {
+    return this.pendingItems;
+  }
+
+  /** Queues a batch; resolves once committed, rejects with a coded 503 when full, closed or failing. */
+  enqueue(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(shuttingDown('the collector is shutting down'));
+    const items = spans.length + logs.length;
+    if (items === 0) return Promise.resolve();
+    if (this.pendingItems > 0 && this.pendingItems + items > this.options.maxPendingItems) {
+      this.stats.refused++;
+      return Promise.reject(
+        overloaded(`the writer is behind (${this.pendingItems} items queued); retry later`),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ spans, logs, resolve, reject });
+      this.pendingItems += items;
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    // setImmediate lets every request already read off the sockets join this transaction.
+    this.flushing = new Promise<void>((done) => setImmediate(() => this.flush().finally(done))).then(() => {
+      this.flushing = null;
+      if (this.pending.length > 0) this.scheduleFlush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingItems = 0;
+    const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans);
+    const logs = batch.length === 1 ? batch[0]!.logs : batch.flatMap((p) => p.logs);
+    try {
+      await this.store.write(spans, logs);
+    } catch (error) {
+      this.stats.writeErrors++;
+      this.options.onWriteError?.(error);
+      const answer = storeUnavailable(`the store could not write (${describe(error)}); retry later`);
+      for (const p of batch) p.reject(answer);
+      return;
+    }
+    this.stats.batchesWritten++;
+    this.stats.spansWritten += spans.length;
+    this.stats.logsWritten += logs.length;
+    for (const p of batch) p.resolve();
+  }
+
+  /** Refuses new batches and waits until everything accepted so far is committed. */
+  async drain(): Promise<void> {
+    this.closed = true;
+    while (this.flushing || this.pending.length > 0) {
+      if (this.flushing) await this.flushing;
+      else this.scheduleFlush();
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
+    return error.code;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,101 @@
+import type Database from 'better-sqlite3';
+
+/*
+ * The schema in one place, as numbered migrations applied in order and recorded in `user_version`.
+ * Ids are stored as BLOBs (16 and 8 bytes: half the size of hex text); nanosecond times as INTEGER.
+ * `spans` is clustered by (trace_id, span_id) so a trace is one range read and a duplicate span from
+ * an SDK retry is a no-op on its primary key.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE resources (
+    resource_id INTEGER PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    service TEXT NOT NULL,
+    attributes TEXT NOT NULL
+  );
+  CREATE TABLE spans (
+    trace_id BLOB NOT NULL,
+    span_id BLOB NOT NULL,
+    parent_span_id BLOB,
+    resource_id INTEGER NOT NULL,
+    service TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER NOT NULL,
+    status_code INTEGER NOT NULL,
+    status_message TEXT,
+    http_method TEXT,
+    http_route TEXT,
+    http_status INTEGER,
+    db_system TEXT,
+    db_operation TEXT,
+    exception_type TEXT,
+    scope TEXT,
+    attributes TEXT NOT NULL,
+    events TEXT,
+    links TEXT,
+    dropped_attributes INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (trace_id, span_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE logs (
+    log_id INTEGER PRIMARY KEY,
+    trace_id BLOB,
+    span_id BLOB,
+    resource_id INTEGER NOT NULL,
+    service TEXT NOT NULL,
+    time_ns INTEGER NOT NULL,
+    observed_ns INTEGER NOT NULL,
+    severity_number INTEGER NOT NULL,
+    severity_text TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    scope TEXT
+  );
+  CREATE INDEX logs_by_trace ON logs (trace_id) WHERE trace_id IS NOT NULL;
+  CREATE INDEX logs_by_time ON logs (time_ns);
+  CREATE TABLE traces (
+    trace_id BLOB PRIMARY KEY,
+    root_span_id BLOB,
+    root_service TEXT,
+    root_name TEXT,
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER NOT NULL,
+    span_count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL,
+    http_method TEXT,
+    http_route TEXT,
+    http_status INTEGER,
+    services TEXT NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX traces_by_start ON traces (start_ns);
+  CREATE TABLE operations (
+    service TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    last_seen_ns INTEGER NOT NULL,
+    PRIMARY KEY (service, name, kind)
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** The schema version a fully migrated database has. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Applies the migrations the database has not seen yet, each in its own transaction. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `database schema version ${current} is newer than this collector understands (${SCHEMA_VERSION}); upgrade Faultline`,
+    );
+  }
+  for (let version = current; version < SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

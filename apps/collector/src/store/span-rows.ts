@@ -1,0 +1,205 @@
+import {
+  type Attributes,
+  DB_OPERATION,
+  DB_SYSTEM,
+  EXCEPTION_EVENT_NAME,
+  EXCEPTION_TYPE,
+  HTTP_REQUEST_METHOD,
+  HTTP_ROUTE,
+  httpStatusCodeOf,
+  type LogRecord,
+  readString,
+  SPAN_KIND_NAMES,
+  type Span,
+  type SpanEvent,
+  type SpanKind,
+  STATUS_CODE_NAMES,
+  type StatusCode,
+} from '@faultline/model';
+
+/** The values bound to the span insert statement, in column order. */
+export type SpanRow = [
+  traceId: Buffer,
+  spanId: Buffer,
+  parentSpanId: Buffer | null,
+  resourceId: number,
+  service: string,
+  name: string,
+  kind: number,
+  startNs: bigint,
+  endNs: bigint,
+  statusCode: number,
+  statusMessage: string | null,
+  httpMethod: string | null,
+  httpRoute: string | null,
+  httpStatus: number | null,
+  dbSystem: string | null,
+  dbOperation: string | null,
+  exceptionType: string | null,
+  scope: string | null,
+  attributes: string,
+  events: string | null,
+  links: string | null,
+  droppedAttributes: number,
+];
+
+const KIND_NUMBERS = new Map<SpanKind, number>(SPAN_KIND_NAMES.map((name, i) => [name, i]));
+const STATUS_NUMBERS = new Map<StatusCode, number>(STATUS_CODE_NAMES.map((name, i) => [name, i]));
+
+/** Hex id to the BLOB it is stored as. */
+export function idToBlob(hex: string): Buffer {
+  return Buffer.from(hex, 'hex');
+}
+
+/** Stored BLOB back to the lowercase hex id of the wire format. */
+export function blobToId(blob: Buffer): string {
+  return blob.toString('hex');
+}
+
+/** JSON for storage; bigint-free by construction since attributes are plain JSON values. */
+function eventsToJson(events: readonly SpanEvent[]): string | null {
+  if (events.length === 0) return null;
+  return JSON.stringify(events.map((e) => [e.name, e.timeUnixNano.toString(), e.attributes]));
+}
+
+/** Parses the compact event encoding written by `spanToRow`. */
+export function eventsFromJson(json: string | null): SpanEvent[] {
+  if (json === null) return [];
+  const raw = JSON.parse(json) as [string, string, Attributes][];
+  return raw.map(([name, time, attributes]) => ({ name, timeUnixNano: BigInt(time), attributes }));
+}
+
+function firstExceptionType(events: readonly SpanEvent[]): string | null {
+  for (const event of events) {
+    if (event.name === EXCEPTION_EVENT_NAME) {
+      const type = event.attributes[EXCEPTION_TYPE];
+      if (typeof type === 'string') return type;
+    }
+  }
+  return null;
+}
+
+/**
+ * Flattens a span into the row the store inserts, promoting the attributes queries filter on
+ * (HTTP method, route, status; db system and operation; exception type) into columns.
+ */
+export function spanToRow(span: Span, resourceId: number): SpanRow {
+  const a = span.attributes;
+  return [
+    idToBlob(span.traceId),
+    idToBlob(span.spanId),
+    span.parentSpanId === null ? null : idToBlob(span.parentSpanId),
+    resourceId,
+    span.service,
+    span.name,
+    KIND_NUMBERS.get(span.kind) ?? 0,
+    span.startTimeUnixNano,
+    span.endTimeUnixNano,
+    STATUS_NUMBERS.get(span.status.code) ?? 0,
+    span.status.message ?? null,
+    readString(a, HTTP_REQUEST_METHOD) ?? null,
+    readString(a, HTTP_ROUTE) ?? null,
+    httpStatusCodeOf(a) ?? null,
+    readString(a, DB_SYSTEM) ?? null,
+    readString(a, DB_OPERATION) ?? null,
+    firstExceptionType(span.events),
+    span.scope ? JSON.stringify(span.scope) : null,
+    JSON.stringify(a),
+    eventsToJson(span.events),
+    span.links.length === 0 ? null : JSON.stringify(span.links),
+    span.droppedAttributesCount ?? 0,
+  ];
+}
+
+/** A span row as read back (with safe integers on, so every INTEGER is a bigint). */
+export interface StoredSpanRow {
+  trace_id: Buffer;
+  span_id: Buffer;
+  parent_span_id: Buffer | null;
+  resource_id: bigint;
+  service: string;
+  name: string;
+  kind: bigint;
+  start_ns: bigint;
+  end_ns: bigint;
+  status_code: bigint;
+  status_message: string | null;
+  scope: string | null;
+  attributes: string;
+  events: string | null;
+  links: string | null;
+}
+
+/** Rebuilds a domain span from its stored row and its (already parsed) resource attributes. */
+export function rowToSpan(row: StoredSpanRow, resource: Attributes): Span {
+  const span: Span = {
+    traceId: blobToId(row.trace_id),
+    spanId: blobToId(row.span_id),
+    parentSpanId: row.parent_span_id === null ? null : blobToId(row.parent_span_id),
+    service: row.service,
+    name: row.name,
+    kind: SPAN_KIND_NAMES[Number(row.kind)] ?? 'UNSPECIFIED',
+    startTimeUnixNano: row.start_ns,
+    endTimeUnixNano: row.end_ns,
+    status:
+      row.status_message === null
+        ? { code: STATUS_CODE_NAMES[Number(row.status_code)] ?? 'UNSET' }
+        : { code: STATUS_CODE_NAMES[Number(row.status_code)] ?? 'UNSET', message: row.status_message },
+    attributes: JSON.parse(row.attributes) as Attributes,
+    resource,
+    events: eventsFromJson(row.events),
+    links: row.links === null ? [] : JSON.parse(row.links),
+  };
+  if (row.scope !== null) span.scope = JSON.parse(row.scope);
+  return span;
+}
+
+/** The values bound to the log insert statement, in column order. */
+export function logToRow(log: LogRecord, resourceId: number): unknown[] {
+  return [
+    log.traceId === null ? null : idToBlob(log.traceId),
+    log.spanId === null ? null : idToBlob(log.spanId),
+    resourceId,
+    log.service,
+    log.timeUnixNano,
+    log.observedTimeUnixNano,
+    log.severityNumber,
+    log.severityText,
+    JSON.stringify(log.body),
+    JSON.stringify(log.attributes),
+    log.scope ? JSON.stringify(log.scope) : null,
+  ];
+}
+
+/** A log row as read back with safe integers. */
+export interface StoredLogRow {
+  trace_id: Buffer | null;
+  span_id: Buffer | null;
+  resource_id: bigint;
+  service: string;
+  time_ns: bigint;
+  observed_ns: bigint;
+  severity_number: bigint;
+  severity_text: string;
+  body: string;
+  attributes: string;
+  scope: string | null;
+}
+
+/** Rebuilds a domain log record from its stored row. */
+export function rowToLog(row: StoredLogRow, resource: Attributes): LogRecord {
+  const log: LogRecord = {
+    traceId: row.trace_id === null ? null : blobToId(row.trace_id),
+    spanId: row.span_id === null ? null : blobToId(row.span_id),
+    service: row.service,
+    timeUnixNano: row.time_ns,
+    observedTimeUnixNano: row.observed_ns,
+    severityNumber: Number(row.severity_number),
+    severityText: row.severity_text,
+    body: JSON.parse(row.body),
+    attributes: JSON.parse(row.attributes) as Attributes,
+    resource,
+  };
+  if (row.scope !== null) log.scope = JSON.parse(row.scope);
+  return log;
+}

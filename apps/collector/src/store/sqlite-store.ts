@@ -1,0 +1,242 @@
+import { type Attributes, type LogRecord, SPAN_KIND_NAMES, type Span } from '@faultline/model';
+import Database from 'better-sqlite3';
+import { migrate } from './schema.js';
+import {
+  blobToId,
+  idToBlob,
+  logToRow,
+  rowToLog,
+  rowToSpan,
+  type StoredLogRow,
+  type StoredSpanRow,
+  spanToRow,
+} from './span-rows.js';
+import type { PruneResult, ServiceOperations, Store, TracePage, TraceQuery, TraceSummary } from './store.js';
+import { buildTraceSearch, encodeCursor } from './trace-search-sql.js';
+import { UPSERT_OPERATION_SQL, UPSERT_TRACE_SUMMARY_SQL } from './trace-summary-sql.js';
+
+/** How the SQLite store is opened. */
+export interface SqliteStoreOptions {
+  path: string;
+  retentionMs: number;
+  maxDbBytes: number;
+  /** How long a write waits for a lock held by another process before failing (ms). */
+  busyTimeoutMs?: number;
+}
+
+interface TraceRow {
+  trace_id: Buffer;
+  root_service: string | null;
+  root_name: string | null;
+  start_ns: bigint;
+  end_ns: bigint;
+  span_count: bigint;
+  error_count: bigint;
+  http_method: string | null;
+  http_route: string | null;
+  http_status: bigint | null;
+  services: string;
+}
+
+function toSummary(row: TraceRow): TraceSummary {
+  return {
+    traceId: blobToId(row.trace_id),
+    rootService: row.root_service,
+    rootName: row.root_name,
+    startTimeUnixNano: row.start_ns,
+    endTimeUnixNano: row.end_ns,
+    spanCount: Number(row.span_count),
+    errorCount: Number(row.error_count),
+    httpMethod: row.http_method,
+    httpRoute: row.http_route,
+    httpStatusCode: row.http_status === null ? null : Number(row.http_status),
+    services: JSON.parse(row.services) as string[],
+  };
+}
+
+/** The single-node store: one SQLite file in WAL mode, one writer, statements prepared once. */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly options: SqliteStoreOptions;
+  private readonly resourceIds = new Map<string, number>();
+  private readonly resourceAttributes = new Map<number, Attributes>();
+  private readonly stmt;
+  private readonly commitBatch: (spans: readonly Span[], logs: readonly LogRecord[]) => void;
+
+  constructor(options: SqliteStoreOptions) {
+    this.options = options;
+    this.db = new Database(options.path);
+    // WAL + synchronous=NORMAL: a commit is in the WAL file before it returns, so it survives the
+    // process being killed; only an OS crash or power loss can take the last transactions.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 100}`);
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('temp_store = MEMORY');
+    migrate(this.db);
+    const db = this.db;
+    this.stmt = {
+      insertSpan: db.prepare(`INSERT OR IGNORE INTO spans VALUES (${new Array(22).fill('?').join(', ')})`),
+      insertLog: db.prepare(
+        `INSERT INTO logs (trace_id, span_id, resource_id, service, time_ns, observed_ns, severity_number,
+          severity_text, body, attributes, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertResource: db.prepare(
+        'INSERT INTO resources (fingerprint, service, attributes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      resourceByFingerprint: db.prepare('SELECT resource_id FROM resources WHERE fingerprint = ?').pluck(),
+      resourceById: db.prepare('SELECT attributes FROM resources WHERE resource_id = ?').pluck(),
+      upsertSummary: db.prepare(UPSERT_TRACE_SUMMARY_SQL),
+      upsertOperation: db.prepare(UPSERT_OPERATION_SQL),
+      spansOfTrace: db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns').safeIntegers(),
+      logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? ORDER BY time_ns').safeIntegers(),
+      operations: db.prepare('SELECT * FROM operations ORDER BY service, name').safeIntegers(),
+      oldTraces: db
+        .prepare('SELECT trace_id FROM traces WHERE start_ns < ? ORDER BY start_ns LIMIT ?')
+        .pluck(),
+      oldestTraces: db.prepare('SELECT trace_id FROM traces ORDER BY start_ns LIMIT ?').pluck(),
+      deleteSpans: db.prepare('DELETE FROM spans WHERE trace_id = ?'),
+      deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
+      deleteTrace: db.prepare('DELETE FROM traces WHERE trace_id = ?'),
+      deleteOldLogs: db.prepare(
+        'DELETE FROM logs WHERE log_id IN (SELECT log_id FROM logs WHERE time_ns < ? ORDER BY time_ns LIMIT ?)',
+      ),
+    };
+    this.commitBatch = this.db.transaction(this.writeTransaction);
+  }
+
+  private resourceId(resource: Attributes, service: string): number {
+    const fingerprint = JSON.stringify(resource);
+    let id = this.resourceIds.get(fingerprint);
+    if (id === undefined) {
+      this.stmt.insertResource.run(fingerprint, service, fingerprint);
+      id = Number(this.stmt.resourceByFingerprint.get(fingerprint));
+      // Bounded: a misbehaving client sending a new resource per span must not grow memory forever.
+      if (this.resourceIds.size > 10_000) this.resourceIds.clear();
+      this.resourceIds.set(fingerprint, id);
+    }
+    return id;
+  }
+
+  private resourceOf(id: number): Attributes {
+    let attributes = this.resourceAttributes.get(id);
+    if (attributes === undefined) {
+      attributes = JSON.parse(this.stmt.resourceById.get(id) as string) as Attributes;
+      if (this.resourceAttributes.size > 10_000) this.resourceAttributes.clear();
+      this.resourceAttributes.set(id, attributes);
+    }
+    return attributes;
+  }
+
+  private readonly writeTransaction = (spans: readonly Span[], logs: readonly LogRecord[]): void => {
+    const nowMs = Date.now();
+    const byResource = new Map<Attributes, number>();
+    const idFor = (resource: Attributes, service: string): number => {
+      let id = byResource.get(resource);
+      if (id === undefined) {
+        id = this.resourceId(resource, service);
+        byResource.set(resource, id);
+      }
+      return id;
+    };
+    const touched = new Map<string, Buffer>();
+    const operations = new Map<string, [string, string, number, bigint]>();
+    for (const span of spans) {
+      const row = spanToRow(span, idFor(span.resource, span.service));
+      this.stmt.insertSpan.run(row);
+      if (!touched.has(span.traceId)) touched.set(span.traceId, row[0]);
+      const key = `${span.service}\u0000${span.name}\u0000${row[6]}`;
+      const seen = operations.get(key);
+      if (seen === undefined || seen[3] < span.startTimeUnixNano) {
+        operations.set(key, [span.service, span.name, row[6], span.startTimeUnixNano]);
+      }
+    }
+    for (const traceId of touched.values()) this.stmt.upsertSummary.run(traceId, nowMs);
+    for (const op of operations.values()) this.stmt.upsertOperation.run(op);
+    for (const log of logs) this.stmt.insertLog.run(logToRow(log, idFor(log.resource, log.service)));
+  };
+
+  /** Writes spans and logs in one transaction; resolves after the commit. */
+  async write(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void> {
+    this.commitBatch(spans, logs);
+  }
+
+  async getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null> {
+    const id = idToBlob(traceId);
+    const spanRows = this.stmt.spansOfTrace.all(id) as StoredSpanRow[];
+    if (spanRows.length === 0) return null;
+    const spans = spanRows.map((row) => rowToSpan(row, this.resourceOf(Number(row.resource_id))));
+    const logRows = this.stmt.logsOfTrace.all(id) as StoredLogRow[];
+    const logs = logRows.map((row) => rowToLog(row, this.resourceOf(Number(row.resource_id))));
+    return { spans, logs };
+  }
+
+  async searchTraces(query: TraceQuery): Promise<TracePage> {
+    const { sql, params } = buildTraceSearch(query);
+    const rows = this.db
+      .prepare(sql)
+      .safeIntegers()
+      .all(...params) as TraceRow[];
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const nextCursor = rows.length > query.limit && last ? encodeCursor(last.start_ns, last.trace_id) : null;
+    return { traces: page.map(toSummary), nextCursor };
+  }
+
+  async listServices(): Promise<ServiceOperations[]> {
+    const rows = this.stmt.operations.all() as {
+      service: string;
+      name: string;
+      kind: bigint;
+      last_seen_ns: bigint;
+    }[];
+    const services = new Map<string, ServiceOperations>();
+    for (const row of rows) {
+      let entry = services.get(row.service);
+      if (!entry) {
+        entry = { service: row.service, operations: [], lastSeenUnixNano: 0n };
+        services.set(row.service, entry);
+      }
+      entry.operations.push({
+        name: row.name,
+        kind: SPAN_KIND_NAMES[Number(row.kind)] ?? 'UNSPECIFIED',
+        lastSeenUnixNano: row.last_seen_ns,
+      });
+      if (row.last_seen_ns > entry.lastSeenUnixNano) entry.lastSeenUnixNano = row.last_seen_ns;
+    }
+    return [...services.values()];
+  }
+
+  /** Bytes the database really uses: pages in use, not counting free pages awaiting reuse. */
+  usedBytes(): number {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * pageSize;
+  }
+
+  async prune(nowUnixNano: bigint, maxTraces: number): Promise<PruneResult> {
+    const cutoff = nowUnixNano - BigInt(this.options.retentionMs) * 1_000_000n;
+    let victims = this.stmt.oldTraces.all(cutoff, maxTraces) as Buffer[];
+    if (victims.length === 0 && this.usedBytes() > this.options.maxDbBytes) {
+      victims = this.stmt.oldestTraces.all(maxTraces) as Buffer[];
+    }
+    let logsDeleted = 0;
+    this.db.transaction(() => {
+      for (const traceId of victims) {
+        this.stmt.deleteSpans.run(traceId);
+        logsDeleted += this.stmt.deleteTraceLogs.run(traceId).changes;
+        this.stmt.deleteTrace.run(traceId);
+      }
+      logsDeleted += this.stmt.deleteOldLogs.run(cutoff, maxTraces * 10).changes;
+    })();
+    return { tracesDeleted: victims.length, logsDeleted };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+}

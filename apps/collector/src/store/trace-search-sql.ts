@@ -1,0 +1,92 @@
+import { badQuery } from '../errors.js';
+import type { TraceQuery } from './store.js';
+
+/** A statement with its values, every one bound as a parameter. */
+export interface BoundSql {
+  sql: string;
+  params: unknown[];
+}
+
+/** Encodes the position after the last row of a page: start time and trace id, base64url. */
+export function encodeCursor(startNs: bigint, traceId: Buffer): string {
+  return Buffer.from(`${startNs}:${traceId.toString('hex')}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { startNs: bigint; traceId: Buffer } {
+  const match = /^(\d+):([0-9a-f]{32})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw badQuery('cursor is not one this API returned');
+  return { startNs: BigInt(match[1]!), traceId: Buffer.from(match[2]!, 'hex') };
+}
+
+/**
+ * SQLite JSON paths quote a key in double quotes with no escape for a quote inside it, so a key
+ * holding one cannot be addressed: refuse it rather than build a path that means something else.
+ */
+function jsonPath(key: string): string {
+  if (key.includes('"'))
+    throw badQuery(`attribute key ${JSON.stringify(key)} may not contain a double quote`);
+  return `$."${key}"`;
+}
+
+/**
+ * Builds the search over the per-trace summary table, newest first, with keyset pagination.
+ * Span-level filters (service, operation, attributes) are EXISTS probes into the trace's own spans,
+ * which are clustered by trace id, so each probe is one short range read.
+ */
+export function buildTraceSearch(query: TraceQuery): BoundSql {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.service !== undefined || query.operation !== undefined) {
+    const parts = ['s.trace_id = t.trace_id'];
+    if (query.service !== undefined) {
+      parts.push('s.service = ?');
+      params.push(query.service);
+    }
+    if (query.operation !== undefined) {
+      parts.push('s.name = ?');
+      params.push(query.operation);
+    }
+    where.push(`EXISTS (SELECT 1 FROM spans s WHERE ${parts.join(' AND ')})`);
+  }
+  if (query.errorsOnly) where.push('t.error_count > 0');
+  if (query.httpStatusCode !== undefined) {
+    where.push('t.http_status = ?');
+    params.push(query.httpStatusCode);
+  }
+  if (query.minDurationMs !== undefined) {
+    where.push('t.end_ns - t.start_ns >= ?');
+    params.push(BigInt(Math.round(query.minDurationMs * 1e6)));
+  }
+  if (query.maxDurationMs !== undefined) {
+    where.push('t.end_ns - t.start_ns <= ?');
+    params.push(BigInt(Math.round(query.maxDurationMs * 1e6)));
+  }
+  if (query.startTimeUnixNano !== undefined) {
+    where.push('t.start_ns >= ?');
+    params.push(query.startTimeUnixNano);
+  }
+  if (query.endTimeUnixNano !== undefined) {
+    where.push('t.start_ns <= ?');
+    params.push(query.endTimeUnixNano);
+  }
+  for (const [key, value] of Object.entries(query.attributes ?? {})) {
+    const path = jsonPath(key);
+    // A key matches a span attribute or an attribute of the span's resource (service.version=1.4.2).
+    where.push(
+      `EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND (
+         CAST(json_extract(s.attributes, ?) AS TEXT) = ?
+         OR EXISTS (SELECT 1 FROM resources r WHERE r.resource_id = s.resource_id
+                    AND CAST(json_extract(r.attributes, ?) AS TEXT) = ?)))`,
+    );
+    params.push(path, value, path, value);
+  }
+  if (query.cursor !== undefined) {
+    const { startNs, traceId } = decodeCursor(query.cursor);
+    where.push('(t.start_ns < ? OR (t.start_ns = ? AND t.trace_id < ?))');
+    params.push(startNs, startNs, traceId);
+  }
+  const sql = `SELECT t.* FROM traces t${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY t.start_ns DESC, t.trace_id DESC LIMIT ?`;
+  params.push(query.limit + 1);
+  return { sql, params };
+}
