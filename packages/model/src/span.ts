@@ -27,6 +27,8 @@ export interface SpanEvent {
   name: string;
   timeUnixNano: bigint;
   attributes: Attributes;
+  /** Attributes the sender or the decoder dropped (limits); absent when none. */
+  droppedAttributesCount?: number;
 }
 
 /** A link from a span to another span, possibly in another trace. */
@@ -34,6 +36,8 @@ export interface SpanLink {
   traceId: string;
   spanId: string;
   attributes: Attributes;
+  /** Attributes the sender or the decoder dropped (limits); absent when none. */
+  droppedAttributesCount?: number;
 }
 
 /**
@@ -71,6 +75,8 @@ export interface LogRecord {
   attributes: Attributes;
   resource: Attributes;
   scope?: { name: string; version?: string };
+  /** Attributes the sender or the decoder dropped (limits, nesting too deep); absent when none. */
+  droppedAttributesCount?: number;
 }
 
 /** Names of OTLP's SpanKind enum, indexed by its integer value. */
