@@ -1,3 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { mergeConfig } from 'vitest/config';
+import { sourceConditions } from '../../vitest.shared.js';
 
-export default defineConfig({ resolve: { conditions: ['@faultline/source'] } });
+export default mergeConfig(sourceConditions, { test: { testTimeout: 20_000 } });

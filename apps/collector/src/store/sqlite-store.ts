@@ -151,7 +151,7 @@ export class SqliteStore implements Store {
         operations.set(key, [span.service, span.name, row[6], span.startTimeUnixNano]);
       }
     }
-    for (const traceId of touched.values()) this.stmt.upsertSummary.run(traceId, nowMs);
+    for (const traceId of touched.values()) this.stmt.upsertSummary.run({ traceId, nowMs });
     for (const op of operations.values()) this.stmt.upsertOperation.run(op);
     for (const log of logs) this.stmt.insertLog.run(logToRow(log, idFor(log.resource, log.service)));
   };

@@ -13,15 +13,15 @@ export const UPSERT_TRACE_SUMMARY_SQL = `
 INSERT INTO traces (trace_id, root_span_id, root_service, root_name, start_ns, end_ns, span_count,
   error_count, http_method, http_route, http_status, services, updated_at_ms)
 SELECT r.trace_id, r.span_id, r.service, r.name, a.start_ns, a.end_ns, a.span_count, a.error_count,
-  r.http_method, r.http_route, r.http_status, a.services, ?2
+  r.http_method, r.http_route, r.http_status, a.services, @nowMs
 FROM (
   SELECT MIN(start_ns) AS start_ns, MAX(end_ns) AS end_ns, COUNT(*) AS span_count,
-    SUM(status_code = 2 OR (http_status >= 500 AND kind IN (2, 3))) AS error_count,
+    SUM(status_code = 2 OR (IFNULL(http_status, 0) >= 500 AND kind IN (2, 3))) AS error_count,
     json_group_array(DISTINCT service) AS services
-  FROM spans WHERE trace_id = ?1
+  FROM spans WHERE trace_id = @traceId
 ) a, (
   SELECT trace_id, span_id, service, name, http_method, http_route, http_status
-  FROM spans WHERE trace_id = ?1
+  FROM spans WHERE trace_id = @traceId
   ORDER BY parent_span_id IS NOT NULL, start_ns LIMIT 1
 ) r
 WHERE true

@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/faultline.js');
+
+/** A free loopback port (closed again before it is returned, so there is a small race; fine for tests). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The `faultline` CLI in a child process, as a user runs it. */
+export interface CollectorProcess {
+  child: ChildProcess;
+  port: number;
+  otlpHttpPort: number;
+  otlpGrpcPort: number;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the built CLI on free ports and waits until `/healthz` answers 200. */
+export async function spawnCollector(dbPath: string, env: Record<string, string> = {}): Promise<CollectorProcess> {
+  const [port, otlpHttpPort, otlpGrpcPort] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn(
+    process.execPath,
+    [BIN, '--db', dbPath, '--port', `${port}`, '--otlp-http-port', `${otlpHttpPort}`, '--otlp-grpc-port', `${otlpGrpcPort}`],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`collector exited early:\n${output}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`collector did not become healthy:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, port, otlpHttpPort, otlpGrpcPort, output: () => output, exited };
+}
