@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import type * as grpc from '@grpc/grpc-js';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerFailureRoutes } from './api/failure-routes.js';
 import { registerHealthRoutes } from './api/health-routes.js';
 import { registerTraceRoutes } from './api/trace-routes.js';
 import { defaultUiDir, registerUi } from './api/ui-static.js';
@@ -75,6 +76,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   registerOtlpHttpRoutes(otlp, { queue, maxBodyBytes: config.maxBodyBytes });
   registerHealthRoutes(api, { queue, isAccepting: () => accepting, maxPendingItems });
   registerTraceRoutes(api, store);
+  registerFailureRoutes(api, store);
   await registerUi(api, config.uiDir ?? defaultUiDir());
 
   const grpcServer = buildGrpcServer({ queue, maxBodyBytes: config.maxBodyBytes, token: config.token });

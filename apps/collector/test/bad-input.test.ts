@@ -90,7 +90,10 @@ describe('OTLP/HTTP refuses bad input with a clear answer and loses nothing else
       expect(response.json().partialSuccess).toMatchObject({ rejectedSpans: expect.anything() });
       expect(Number(response.json().partialSuccess.rejectedSpans)).toBe(1);
       expect(response.json().partialSuccess.errorMessage).toMatch(/id/);
-      const stored = await running.collector.api.inject({ method: 'GET', url: `/api/traces/${validSpan.traceId}` });
+      const stored = await running.collector.api.inject({
+        method: 'GET',
+        url: `/api/traces/${validSpan.traceId}`,
+      });
       expect(stored.json().spans.map((s: { spanId: string }) => s.spanId)).toContain(validSpan.spanId);
     }
     await expectStoreIntact();
@@ -114,9 +117,14 @@ describe('OTLP/HTTP refuses bad input with a clear answer and loses nothing else
 
   it('accepts a gzip-compressed batch', async () => {
     const spans = makeReadableSpans('gzipped');
-    const response = await post(gzipSync(protobufBatch(spans)), 'application/x-protobuf', { 'content-encoding': 'gzip' });
+    const response = await post(gzipSync(protobufBatch(spans)), 'application/x-protobuf', {
+      'content-encoding': 'gzip',
+    });
     expect(response.statusCode).toBe(200);
-    const stored = await running.collector.api.inject({ method: 'GET', url: `/api/traces/${spans[0]!.spanContext().traceId}` });
+    const stored = await running.collector.api.inject({
+      method: 'GET',
+      url: `/api/traces/${spans[0]!.spanContext().traceId}`,
+    });
     expect(stored.json().spans[0].service).toBe('gzipped');
   });
 
@@ -137,7 +145,8 @@ describe('OTLP/HTTP refuses bad input with a clear answer and loses nothing else
     const response = await post(JSON.stringify(batch), 'application/json');
     expect(response.statusCode).toBe(200);
     const stored = await running.collector.api.inject({ method: 'GET', url: `/api/traces/${span.traceId}` });
-    const huge = stored.json().spans.find((s: { spanId: string }) => s.spanId === span.spanId).attributes.huge;
+    const huge = stored.json().spans.find((s: { spanId: string }) => s.spanId === span.spanId)
+      .attributes.huge;
     expect(huge.length).toBeLessThan(1024 * 1024);
     expect(huge.startsWith('xxxx')).toBe(true);
     await expectStoreIntact();

@@ -38,17 +38,27 @@ function emitTrace(exporter: SpanExporter, service: string) {
   const tracer = provider.getTracer('faultline-test', '1.0.0');
   const server = tracer.startSpan('GET /orders/:id', {
     kind: SpanKind.SERVER,
-    attributes: { 'http.request.method': 'GET', 'http.route': '/orders/:id', 'http.response.status_code': 500 },
+    attributes: {
+      'http.request.method': 'GET',
+      'http.route': '/orders/:id',
+      'http.response.status_code': 500,
+    },
   });
   const client: ApiSpan = tracer.startSpan(
     'GET',
-    { kind: SpanKind.CLIENT, attributes: { 'server.address': 'inventory', 'server.port': 8080, retries: [1, 2] } },
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'server.address': 'inventory', 'server.port': 8080, retries: [1, 2] },
+    },
     trace.setSpan(ROOT_CONTEXT, server),
   );
   client.end();
   const db = tracer.startSpan(
     'pg.query:SELECT shop',
-    { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.statement': 'SELECT 1', ratio: 0.5, ok: false } },
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system': 'postgresql', 'db.statement': 'SELECT 1', ratio: 0.5, ok: false },
+    },
     trace.setSpan(ROOT_CONTEXT, server),
   );
   const error = new TypeError("Cannot read properties of undefined (reading 'id')");
@@ -66,8 +76,10 @@ async function fetchTrace(traceId: string) {
 }
 
 const exporters = {
-  'OTLP/HTTP protobuf': () => new ProtoTraceExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/traces` }),
-  'OTLP/HTTP JSON': () => new JsonTraceExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/traces` }),
+  'OTLP/HTTP protobuf': () =>
+    new ProtoTraceExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/traces` }),
+  'OTLP/HTTP JSON': () =>
+    new JsonTraceExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/traces` }),
   'OTLP/gRPC': () => new GrpcTraceExporter({ url: `http://127.0.0.1:${running.otlpGrpcPort}` }),
 };
 
@@ -98,7 +110,11 @@ describe.each(Object.entries(exporters))('spans sent by the official %s exporter
         resource: expect.objectContaining({ 'service.name': `orders-${_name}`, 'service.version': '2.3.4' }),
       });
       expect(stored.events).toEqual(
-        original.events.map((e) => ({ name: e.name, timeUnixNano: hrToNs(e.time), attributes: e.attributes ?? {} })),
+        original.events.map((e) => ({
+          name: e.name,
+          timeUnixNano: hrToNs(e.time),
+          attributes: e.attributes ?? {},
+        })),
       );
     }
     const db = body.spans.find((s: { name: string }) => s.name === 'pg.query:SELECT shop');
@@ -108,7 +124,8 @@ describe.each(Object.entries(exporters))('spans sent by the official %s exporter
 });
 
 const logExporters = {
-  'OTLP/HTTP protobuf': () => new ProtoLogExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/logs` }),
+  'OTLP/HTTP protobuf': () =>
+    new ProtoLogExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/logs` }),
   'OTLP/HTTP JSON': () => new JsonLogExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/logs` }),
   'OTLP/gRPC': () => new GrpcLogExporter({ url: `http://127.0.0.1:${running.otlpGrpcPort}` }),
 };
@@ -120,7 +137,7 @@ describe.each(Object.entries(logExporters))('logs sent by the official %s export
     await provider.shutdown();
     const loggerProvider = new LoggerProvider({
       resource: resourceFromAttributes({ 'service.name': 'orders' }),
-      processors: [new SimpleLogRecordProcessor(makeExporter())],
+      processors: [new SimpleLogRecordProcessor({ exporter: makeExporter() })],
     });
     const spanContext = { traceId: storedTraceId, spanId: 'aaaaaaaaaaaaaaaa', traceFlags: 1 };
     loggerProvider.getLogger('pino').emit({

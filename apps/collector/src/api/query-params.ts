@@ -20,7 +20,7 @@ function number(raw: Raw, name: string, min: number, max: number): number | unde
 }
 
 /** Accepts nanoseconds (digits), milliseconds since the epoch (13 digits or fewer) or an ISO date. */
-function time(raw: Raw, name: string): bigint | undefined {
+export function parseTime(raw: Raw, name: string): bigint | undefined {
   const text = one(raw, name);
   if (text === undefined) return undefined;
   if (/^\d{1,13}$/.test(text)) return BigInt(text) * 1_000_000n;
@@ -29,6 +29,11 @@ function time(raw: Raw, name: string): bigint | undefined {
   if (Number.isNaN(ms))
     throw badQuery(`${name} must be a time (ISO 8601, ms or ns since the epoch), got "${text}"`);
   return BigInt(ms) * 1_000_000n;
+}
+
+/** The `limit` parameter: a page size from 1 to 1000. */
+export function parseLimit(raw: Raw, fallback: number): number {
+  return number(raw, 'limit', 1, 1000) ?? fallback;
 }
 
 /** `attr=key=value` (repeatable): span or resource attribute equality. */
@@ -50,16 +55,18 @@ export function parseTraceQuery(raw: Raw): TraceQuery {
   if (errors !== undefined && !['true', 'false', '1', '0'].includes(errors)) {
     throw badQuery(`errors must be true or false, got "${errors}"`);
   }
-  const query: TraceQuery = { limit: number(raw, 'limit', 1, 1000) ?? 50 };
+  const query: TraceQuery = { limit: parseLimit(raw, 50) };
   const service = one(raw, 'service');
   const operation = one(raw, 'operation');
   const status = number(raw, 'status', 100, 599);
   const minDurationMs = number(raw, 'minDurationMs', 0, Number.MAX_SAFE_INTEGER);
   const maxDurationMs = number(raw, 'maxDurationMs', 0, Number.MAX_SAFE_INTEGER);
-  const start = time(raw, 'start');
-  const end = time(raw, 'end');
+  const start = parseTime(raw, 'start');
+  const end = parseTime(raw, 'end');
   const attrs = attributes(raw);
   const cursor = one(raw, 'cursor');
+  const group = one(raw, 'group');
+  if (group !== undefined) query.group = group;
   if (service !== undefined) query.service = service;
   if (operation !== undefined) query.operation = operation;
   if (errors === 'true' || errors === '1') query.errorsOnly = true;

@@ -22,6 +22,9 @@ export function toWireSummary(summary: TraceSummary) {
     httpRoute: summary.httpRoute,
     httpStatusCode: summary.httpStatusCode,
     services: summary.services,
+    cause: summary.cause,
+    originService: summary.originService,
+    group: summary.fingerprint,
   };
 }
 

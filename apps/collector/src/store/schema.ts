@@ -79,6 +79,47 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (service, name, kind)
   ) WITHOUT ROWID;
   `,
+  // 2: failure groups, maintained incrementally as traces are diagnosed.
+  `
+  ALTER TABLE traces ADD COLUMN fingerprint TEXT;
+  ALTER TABLE traces ADD COLUMN cause TEXT;
+  ALTER TABLE traces ADD COLUMN origin_service TEXT;
+  ALTER TABLE traces ADD COLUMN origin_node TEXT;
+  ALTER TABLE traces ADD COLUMN diagnosed_update_ms INTEGER;
+  CREATE INDEX traces_by_fingerprint ON traces (fingerprint, start_ns) WHERE fingerprint IS NOT NULL;
+  CREATE INDEX traces_undiagnosed ON traces (updated_at_ms)
+    WHERE error_count > 0 AND diagnosed_update_ms IS NOT updated_at_ms;
+  CREATE TABLE failure_groups (
+    fingerprint TEXT PRIMARY KEY,
+    origin_service TEXT NOT NULL,
+    origin_operation TEXT NOT NULL,
+    cause TEXT NOT NULL,
+    exception_type TEXT,
+    message TEXT,
+    summary TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    first_seen_ns INTEGER NOT NULL,
+    last_seen_ns INTEGER NOT NULL,
+    first_version TEXT,
+    versions TEXT NOT NULL,
+    endpoints TEXT NOT NULL,
+    latest_trace_id BLOB NOT NULL,
+    sample_trace_ids TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX failure_groups_by_last_seen ON failure_groups (last_seen_ns);
+  CREATE TABLE failure_minutes (
+    fingerprint TEXT NOT NULL,
+    minute_ms INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (fingerprint, minute_ms)
+  ) WITHOUT ROWID;
+  CREATE TABLE service_versions (
+    service TEXT NOT NULL,
+    version TEXT NOT NULL,
+    first_seen_ns INTEGER NOT NULL,
+    PRIMARY KEY (service, version)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version a fully migrated database has. */

@@ -10,7 +10,11 @@ let store: SqliteStore;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'faultline-store-'));
-  store = new SqliteStore({ path: join(dir, 'test.db'), retentionMs: 7 * 86_400_000, maxDbBytes: 2 * 1024 ** 3 });
+  store = new SqliteStore({
+    path: join(dir, 'test.db'),
+    retentionMs: 7 * 86_400_000,
+    maxDbBytes: 2 * 1024 ** 3,
+  });
 });
 
 afterEach(async () => {

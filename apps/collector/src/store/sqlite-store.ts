@@ -1,6 +1,14 @@
-import { type Attributes, type LogRecord, SPAN_KIND_NAMES, type Span } from '@faultline/model';
+import {
+  type Attributes,
+  type LogRecord,
+  SERVICE_VERSION,
+  SPAN_KIND_NAMES,
+  type Span,
+} from '@faultline/model';
 import Database from 'better-sqlite3';
+import { type DiagnosisRecord, type FailureGroup, FailureStore } from './failure-store.js';
 import { migrate } from './schema.js';
+import { computeServiceMap, type ServiceMap } from './service-map.js';
 import {
   blobToId,
   idToBlob,
@@ -36,6 +44,9 @@ interface TraceRow {
   http_route: string | null;
   http_status: bigint | null;
   services: string;
+  cause: string | null;
+  origin_service: string | null;
+  fingerprint: string | null;
 }
 
 function toSummary(row: TraceRow): TraceSummary {
@@ -51,6 +62,9 @@ function toSummary(row: TraceRow): TraceSummary {
     httpRoute: row.http_route,
     httpStatusCode: row.http_status === null ? null : Number(row.http_status),
     services: JSON.parse(row.services) as string[],
+    cause: row.cause,
+    originService: row.origin_service,
+    fingerprint: row.fingerprint,
   };
 }
 
@@ -61,6 +75,7 @@ export class SqliteStore implements Store {
   private readonly resourceIds = new Map<string, number>();
   private readonly resourceAttributes = new Map<number, Attributes>();
   private readonly stmt;
+  private readonly failures: FailureStore;
   private readonly commitBatch: (spans: readonly Span[], logs: readonly LogRecord[]) => void;
 
   constructor(options: SqliteStoreOptions) {
@@ -88,6 +103,10 @@ export class SqliteStore implements Store {
       resourceById: db.prepare('SELECT attributes FROM resources WHERE resource_id = ?').pluck(),
       upsertSummary: db.prepare(UPSERT_TRACE_SUMMARY_SQL),
       upsertOperation: db.prepare(UPSERT_OPERATION_SQL),
+      upsertVersion: db.prepare(
+        `INSERT INTO service_versions VALUES (?, ?, ?)
+         ON CONFLICT (service, version) DO UPDATE SET first_seen_ns = min(first_seen_ns, excluded.first_seen_ns)`,
+      ),
       spansOfTrace: db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns').safeIntegers(),
       logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? ORDER BY time_ns').safeIntegers(),
       operations: db.prepare('SELECT * FROM operations ORDER BY service, name').safeIntegers(),
@@ -103,6 +122,7 @@ export class SqliteStore implements Store {
       ),
     };
     this.commitBatch = this.db.transaction(this.writeTransaction);
+    this.failures = new FailureStore(this.db);
   }
 
   private resourceId(resource: Attributes, service: string): number {
@@ -131,18 +151,20 @@ export class SqliteStore implements Store {
   private readonly writeTransaction = (spans: readonly Span[], logs: readonly LogRecord[]): void => {
     const nowMs = Date.now();
     const byResource = new Map<Attributes, number>();
-    const idFor = (resource: Attributes, service: string): number => {
+    const idFor = (resource: Attributes, service: string, seenNs: bigint): number => {
       let id = byResource.get(resource);
       if (id === undefined) {
         id = this.resourceId(resource, service);
         byResource.set(resource, id);
+        const version = resource[SERVICE_VERSION];
+        if (typeof version === 'string') this.stmt.upsertVersion.run(service, version, seenNs);
       }
       return id;
     };
     const touched = new Map<string, Buffer>();
     const operations = new Map<string, [string, string, number, bigint]>();
     for (const span of spans) {
-      const row = spanToRow(span, idFor(span.resource, span.service));
+      const row = spanToRow(span, idFor(span.resource, span.service, span.startTimeUnixNano));
       this.stmt.insertSpan.run(row);
       if (!touched.has(span.traceId)) touched.set(span.traceId, row[0]);
       const key = `${span.service}\u0000${span.name}\u0000${row[6]}`;
@@ -153,7 +175,9 @@ export class SqliteStore implements Store {
     }
     for (const traceId of touched.values()) this.stmt.upsertSummary.run({ traceId, nowMs });
     for (const op of operations.values()) this.stmt.upsertOperation.run(op);
-    for (const log of logs) this.stmt.insertLog.run(logToRow(log, idFor(log.resource, log.service)));
+    for (const log of logs) {
+      this.stmt.insertLog.run(logToRow(log, idFor(log.resource, log.service, log.timeUnixNano)));
+    }
   };
 
   /** Writes spans and logs in one transaction; resolves after the commit. */
@@ -207,6 +231,29 @@ export class SqliteStore implements Store {
     return [...services.values()];
   }
 
+  async pendingDiagnosis(
+    quietSinceMs: number,
+    limit: number,
+  ): Promise<{ traceId: string; updateMs: number }[]> {
+    return this.failures.pending(quietSinceMs, limit);
+  }
+
+  async recordDiagnosis(traceId: string, updateMs: number, record: DiagnosisRecord | null): Promise<void> {
+    this.failures.record(traceId, updateMs, record);
+  }
+
+  async failureGroups(sinceNs: bigint, limit: number, minutesSinceMs: number): Promise<FailureGroup[]> {
+    return this.failures.groups(sinceNs, limit, minutesSinceMs);
+  }
+
+  async versionStartedAfter(service: string, afterNs: bigint) {
+    return this.failures.versionStartedAfter(service, afterNs);
+  }
+
+  async serviceMap(sinceNs: bigint): Promise<ServiceMap> {
+    return computeServiceMap(this.db, sinceNs);
+  }
+
   /** Bytes the database really uses: pages in use, not counting free pages awaiting reuse. */
   usedBytes(): number {
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
@@ -229,6 +276,7 @@ export class SqliteStore implements Store {
         this.stmt.deleteTrace.run(traceId);
       }
       logsDeleted += this.stmt.deleteOldLogs.run(cutoff, maxTraces * 10).changes;
+      this.failures.prune(cutoff);
     })();
     return { tracesDeleted: victims.length, logsDeleted };
   }

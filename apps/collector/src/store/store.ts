@@ -1,4 +1,6 @@
 import type { LogRecord, Span } from '@faultline/model';
+import type { DiagnosisRecord, FailureGroup } from './failure-store.js';
+import type { ServiceMap } from './service-map.js';
 
 /** One row of a trace search: the per-trace summary kept up to date as spans arrive. */
 export interface TraceSummary {
@@ -13,6 +15,10 @@ export interface TraceSummary {
   httpRoute: string | null;
   httpStatusCode: number | null;
   services: string[];
+  /** For diagnosed failing traces: the cause and origin service. */
+  cause: string | null;
+  originService: string | null;
+  fingerprint: string | null;
 }
 
 /** Filters of `GET /api/traces`; every field optional. */
@@ -27,6 +33,8 @@ export interface TraceQuery {
   endTimeUnixNano?: bigint;
   /** Span attribute equality filters, e.g. `{ 'http.route': '/orders/:id' }`. */
   attributes?: Record<string, string>;
+  /** Only traces of this failure group (fingerprint). */
+  group?: string;
   limit: number;
   cursor?: string;
 }
@@ -62,6 +70,19 @@ export interface Store {
   getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null>;
   searchTraces(query: TraceQuery): Promise<TracePage>;
   listServices(): Promise<ServiceOperations[]>;
+  /** Failing traces changed since their last diagnosis and quiet since `quietSinceMs`. */
+  pendingDiagnosis(quietSinceMs: number, limit: number): Promise<{ traceId: string; updateMs: number }[]>;
+  /** Records a trace's verdict (null when its entry request did not fail) into its failure group. */
+  recordDiagnosis(traceId: string, updateMs: number, record: DiagnosisRecord | null): Promise<void>;
+  /** Failure groups seen since `sinceNs`, most recent first, with per-minute counts since `minutesSinceMs`. */
+  failureGroups(sinceNs: bigint, limit: number, minutesSinceMs: number): Promise<FailureGroup[]>;
+  /** The first version of a service that started serving after a time (to say a fix took). */
+  versionStartedAfter(
+    service: string,
+    afterNs: bigint,
+  ): Promise<{ version: string; firstSeenUnixNano: bigint } | null>;
+  /** Services, databases and uninstrumented peers, with call and failure counts. */
+  serviceMap(sinceNs: bigint): Promise<ServiceMap>;
   /** Deletes at most `maxTraces` whole traces that are past retention or over the size cap. */
   prune(nowUnixNano: bigint, maxTraces: number): Promise<PruneResult>;
   close(): Promise<void>;

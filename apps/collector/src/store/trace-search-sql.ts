@@ -49,6 +49,10 @@ export function buildTraceSearch(query: TraceQuery): BoundSql {
     where.push(`EXISTS (SELECT 1 FROM spans s WHERE ${parts.join(' AND ')})`);
   }
   if (query.errorsOnly) where.push('t.error_count > 0');
+  if (query.group !== undefined) {
+    where.push('t.fingerprint = ?');
+    params.push(query.group);
+  }
   if (query.httpStatusCode !== undefined) {
     where.push('t.http_status = ?');
     params.push(query.httpStatusCode);

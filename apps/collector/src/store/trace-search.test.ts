@@ -17,7 +17,11 @@ const ok = Array.from({ length: 5 }, (_, i) =>
     name: 'GET /health',
     startTimeUnixNano: t0 - BigInt(i + 1) * 1_000_000_000n,
     endTimeUnixNano: t0 - BigInt(i + 1) * 1_000_000_000n + BigInt(i + 1) * 10_000_000n,
-    attributes: { 'http.route': '/health', 'http.response.status_code': 200, 'user.tier': i === 0 ? 'gold' : 'free' },
+    attributes: {
+      'http.route': '/health',
+      'http.response.status_code': 200,
+      'user.tier': i === 0 ? 'gold' : 'free',
+    },
     resource: resourceFor('orders', i === 0 ? '1.4.3' : '1.4.2'),
   }),
 );
@@ -55,9 +59,9 @@ describe('trace search', () => {
       ok[2]!.traceId,
       ok[3]!.traceId,
     ]);
-    expect(await ids({ startTimeUnixNano: t0 - 2_500_000_000n, endTimeUnixNano: t0 - 1_500_000_000n })).toEqual([
-      ok[1]!.traceId,
-    ]);
+    expect(
+      await ids({ startTimeUnixNano: t0 - 2_500_000_000n, endTimeUnixNano: t0 - 1_500_000_000n }),
+    ).toEqual([ok[1]!.traceId]);
   });
 
   it('filters by span attribute and by resource attribute', async () => {

@@ -66,7 +66,11 @@ export function makeFailingChain(traceId = newTraceId()): Span[] {
     startTimeUnixNano: t0,
     endTimeUnixNano: t0 + 40_000_000n,
     status: { code: 'ERROR' },
-    attributes: { 'http.request.method': 'GET', 'http.route': '/api/orders/:id', 'http.response.status_code': 500 },
+    attributes: {
+      'http.request.method': 'GET',
+      'http.route': '/api/orders/:id',
+      'http.response.status_code': 500,
+    },
   });
   const client = makeSpan({
     traceId,
@@ -76,7 +80,11 @@ export function makeFailingChain(traceId = newTraceId()): Span[] {
     kind: 'CLIENT',
     startTimeUnixNano: t0 + 2_000_000n,
     endTimeUnixNano: t0 + 38_000_000n,
-    attributes: { 'http.request.method': 'GET', 'http.response.status_code': 500, 'server.address': 'localhost' },
+    attributes: {
+      'http.request.method': 'GET',
+      'http.response.status_code': 500,
+      'server.address': 'localhost',
+    },
   });
   const orders = makeSpan({
     traceId,
@@ -102,7 +110,10 @@ export function makeFailingChain(traceId = newTraceId()): Span[] {
       {
         name: 'exception',
         timeUnixNano: t0 + 36_000_000n,
-        attributes: { 'exception.type': '57014', 'exception.message': 'canceling statement due to statement timeout' },
+        attributes: {
+          'exception.type': '57014',
+          'exception.message': 'canceling statement due to statement timeout',
+        },
       },
     ],
   });

@@ -11,7 +11,9 @@ export function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -27,11 +29,24 @@ export interface CollectorProcess {
 }
 
 /** Starts the built CLI on free ports and waits until `/healthz` answers 200. */
-export async function spawnCollector(dbPath: string, env: Record<string, string> = {}): Promise<CollectorProcess> {
+export async function spawnCollector(
+  dbPath: string,
+  env: Record<string, string> = {},
+): Promise<CollectorProcess> {
   const [port, otlpHttpPort, otlpGrpcPort] = [await freePort(), await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    [BIN, '--db', dbPath, '--port', `${port}`, '--otlp-http-port', `${otlpHttpPort}`, '--otlp-grpc-port', `${otlpGrpcPort}`],
+    [
+      BIN,
+      '--db',
+      dbPath,
+      '--port',
+      `${port}`,
+      '--otlp-http-port',
+      `${otlpHttpPort}`,
+      '--otlp-grpc-port',
+      `${otlpGrpcPort}`,
+    ],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

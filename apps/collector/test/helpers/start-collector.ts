@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BoundPorts, type BuildOptions, type Collector, buildApp } from '../../src/app.js';
+import { type BoundPorts, type BuildOptions, buildApp, type Collector } from '../../src/app.js';
 import { type CollectorConfig, DEFAULT_CONFIG } from '../../src/config.js';
 
 /** A collector on free loopback ports with a database in a fresh temp folder. */

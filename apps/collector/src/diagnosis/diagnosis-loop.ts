@@ -1,0 +1,54 @@
+import { diagnoseTrace } from '@faultline/diagnosis';
+import type { Store } from '../store/store.js';
+import { toDiagnosisRecord } from './diagnosis-record.js';
+
+/** How the background diagnosis runs. */
+export interface DiagnosisLoopOptions {
+  store: Store;
+  /** A trace is diagnosed once no span of it arrived for this long (it looks complete). */
+  quietMs: number;
+  /** Time between rounds. */
+  intervalMs: number;
+  /** Traces diagnosed per round at most. */
+  batchSize: number;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * Diagnoses failing traces once they are quiet, and again whenever a late span changes them (the
+ * store tracks which traces changed since their last diagnosis, so a round never scans all traces).
+ * Returns a function that stops the loop and waits for the round under way.
+ */
+export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise<void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> = Promise.resolve();
+  const round = async (): Promise<void> => {
+    try {
+      const pending = await options.store.pendingDiagnosis(Date.now() - options.quietMs, options.batchSize);
+      for (const { traceId, updateMs } of pending) {
+        if (stopped) return;
+        const trace = await options.store.getTrace(traceId);
+        if (!trace) continue;
+        const diagnosis = diagnoseTrace(trace.spans, trace.logs);
+        const record = diagnosis === null ? null : toDiagnosisRecord(diagnosis, trace.spans);
+        await options.store.recordDiagnosis(traceId, updateMs, record);
+      }
+    } catch (error) {
+      options.onError(error);
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      current = round().finally(schedule);
+    }, options.intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await current;
+  };
+}

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeFailingChain, makeSpan, newTraceId, resourceFor } from '../../test/helpers/make-span.js';
+import type { DiagnosisRecord } from './failure-store.js';
+import { SqliteStore } from './sqlite-store.js';
+
+let dir: string;
+let store: SqliteStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'faultline-failures-'));
+  store = new SqliteStore({ path: join(dir, 'f.db'), retentionMs: 86_400_000, maxDbBytes: 2 ** 31 });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function record(overrides: Partial<DiagnosisRecord>): DiagnosisRecord {
+  return {
+    fingerprint: 'pool',
+    originService: 'orders',
+    originOperation: 'pg-pool.connect',
+    originNode: 'orders',
+    cause: 'db_pool_exhausted',
+    exceptionType: 'Error',
+    message: 'timeout exceeded when trying to connect',
+    summary: '500 originated in orders › pg-pool.connect',
+    version: '1.4.2',
+    entryEndpoint: 'GET /api/orders/:id',
+    startTimeUnixNano: BigInt(Date.now()) * 1_000_000n,
+    ...overrides,
+  };
+}
+
+async function diagnoseAllPending(make: (traceId: string) => DiagnosisRecord | null) {
+  const pending = await store.pendingDiagnosis(Date.now() + 1, 100);
+  for (const p of pending) await store.recordDiagnosis(p.traceId, p.updateMs, make(p.traceId));
+  return pending.map((p) => p.traceId);
+}
+
+describe('failure groups', () => {
+  it('offers each failing trace for diagnosis once, and again only after a late span changes it', async () => {
+    const chain = makeFailingChain();
+    await store.write(chain.slice(1), []);
+    expect(await diagnoseAllPending(() => record({}))).toEqual([chain[0]!.traceId]);
+    expect(await diagnoseAllPending(() => record({}))).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await store.write([chain[0]!], []);
+    expect(await diagnoseAllPending(() => record({}))).toEqual([chain[0]!.traceId]);
+    const [group] = await store.failureGroups(0n, 10, 0);
+    expect(group!.count).toBe(1);
+  });
+
+  it('does not offer traces without errors', async () => {
+    await store.write([makeSpan({ traceId: newTraceId() })], []);
+    expect(await store.pendingDiagnosis(Date.now() + 1, 100)).toEqual([]);
+  });
+
+  it('counts traces per group with first/last seen, versions, endpoints, samples and minutes', async () => {
+    const t0 = BigInt(Date.now()) * 1_000_000n;
+    const traces = [makeFailingChain(), makeFailingChain(), makeFailingChain()];
+    await store.write(traces.flat(), []);
+    const starts = new Map(traces.map((t, i) => [t[0]!.traceId, t0 + BigInt(i) * 1_000_000_000n]));
+    await diagnoseAllPending((id) =>
+      record({ startTimeUnixNano: starts.get(id)!, version: starts.get(id) === t0 ? '1.4.1' : '1.4.2' }),
+    );
+    const [group] = await store.failureGroups(0n, 10, 0);
+    expect(group).toMatchObject({
+      fingerprint: 'pool',
+      count: 3,
+      firstSeenUnixNano: t0,
+      lastSeenUnixNano: t0 + 2_000_000_000n,
+      firstVersion: '1.4.1',
+      entryEndpoints: ['GET /api/orders/:id'],
+      latestTraceId: traces[2]![0]!.traceId,
+    });
+    expect(group!.versions.sort()).toEqual(['1.4.1', '1.4.2']);
+    expect(group!.sampleTraceIds).toHaveLength(3);
+    expect(group!.perMinute.reduce((sum, m) => sum + m.count, 0)).toBe(3);
+    const page = await store.searchTraces({ limit: 10, group: 'pool' });
+    expect(page.traces.map((t) => t.cause)).toEqual([
+      'db_pool_exhausted',
+      'db_pool_exhausted',
+      'db_pool_exhausted',
+    ]);
+  });
+
+  it('moves a trace to its new group when a late span changes the verdict, counting it once', async () => {
+    const chain = makeFailingChain();
+    await store.write(chain.slice(0, 3), []);
+    await diagnoseAllPending(() => record({ fingerprint: 'explicit', cause: 'explicit_5xx' }));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await store.write([chain[3]!], []);
+    await diagnoseAllPending(() => record({}));
+    const groups = await store.failureGroups(0n, 10, 0);
+    expect(groups.map((g) => [g.fingerprint, g.count])).toEqual([['pool', 1]]);
+  });
+
+  it('tells which newer version of the origin service started after the group was last seen', async () => {
+    const t0 = BigInt(Date.now()) * 1_000_000n;
+    await store.write(
+      [makeSpan({ traceId: newTraceId(), startTimeUnixNano: t0, resource: resourceFor('orders', '1.4.2') })],
+      [],
+    );
+    await store.write(
+      [
+        makeSpan({
+          traceId: newTraceId(),
+          startTimeUnixNano: t0 + 60_000_000_000n,
+          resource: resourceFor('orders', '1.4.3'),
+        }),
+      ],
+      [],
+    );
+    expect(await store.versionStartedAfter('orders', t0 + 1n)).toEqual({
+      version: '1.4.3',
+      firstSeenUnixNano: t0 + 60_000_000_000n,
+    });
+    expect(await store.versionStartedAfter('orders', t0 + 61_000_000_000n)).toBeNull();
+  });
+
+  it('maps services, the database and where failures originated vs passed through', async () => {
+    const chain = makeFailingChain();
+    // The gateway's client span is the parent of the orders server span: gateway -> orders.
+    await store.write(chain, []);
+    await diagnoseAllPending(() => record({}));
+    const map = await store.serviceMap(0n);
+    expect(map.edges).toContainEqual({ source: 'gateway', target: 'orders', calls: 1, errors: 1 });
+    expect(map.edges).toContainEqual({ source: 'orders', target: 'postgresql', calls: 1, errors: 1 });
+    expect(map.nodes).toContainEqual({ id: 'orders', kind: 'service', originated: 1, passedThrough: 0 });
+    expect(map.nodes).toContainEqual({ id: 'gateway', kind: 'service', originated: 0, passedThrough: 1 });
+    expect(map.nodes).toContainEqual({ id: 'postgresql', kind: 'database', originated: 0, passedThrough: 0 });
+  });
+});

@@ -1,0 +1,220 @@
+import type Database from 'better-sqlite3';
+import { blobToId, idToBlob } from './span-rows.js';
+
+/** What the collector keeps of one trace's verdict, to group failures. */
+export interface DiagnosisRecord {
+  fingerprint: string;
+  originService: string;
+  originOperation: string;
+  /** Where the failure sits on the service map: the origin service, or an uninstrumented peer. */
+  originNode: string;
+  cause: string;
+  exceptionType: string | null;
+  message: string | null;
+  summary: string;
+  version: string | null;
+  entryEndpoint: string | null;
+  startTimeUnixNano: bigint;
+}
+
+/** One failure group as stored. */
+export interface FailureGroup {
+  fingerprint: string;
+  originService: string;
+  originOperation: string;
+  cause: string;
+  exceptionType: string | null;
+  message: string | null;
+  summary: string;
+  count: number;
+  firstSeenUnixNano: bigint;
+  lastSeenUnixNano: bigint;
+  firstVersion: string | null;
+  versions: string[];
+  entryEndpoints: string[];
+  latestTraceId: string;
+  sampleTraceIds: string[];
+  perMinute: { minuteUnixMs: number; count: number }[];
+}
+
+interface GroupRow {
+  fingerprint: string;
+  origin_service: string;
+  origin_operation: string;
+  cause: string;
+  exception_type: string | null;
+  message: string | null;
+  summary: string;
+  count: bigint;
+  first_seen_ns: bigint;
+  last_seen_ns: bigint;
+  first_version: string | null;
+  versions: string;
+  endpoints: string;
+  latest_trace_id: Buffer;
+  sample_trace_ids: string;
+}
+
+const SAMPLES_KEPT = 5;
+const MAX_LISTED = 20;
+
+const minuteOf = (ns: bigint): number => Math.floor(Number(ns / 1_000_000n) / 60_000) * 60_000;
+
+function addToSet(json: string, value: string | null): string {
+  const values = JSON.parse(json) as string[];
+  if (value === null || values.includes(value) || values.length >= MAX_LISTED) return json;
+  return JSON.stringify([...values, value]);
+}
+
+/**
+ * Failure groups, maintained incrementally: each diagnosed trace is counted in exactly one group, and
+ * moves to another when a late span changes its verdict. Nothing here scans all spans.
+ */
+export class FailureStore {
+  private readonly db: Database.Database;
+  private readonly stmt;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    this.stmt = {
+      pending: db
+        .prepare(
+          `SELECT trace_id, updated_at_ms FROM traces
+           WHERE error_count > 0 AND diagnosed_update_ms IS NOT updated_at_ms AND updated_at_ms <= ?
+           ORDER BY updated_at_ms LIMIT ?`,
+        )
+        .safeIntegers(),
+      traceState: db.prepare('SELECT fingerprint, start_ns FROM traces WHERE trace_id = ?').safeIntegers(),
+      markTrace: db.prepare(
+        `UPDATE traces SET fingerprint = ?, cause = ?, origin_service = ?, origin_node = ?, diagnosed_update_ms = ?
+         WHERE trace_id = ?`,
+      ),
+      group: db.prepare('SELECT * FROM failure_groups WHERE fingerprint = ?').safeIntegers(),
+      putGroup: db.prepare(
+        `INSERT OR REPLACE INTO failure_groups VALUES
+         (@fingerprint, @origin_service, @origin_operation, @cause, @exception_type, @message, @summary, @count,
+          @first_seen_ns, @last_seen_ns, @first_version, @versions, @endpoints, @latest_trace_id, @sample_trace_ids)`,
+      ),
+      decrementGroup: db.prepare('UPDATE failure_groups SET count = count - 1 WHERE fingerprint = ?'),
+      deleteEmptyGroup: db.prepare('DELETE FROM failure_groups WHERE fingerprint = ? AND count <= 0'),
+      addMinute: db.prepare(
+        `INSERT INTO failure_minutes VALUES (?, ?, ?)
+         ON CONFLICT (fingerprint, minute_ms) DO UPDATE SET count = count + excluded.count`,
+      ),
+      groupsSince: db
+        .prepare('SELECT * FROM failure_groups WHERE last_seen_ns >= ? ORDER BY last_seen_ns DESC LIMIT ?')
+        .safeIntegers(),
+      minutesOf: db.prepare(
+        'SELECT minute_ms, count FROM failure_minutes WHERE fingerprint = ? AND minute_ms >= ? AND count > 0 ORDER BY minute_ms',
+      ),
+      newerVersion: db
+        .prepare(
+          `SELECT version, first_seen_ns FROM service_versions WHERE service = ? AND first_seen_ns > ?
+         ORDER BY first_seen_ns LIMIT 1`,
+        )
+        .safeIntegers(),
+      pruneGroups: db.prepare('DELETE FROM failure_groups WHERE last_seen_ns < ?'),
+      pruneMinutes: db.prepare('DELETE FROM failure_minutes WHERE minute_ms < ?'),
+    };
+  }
+
+  /** Failing traces whose spans changed since their last diagnosis and have been quiet since `quietSinceMs`. */
+  pending(quietSinceMs: number, limit: number): { traceId: string; updateMs: number }[] {
+    const rows = this.stmt.pending.all(quietSinceMs, limit) as { trace_id: Buffer; updated_at_ms: bigint }[];
+    return rows.map((r) => ({ traceId: blobToId(r.trace_id), updateMs: Number(r.updated_at_ms) }));
+  }
+
+  /** Records a trace's verdict (null: the entry request did not fail) and keeps its group's counts right. */
+  record(traceId: string, updateMs: number, record: DiagnosisRecord | null): void {
+    const id = idToBlob(traceId);
+    this.db.transaction(() => {
+      const state = this.stmt.traceState.get(id) as
+        | { fingerprint: string | null; start_ns: bigint }
+        | undefined;
+      if (!state) return;
+      const previous = state.fingerprint;
+      if (previous !== null && previous !== record?.fingerprint) {
+        this.stmt.decrementGroup.run(previous);
+        this.stmt.addMinute.run(previous, minuteOf(state.start_ns), -1);
+        this.stmt.deleteEmptyGroup.run(previous);
+      }
+      if (record !== null) this.addToGroup(id, record, previous === record.fingerprint);
+      this.stmt.markTrace.run(
+        record?.fingerprint ?? null,
+        record?.cause ?? null,
+        record?.originService ?? null,
+        record?.originNode ?? null,
+        updateMs,
+        id,
+      );
+    })();
+  }
+
+  private addToGroup(traceId: Buffer, record: DiagnosisRecord, alreadyCounted: boolean): void {
+    const row = this.stmt.group.get(record.fingerprint) as GroupRow | undefined;
+    const start = record.startTimeUnixNano;
+    const hex = blobToId(traceId);
+    const samples = row ? (JSON.parse(row.sample_trace_ids) as string[]).filter((t) => t !== hex) : [];
+    const isLatest = !row || start >= row.last_seen_ns;
+    this.stmt.putGroup.run({
+      fingerprint: record.fingerprint,
+      origin_service: record.originService,
+      origin_operation: record.originOperation,
+      cause: record.cause,
+      exception_type: record.exceptionType,
+      message: record.message,
+      summary: isLatest ? record.summary : row!.summary,
+      count: (row ? Number(row.count) : 0) + (alreadyCounted ? 0 : 1),
+      first_seen_ns: row && row.first_seen_ns < start ? row.first_seen_ns : start,
+      last_seen_ns: row && row.last_seen_ns > start ? row.last_seen_ns : start,
+      first_version: row && row.first_seen_ns <= start ? row.first_version : record.version,
+      versions: addToSet(row?.versions ?? '[]', record.version),
+      endpoints: addToSet(row?.endpoints ?? '[]', record.entryEndpoint),
+      latest_trace_id: isLatest ? traceId : row!.latest_trace_id,
+      sample_trace_ids: JSON.stringify([hex, ...samples].slice(0, SAMPLES_KEPT)),
+    });
+    if (!alreadyCounted) this.stmt.addMinute.run(record.fingerprint, minuteOf(start), 1);
+  }
+
+  /** Groups seen since `sinceNs`, most recent activity first, with per-minute counts since `minutesSinceMs`. */
+  groups(sinceNs: bigint, limit: number, minutesSinceMs: number): FailureGroup[] {
+    const rows = this.stmt.groupsSince.all(sinceNs, limit) as GroupRow[];
+    return rows.map((row) => ({
+      fingerprint: row.fingerprint,
+      originService: row.origin_service,
+      originOperation: row.origin_operation,
+      cause: row.cause,
+      exceptionType: row.exception_type,
+      message: row.message,
+      summary: row.summary,
+      count: Number(row.count),
+      firstSeenUnixNano: row.first_seen_ns,
+      lastSeenUnixNano: row.last_seen_ns,
+      firstVersion: row.first_version,
+      versions: JSON.parse(row.versions) as string[],
+      entryEndpoints: JSON.parse(row.endpoints) as string[],
+      latestTraceId: blobToId(row.latest_trace_id),
+      sampleTraceIds: JSON.parse(row.sample_trace_ids) as string[],
+      perMinute: (
+        this.stmt.minutesOf.all(row.fingerprint, minutesSinceMs) as { minute_ms: number; count: number }[]
+      ).map((m) => ({ minuteUnixMs: m.minute_ms, count: m.count })),
+    }));
+  }
+
+  /** The first version of `service` that started serving after `afterNs`, if any (how a fix is verified). */
+  versionStartedAfter(
+    service: string,
+    afterNs: bigint,
+  ): { version: string; firstSeenUnixNano: bigint } | null {
+    const row = this.stmt.newerVersion.get(service, afterNs) as
+      | { version: string; first_seen_ns: bigint }
+      | undefined;
+    return row ? { version: row.version, firstSeenUnixNano: row.first_seen_ns } : null;
+  }
+
+  /** Drops groups not seen since `cutoffNs` and their minute counts. */
+  prune(cutoffNs: bigint): void {
+    this.stmt.pruneGroups.run(cutoffNs);
+    this.stmt.pruneMinutes.run(minuteOf(cutoffNs));
+  }
+}

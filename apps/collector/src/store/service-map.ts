@@ -1,0 +1,75 @@
+import type Database from 'better-sqlite3';
+import {
+  DATABASE_EDGES_SQL,
+  ORIGINATED_SQL,
+  PASSED_THROUGH_SQL,
+  PEER_EDGES_SQL,
+  SERVICE_EDGES_SQL,
+} from './service-map-sql.js';
+
+/** A node of the service map. */
+export interface ServiceMapNode {
+  id: string;
+  kind: 'service' | 'database' | 'uninstrumented';
+  /** Failing traces whose failure originated here. */
+  originated: number;
+  /** Failing traces that crossed this node without originating here. */
+  passedThrough: number;
+}
+
+/** A directed edge: calls from `source` to `target`, and how many of them failed. */
+export interface ServiceMapEdge {
+  source: string;
+  target: string;
+  calls: number;
+  errors: number;
+}
+
+/** The service map of traces started since a time. */
+export interface ServiceMap {
+  nodes: ServiceMapNode[];
+  edges: ServiceMapEdge[];
+}
+
+interface EdgeRow {
+  source: string;
+  target: string;
+  calls: number;
+  errors: number;
+}
+
+/** Computes the service map of traces started at or after `sinceNs`. */
+export function computeServiceMap(db: Database.Database, sinceNs: bigint): ServiceMap {
+  const nodes = new Map<string, ServiceMapNode>();
+  const node = (id: string, kind: ServiceMapNode['kind']) => {
+    let entry = nodes.get(id);
+    if (!entry) {
+      entry = { id, kind, originated: 0, passedThrough: 0 };
+      nodes.set(id, entry);
+    }
+    return entry;
+  };
+  const edges: ServiceMapEdge[] = [];
+  const collect = (sql: string, targetKind: ServiceMapNode['kind']) => {
+    for (const row of db.prepare(sql).all(sinceNs) as EdgeRow[]) {
+      node(row.source, 'service');
+      node(row.target, targetKind);
+      edges.push({ source: row.source, target: row.target, calls: row.calls, errors: row.errors ?? 0 });
+    }
+  };
+  for (const { service } of db.prepare('SELECT DISTINCT service FROM operations').all() as {
+    service: string;
+  }[]) {
+    node(service, 'service');
+  }
+  collect(SERVICE_EDGES_SQL, 'service');
+  collect(DATABASE_EDGES_SQL, 'database');
+  collect(PEER_EDGES_SQL, 'uninstrumented');
+  for (const row of db.prepare(ORIGINATED_SQL).all(sinceNs) as { node: string | null; count: number }[]) {
+    if (row.node !== null) node(row.node, nodes.get(row.node)?.kind ?? 'service').originated = row.count;
+  }
+  for (const row of db.prepare(PASSED_THROUGH_SQL).all(sinceNs) as { node: string; count: number }[]) {
+    node(row.node, 'service').passedThrough = row.count;
+  }
+  return { nodes: [...nodes.values()], edges };
+}
