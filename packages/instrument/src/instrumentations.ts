@@ -1,0 +1,76 @@
+import type { ServerResponse } from 'node:http';
+import FastifyOtelInstrumentation from '@fastify/otel';
+import type { Span } from '@opentelemetry/api';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { BetterSqlite3Instrumentation } from './better-sqlite3-instrumentation.js';
+import { ExpressErrorInstrumentation, rememberExpressLayerSpan } from './express-error-instrumentation.js';
+import type { OpenServerSpans } from './open-server-spans.js';
+import { PgPoolStateInstrumentation } from './pg-pool-instrumentation.js';
+import { rememberTraceResponse } from './trace-response.js';
+
+/** Instrumentations that only add noise to a 500 hunt (every file read, lookup and socket). */
+const NOISY = ['fs', 'dns', 'net', 'runtime-node', 'router'];
+
+/** What the HTTP server hooks need. */
+export interface InstrumentationSetup {
+  traceResponseHeader: boolean;
+  openServerSpans: OpenServerSpans;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Builds Faultline's instrumentation set: the upstream auto-instrumentations (http, undici, express,
+ * koa, pg, mysql2, redis, ioredis, mongodb, pino, winston, bunyan, ...) with Faultline's hooks,
+ * Fastify through @fastify/otel, and Faultline's own additions. Instrumentations enable themselves
+ * when constructed, and the order matters: Faultline's pg-pool wrapper must be installed before the pg
+ * instrumentation's so that it runs inside it.
+ * OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS keep their usual meaning.
+ */
+export function createInstrumentations(setup: InstrumentationSetup): Instrumentation[] {
+  const { env } = setup;
+  const disabled = listFromEnv(env['OTEL_NODE_DISABLED_INSTRUMENTATIONS']);
+  const enabled = env['OTEL_NODE_ENABLED_INSTRUMENTATIONS']
+    ? listFromEnv(env['OTEL_NODE_ENABLED_INSTRUMENTATIONS'])
+    : undefined;
+  const wanted = (name: string): boolean =>
+    !disabled.includes(name) && (enabled === undefined || enabled.includes(name));
+
+  const ours: Instrumentation[] = [];
+  if (wanted('pg')) ours.push(new PgPoolStateInstrumentation());
+  if (wanted('express')) ours.push(new ExpressErrorInstrumentation());
+  if (wanted('better-sqlite3')) ours.push(new BetterSqlite3Instrumentation());
+
+  const noisyOff = Object.fromEntries(
+    NOISY.filter((name) => enabled === undefined || !enabled.includes(name)).map((name) => [
+      `@opentelemetry/instrumentation-${name}`,
+      { enabled: false },
+    ]),
+  );
+  const upstream = getNodeAutoInstrumentations({
+    ...noisyOff,
+    '@opentelemetry/instrumentation-http': {
+      responseHook: (span: Span, response: unknown) => {
+        if (!('setHeader' in (response as object))) return;
+        setup.openServerSpans.add(span);
+        if (setup.traceResponseHeader) rememberTraceResponse(span, response as ServerResponse);
+      },
+    },
+    '@opentelemetry/instrumentation-express': { requestHook: rememberExpressLayerSpan },
+    '@opentelemetry/instrumentation-pino': { disableLogSending: false, disableLogCorrelation: false },
+    '@opentelemetry/instrumentation-winston': { disableLogSending: false, disableLogCorrelation: false },
+    '@opentelemetry/instrumentation-bunyan': { disableLogSending: false, disableLogCorrelation: false },
+  });
+
+  const fastify = wanted('fastify')
+    ? [new FastifyOtelInstrumentation({ registerOnInitialization: true })]
+    : [];
+  return [...ours, ...upstream, ...(fastify as Instrumentation[])];
+}
+
+function listFromEnv(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}

@@ -1,0 +1,46 @@
+import { ServerResponse } from 'node:http';
+import type { Span, SpanContext } from '@opentelemetry/api';
+import { isSpanContextValid } from '@opentelemetry/api';
+
+/** Response header of W3C Trace Context Level 2: https://www.w3.org/TR/trace-context-2/#traceresponse-header */
+export const TRACE_RESPONSE_HEADER = 'traceresponse';
+
+const PENDING_VALUE = Symbol('faultline traceresponse value');
+type Response = ServerResponse & { [PENDING_VALUE]?: string };
+
+/** Formats `00-<trace-id>-<span-id>-<flags>` for a span context, or undefined when it is invalid. */
+export function formatTraceResponse(spanContext: SpanContext): string | undefined {
+  if (!isSpanContextValid(spanContext)) return undefined;
+  const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
+  return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+}
+
+/**
+ * Part of the HTTP instrumentation's `responseHook` (which runs as a request arrives): notes the
+ * header value for the server span on the response. It is written by the patched `writeHead`, not
+ * now, because some frameworks clear every header when they render an error (Koa's `ctx.onerror`).
+ */
+export function rememberTraceResponse(span: Span, response: ServerResponse): void {
+  const value = formatTraceResponse(span.spanContext());
+  if (value !== undefined) (response as Response)[PENDING_VALUE] = value;
+}
+
+/**
+ * Patches `ServerResponse#writeHead`, through which every response's head passes (explicitly, or via
+ * `_implicitHeader` on the first write), to add the noted `traceresponse` header unless the app set
+ * one. Node merges headers set with setHeader into those passed to writeHead. Returns an undo function.
+ */
+export function installTraceResponseWriter(proto: ServerResponse = ServerResponse.prototype): () => void {
+  const original = proto.writeHead;
+  const patched = function writeHead(this: Response, ...args: unknown[]) {
+    const value = this[PENDING_VALUE];
+    if (value !== undefined && !this.headersSent && !this.hasHeader(TRACE_RESPONSE_HEADER)) {
+      this.setHeader(TRACE_RESPONSE_HEADER, value);
+    }
+    return (original as (...args: unknown[]) => ServerResponse).apply(this, args);
+  };
+  proto.writeHead = patched as typeof proto.writeHead;
+  return () => {
+    if (proto.writeHead === (patched as unknown)) proto.writeHead = original;
+  };
+}

@@ -1,0 +1,20 @@
+// The Express app as an ES module, loaded with --import by the tests: static imports must be patched.
+import express from 'express';
+import pino from 'pino';
+
+const logger = pino();
+const app = express();
+app.get('/ok', (_req, res) => {
+  res.json({ ok: true });
+});
+app.get('/throw', () => {
+  const order = undefined;
+  return order.total;
+});
+app.get('/log', (_req, res) => {
+  logger.error({ orderId: 7 }, 'stock lookup failed');
+  res.status(500).json({ error: 'stock lookup failed' });
+});
+const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+});
