@@ -4,7 +4,11 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import * as transformer from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { decodeTracesJson, decodeTracesProtobuf } from '../dist/index.js';
 
 const BATCH_SPANS = 512;
@@ -41,21 +45,33 @@ function makeBatch() {
       },
     });
     const ctx = trace.setSpan(context.active(), server);
-    const client = tracer.startSpan('GET', {
-      kind: SpanKind.CLIENT,
-      attributes: { 'http.request.method': 'GET', 'url.full': `http://inventory:8081/stock/${i}`, 'server.port': 8081 },
-    }, ctx);
-    client.end();
-    const db = tracer.startSpan('SELECT orders', {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'db.system.name': 'postgresql',
-        'db.namespace': 'shop',
-        'db.operation.name': 'SELECT',
-        'db.query.text': 'SELECT id, total, status FROM orders WHERE id = $1',
-        'server.address': 'db.internal',
+    const client = tracer.startSpan(
+      'GET',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': 'GET',
+          'url.full': `http://inventory:8081/stock/${i}`,
+          'server.port': 8081,
+        },
       },
-    }, ctx);
+      ctx,
+    );
+    client.end();
+    const db = tracer.startSpan(
+      'SELECT orders',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'db.system.name': 'postgresql',
+          'db.namespace': 'shop',
+          'db.operation.name': 'SELECT',
+          'db.query.text': 'SELECT id, total, status FROM orders WHERE id = $1',
+          'server.address': 'db.internal',
+        },
+      },
+      ctx,
+    );
     if (i % 10 === 0) {
       db.recordException(new Error('canceling statement due to statement timeout'));
       db.setStatus({ code: SpanStatusCode.ERROR, message: 'statement timeout' });
@@ -93,10 +109,16 @@ const protobuf = transformer.ProtobufTraceSerializer.serializeRequest(spans);
 const json = new TextDecoder().decode(transformer.JsonTraceSerializer.serializeRequest(spans));
 const format = (rate) => `${Math.round(rate).toLocaleString('en-US')} spans/s`;
 
-console.log(`batch: ${BATCH_SPANS} spans, protobuf ${protobuf.length} bytes, JSON ${json.length} bytes; median of ${RUNS} runs`);
+console.log(
+  `batch: ${BATCH_SPANS} spans, protobuf ${protobuf.length} bytes, JSON ${json.length} bytes; median of ${RUNS} runs`,
+);
 console.log(`decodeTracesProtobuf  ${format(spansPerSecond(decodeTracesProtobuf, protobuf))}`);
 console.log(`decodeTracesJson      ${format(spansPerSecond(decodeTracesJson, json))}`);
 // @opentelemetry/otlp-transformer only serializes requests (and decodes responses); it has no request
 // decoder to compare against.
 const reference = Object.keys(transformer).find((name) => /deserializ.*request|decode.*trace/i.test(name));
-console.log(reference ? `reference decoder found: ${reference} (not compared)` : 'otlp-transformer: no request decoder exported, comparison skipped');
+console.log(
+  reference
+    ? `reference decoder found: ${reference} (not compared)`
+    : 'otlp-transformer: no request decoder exported, comparison skipped',
+);

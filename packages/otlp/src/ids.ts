@@ -38,7 +38,7 @@ export function hexIdProblem(label: string, value: unknown, expectedBytes: numbe
   if (typeof value !== 'string') return `${label} must be a hex string, got ${typeof value}`;
   if (!HEX.test(value)) {
     // A common mistake: the protobuf JSON mapping's default for bytes is base64, OTLP/JSON's is hex.
-    const hint = BASE64.test(value) ? ' (OTLP/JSON ids are hex, not base64)' : '';
+    const hint = looksLikeBase64(value, expectedBytes) ? ' (OTLP/JSON ids are hex, not base64)' : '';
     return `${label} is not hex: ${JSON.stringify(value.slice(0, 40))}${hint}`;
   }
   if (value.length !== expectedBytes * 2) {
@@ -46,4 +46,11 @@ export function hexIdProblem(label: string, value: unknown, expectedBytes: numbe
   }
   if (ALL_ZERO.test(value)) return `${label} is all zeros`;
   return '';
+}
+
+// The length base64 gives `bytes` bytes, padded or not, e.g. 24 or 22 characters for a trace id.
+function looksLikeBase64(value: string, bytes: number): boolean {
+  const padded = Math.ceil(bytes / 3) * 4;
+  const unpadded = Math.ceil((bytes * 4) / 3);
+  return (value.length === padded || value.length === unpadded) && BASE64.test(value);
 }

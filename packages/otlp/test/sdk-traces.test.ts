@@ -55,7 +55,10 @@ describe.each(encodings)('spans made by the official SDK, sent as OTLP %s', (_en
       'publish order': 'PRODUCER',
       'POST /charge': 'SERVER',
     });
-    expect(byName(decoded.spans, 'POST /checkout').status).toStrictEqual({ code: 'ERROR', message: 'payment failed' });
+    expect(byName(decoded.spans, 'POST /checkout').status).toStrictEqual({
+      code: 'ERROR',
+      message: 'payment failed',
+    });
     expect(byName(decoded.spans, 'INSERT orders').status).toStrictEqual({ code: 'ERROR' });
     expect(byName(decoded.spans, 'POST /charge').status).toStrictEqual({ code: 'OK' });
     expect(byName(decoded.spans, 'compute-tax').status).toStrictEqual({ code: 'UNSET' });
@@ -85,10 +88,15 @@ describe.each(encodings)('spans made by the official SDK, sent as OTLP %s', (_en
     expect(exception?.attributes).toStrictEqual({
       'exception.type': 'Error',
       'exception.message': 'card declined',
-      'exception.stacktrace': 'Error: card declined\n    at charge (/srv/pay.js:10:7)\n    at checkout (/srv/app.js:42:3)',
+      'exception.stacktrace':
+        'Error: card declined\n    at charge (/srv/pay.js:10:7)\n    at checkout (/srv/app.js:42:3)',
     });
     expect(byName(decoded.spans, 'POST').links).toStrictEqual([
-      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', attributes: { 'link.reason': 'retry-of' } },
+      {
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        spanId: 'b7ad6b7169203331',
+        attributes: { 'link.reason': 'retry-of' },
+      },
     ]);
   });
 

@@ -1,6 +1,6 @@
 // The test oracle: what a decoder must produce for SDK spans and log records, derived from the SDK's
 // own objects (not from any bytes), so the decoders are checked against the source of truth.
-import type { AttributeValue, Attributes, LogRecord, Span, SpanKind, StatusCode } from '@faultline/model';
+import type { Attributes, AttributeValue, LogRecord, Span, SpanKind, StatusCode } from '@faultline/model';
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';

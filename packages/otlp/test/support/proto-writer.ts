@@ -5,6 +5,7 @@ const utf8 = new TextEncoder();
 
 /** A varint's bytes; negative values are written as 64-bit two's complement, as int64 requires. */
 export function varint(value: number | bigint): number[] {
+  if (typeof value === 'number' && value >= 0 && value < 0x80) return [value];
   let rest = BigInt.asUintN(64, BigInt(value));
   const out: number[] = [];
   while (rest >= 0x80n) {
@@ -17,7 +18,9 @@ export function varint(value: number | bigint): number[] {
 
 /** Concatenates byte arrays. */
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
   let pos = 0;
   for (const part of parts) {
     out.set(part, pos);

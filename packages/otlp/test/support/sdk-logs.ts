@@ -41,7 +41,9 @@ export async function makeSdkLogs(): Promise<ReadableLogRecord[]> {
     severityText: 'info',
     timestamp: at(500_000_000),
   });
-  provider.getLogger('other-scope').emit({ body: 'cache warmed', timestamp: at(600_000_000), observedTimestamp: at(700_000_000) });
+  provider
+    .getLogger('other-scope')
+    .emit({ body: 'cache warmed', timestamp: at(600_000_000), observedTimestamp: at(700_000_000) });
   await provider.forceFlush();
   return exporter.getFinishedLogRecords();
 }

@@ -2,7 +2,11 @@ import type { HrTime } from '@opentelemetry/api';
 import { context, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 
 /** A time `ns` nanoseconds after a fixed second, as the SDK takes it (exact to the nanosecond). */
 export function at(ns: number): HrTime {
@@ -90,11 +94,17 @@ export function makeSdkSpans(): ReadableSpan[] {
   query.setStatus({ code: SpanStatusCode.ERROR });
   query.end(at(250_000_000));
   http.startSpan('compute-tax', { startTime: at(260_000_000) }, inServer).end(at(260_000_999));
-  http.startSpan('publish order', { kind: SpanKind.PRODUCER, startTime: at(270_000_000) }, inServer).end(at(270_500_000));
+  http
+    .startSpan('publish order', { kind: SpanKind.PRODUCER, startTime: at(270_000_000) }, inServer)
+    .end(at(270_500_000));
 
   const inventory = tracerFor(exporter, { 'service.name': 'payments' })('payments-http', '3.1.0');
   const remote = trace.setSpanContext(context.active(), { ...client.spanContext(), isRemote: true });
-  const downstream = inventory.startSpan('POST /charge', { kind: SpanKind.SERVER, startTime: at(310_000_000) }, remote);
+  const downstream = inventory.startSpan(
+    'POST /charge',
+    { kind: SpanKind.SERVER, startTime: at(310_000_000) },
+    remote,
+  );
   downstream.setStatus({ code: SpanStatusCode.OK });
   downstream.end(at(900_000_000));
   client.end(at(950_000_000));
