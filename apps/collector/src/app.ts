@@ -7,6 +7,7 @@ import { registerTraceRoutes } from './api/trace-routes.js';
 import { defaultUiDir, registerUi } from './api/ui-static.js';
 import { installBearerAuth } from './auth.js';
 import type { CollectorConfig } from './config.js';
+import { startDiagnosisLoop } from './diagnosis/diagnosis-loop.js';
 import { installErrorHandler } from './error-handler.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { bindGrpc, buildGrpcServer } from './otlp-grpc/grpc-server.js';
@@ -39,6 +40,8 @@ export interface BuildOptions {
   logger?: boolean;
   maxPendingItems?: number;
   retentionIntervalMs?: number;
+  /** A trace is diagnosed for failure groups once quiet this long (default 500 ms). */
+  diagnosisQuietMs?: number;
 }
 
 const MAX_PENDING_ITEMS = 200_000;
@@ -81,6 +84,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
 
   const grpcServer = buildGrpcServer({ queue, maxBodyBytes: config.maxBodyBytes, token: config.token });
   let stopRetention: (() => void) | undefined;
+  let stopDiagnosis: (() => Promise<void>) | undefined;
 
   return {
     api,
@@ -98,6 +102,13 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
         tracesPerStep: 200,
         onError: (error) => api.log.error({ err: error }, 'retention failed'),
       });
+      stopDiagnosis = startDiagnosisLoop({
+        store,
+        quietMs: options.diagnosisQuietMs ?? 500,
+        intervalMs: 250,
+        batchSize: 200,
+        onError: (error) => api.log.error({ err: error }, 'diagnosis failed'),
+      });
       accepting = true;
       const portOf = (app: FastifyInstance) => {
         const address = app.server.address();
@@ -108,6 +119,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     async close() {
       accepting = false;
       stopRetention?.();
+      await stopDiagnosis?.();
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       await otlp.close();
       await queue.drain();

@@ -128,13 +128,61 @@ describe('OTLP/HTTP refuses bad input with a clear answer and loses nothing else
     expect(stored.json().spans[0].service).toBe('gzipped');
   });
 
-  it('survives an AnyValue nested 10,000 deep', async () => {
+  it('stores an AnyValue nested 10,000 deep (JSON) cut at the depth limit, without crashing', async () => {
     const batch = jsonBatch();
-    let value: Record<string, unknown> = { stringValue: 'bottom' };
-    for (let i = 0; i < 10_000; i++) value = { arrayValue: { values: [value] } };
-    batch.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes = [{ key: 'deep', value }];
-    const response = await post(JSON.stringify(batch), 'application/json');
-    expect([200, 400]).toContain(response.statusCode);
+    const span = batch.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    span.attributes = [{ key: 'deep', value: { stringValue: 'PLACEHOLDER' } }];
+    // Written by hand: JSON.stringify itself overflows the stack on a 10,000-deep object.
+    const deep = `${'{"arrayValue":{"values":['.repeat(10_000)}{"stringValue":"bottom"}${']}}'.repeat(10_000)}`;
+    const body = JSON.stringify(batch).replace('{"stringValue":"PLACEHOLDER"}', deep);
+    const response = await post(body, 'application/json');
+    expect(response.statusCode).toBe(200);
+    const stored = await running.collector.api.inject({ method: 'GET', url: `/api/traces/${span.traceId}` });
+    const value = stored.json().spans.find((s: { spanId: string }) => s.spanId === span.spanId)
+      .attributes.deep;
+    expect(JSON.stringify(value)).toContain('[nested too deep]');
+    await expectStoreIntact();
+  });
+
+  it('stores an AnyValue nested 10,000 deep (protobuf) cut at the depth limit, without crashing', async () => {
+    // Built by hand from opentelemetry-proto field numbers: request.resource_spans(1) ->
+    // scope_spans(2) -> spans(2) -> Span{trace_id 1, span_id 2, name 5, start 7, end 8, attributes 9};
+    // KeyValue{key 1, value 2}; AnyValue{string_value 1, array_value 5}; ArrayValue{values 1}.
+    const varint = (n: number) => {
+      const out: number[] = [];
+      while (n > 0x7f) {
+        out.push((n & 0x7f) | 0x80);
+        n >>>= 7;
+      }
+      out.push(n);
+      return Buffer.from(out);
+    };
+    const field = (tag: number, payload: Buffer) =>
+      Buffer.concat([Buffer.from([tag]), varint(payload.length), payload]);
+    const fixed64 = (tag: number, value: bigint) => {
+      const bytes = Buffer.alloc(9);
+      bytes[0] = tag;
+      bytes.writeBigUInt64LE(value, 1);
+      return bytes;
+    };
+    let value = field(0x0a, Buffer.from('bottom'));
+    for (let i = 0; i < 10_000; i++) value = field(0x2a, field(0x0a, value));
+    const traceId = '5b8efff798038103d269b633813fc60c';
+    const spanId = 'eee19b7ec3c1b174';
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const span = Buffer.concat([
+      field(0x0a, Buffer.from(traceId, 'hex')),
+      field(0x12, Buffer.from(spanId, 'hex')),
+      field(0x2a, Buffer.from('deep')),
+      fixed64(0x39, now),
+      fixed64(0x41, now + 1_000_000n),
+      field(0x4a, Buffer.concat([field(0x0a, Buffer.from('deep')), field(0x12, value)])),
+    ]);
+    const request = field(0x0a, field(0x12, field(0x12, span)));
+    const response = await post(request, 'application/x-protobuf');
+    expect(response.statusCode).toBe(200);
+    const stored = await running.collector.api.inject({ method: 'GET', url: `/api/traces/${traceId}` });
+    expect(JSON.stringify(stored.json().spans[0].attributes.deep)).toContain('[nested too deep]');
     await expectStoreIntact();
   });
 

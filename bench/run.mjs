@@ -1,0 +1,21 @@
+// `pnpm bench`: every benchmark part in turn, printing a markdown report for bench/RESULTS.md.
+// Parts can be run alone: `node bench/ingest.mjs`. Set BENCH_QUICK=1 for a short smoke run.
+import { execSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+
+if (process.env.BENCH_QUICK) {
+  process.env.BENCH_SECONDS ??= '3';
+  process.env.BENCH_RUNS ??= '1';
+  process.env.BENCH_PREFILL ??= '0';
+}
+const { ingestTable, runIngest } = await import('./ingest.mjs');
+
+const commit = execSync('git rev-parse --short HEAD').toString().trim();
+console.log(`# Faultline benchmark results\n`);
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB; Node ${process.version}; ` +
+    `date ${new Date().toISOString().slice(0, 10)}; commit ${commit}; command \`pnpm bench\`` +
+    ` (BENCH_SECONDS=${process.env.BENCH_SECONDS ?? 20}, BENCH_RUNS=${process.env.BENCH_RUNS ?? 3}, BENCH_PREFILL=${process.env.BENCH_PREFILL ?? 5_000_000}).\n`,
+);
+console.log('## Ingest (OTLP/HTTP protobuf, 512-span batches)\n');
+console.log(ingestTable(await runIngest()));
