@@ -26,7 +26,7 @@ export interface AppProcess {
   url: string;
   pid: number;
   /** GETs `pathname`; `traceId` sends a `traceparent` so the request's trace is known even if no answer comes. */
-  get(pathname: string, options?: { traceId?: string }): Promise<AppResponse>;
+  get(pathname: string, options?: { traceId?: string; timeoutMs?: number }): Promise<AppResponse>;
   /** Resolves when the process has exited. */
   exited: Promise<ExitInfo>;
   stderr(): string;
@@ -90,7 +90,8 @@ export async function startApp(
     async get(pathname, requestOptions = {}) {
       const headers: Record<string, string> = {};
       if (requestOptions.traceId) headers['traceparent'] = `00-${requestOptions.traceId}-${randomHex(8)}-01`;
-      const response = await fetch(`${url}${pathname}`, { headers });
+      const signal = AbortSignal.timeout(requestOptions.timeoutMs ?? 10_000);
+      const response = await fetch(`${url}${pathname}`, { headers, signal });
       return {
         status: response.status,
         headers: response.headers,

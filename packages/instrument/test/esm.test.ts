@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppProcess } from './harness/app-process.js';
+import { startApp } from './harness/app-process.js';
+import type { RunningCollector } from './harness/collector.js';
+import { startCollector } from './harness/collector.js';
+import { exceptionEvents, hasServerSpan, serverSpan } from './harness/trace-queries.js';
+
+let collector: RunningCollector;
+let app: AppProcess;
+
+beforeAll(async () => {
+  collector = await startCollector();
+  app = await startApp('express-esm-app.mjs', {
+    preload: 'faultline-import',
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl, OTEL_SERVICE_NAME: 'orders-esm' },
+  });
+});
+afterAll(async () => {
+  await app?.stop();
+  await collector?.stop();
+});
+
+describe('an ES-module Express app started with --import @faultline/instrument/register', () => {
+  it('patches statically imported express: the thrown error is on the route handler span', async () => {
+    const response = await app.get('/throw');
+    expect(response.status).toBe(500);
+    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+    const handler = trace.spans.find((span) => span.attributes['express.type'] === 'request_handler');
+    expect(handler?.status.code).toBe('ERROR');
+    expect(exceptionEvents(handler!).map((event) => event.attributes['exception.type'])).toEqual([
+      'TypeError',
+    ]);
+    expect(serverSpan(trace)!.resource['service.name']).toBe('orders-esm');
+  });
+
+  it('patches statically imported pino: its lines arrive as logs of the request trace', async () => {
+    const response = await app.get('/log');
+    const trace = await collector.waitForTrace(
+      response.traceId!,
+      (t) => hasServerSpan(t) && t.logs.length > 0,
+    );
+    expect(trace.logs.map((log) => log.body)).toEqual(['stock lookup failed']);
+    expect(trace.logs[0]!.traceId).toBe(trace.traceId);
+  });
+});
