@@ -4,6 +4,7 @@
 // OtlpDecodeError whose message names the field, so a bad body becomes a 400, never a crash.
 import { ByteText, utf8CutPoint } from './byte-text.js';
 import { OtlpDecodeError } from './decode-error.js';
+import { InternedText } from './interned-text.js';
 import { MAX_STRING_BYTES, truncationMarker } from './value-limits.js';
 
 /** Wire type of varint fields (int32, int64, uint32, bool, enum). */
@@ -30,10 +31,12 @@ export class ProtobufReader {
   /** Set when an AnyValue was nested too deep and replaced; the caller counts its attribute as dropped. */
   nestedTooDeep = false;
   readonly text: ByteText;
+  private readonly interned: InternedText;
   private readonly view: DataView;
 
   constructor(readonly bytes: Uint8Array) {
     this.text = new ByteText(bytes);
+    this.interned = new InternedText(bytes, this.text);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -142,7 +145,7 @@ export class ProtobufReader {
   /** Reads a string field. */
   readString(parentEnd: number, fieldNumber: number, messageName: string): string {
     const end = this.readEnd(parentEnd, fieldNumber, messageName);
-    const value = this.text.utf8(this.pos, end);
+    const value = this.interned.utf8(this.pos, end);
     this.pos = end;
     return value;
   }
@@ -152,7 +155,7 @@ export class ProtobufReader {
     const end = this.readEnd(parentEnd, fieldNumber, messageName);
     const start = this.pos;
     this.pos = end;
-    if (end - start <= MAX_STRING_BYTES) return this.text.utf8(start, end);
+    if (end - start <= MAX_STRING_BYTES) return this.interned.utf8(start, end);
     const cut = utf8CutPoint(this.bytes, start + MAX_STRING_BYTES, start);
     return this.text.utf8(start, cut) + truncationMarker(end - cut);
   }
