@@ -18,7 +18,7 @@ export function registerFailureRoutes(app: FastifyInstance, store: Store): void 
         groups.map(async (g) => {
           // A fix is verified when a newer version of the origin service started serving and the
           // group has not recurred since: "not seen since 1.4.3 started, 12 min ago".
-          const newer = await store.versionStartedAfter(g.originService, g.lastSeenUnixNano);
+          const newer = await store.versionStartedAfter(g.originService, g.lastSeenUnixNano, g.versions);
           return {
             fingerprint: g.fingerprint,
             originService: g.originService,

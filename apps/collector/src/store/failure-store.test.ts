@@ -115,11 +115,13 @@ describe('failure groups', () => {
       ],
       [],
     );
-    expect(await store.versionStartedAfter('orders', t0 + 1n)).toEqual({
+    expect(await store.versionStartedAfter('orders', t0 + 1n, ['1.4.2'])).toEqual({
       version: '1.4.3',
       firstSeenUnixNano: t0 + 60_000_000_000n,
     });
-    expect(await store.versionStartedAfter('orders', t0 + 61_000_000_000n)).toBeNull();
+    expect(await store.versionStartedAfter('orders', t0 + 61_000_000_000n, ['1.4.2'])).toBeNull();
+    // The version a failure happened in never counts as its fix.
+    expect(await store.versionStartedAfter('orders', t0 + 1n, ['1.4.2', '1.4.3'])).toBeNull();
   });
 
   it('maps services, the database and where failures originated vs passed through', async () => {

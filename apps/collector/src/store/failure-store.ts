@@ -107,10 +107,10 @@ export class FailureStore {
       minutesOf: db.prepare(
         'SELECT minute_ms, count FROM failure_minutes WHERE fingerprint = ? AND minute_ms >= ? AND count > 0 ORDER BY minute_ms',
       ),
-      newerVersion: db
+      newerVersions: db
         .prepare(
           `SELECT version, first_seen_ns FROM service_versions WHERE service = ? AND first_seen_ns > ?
-         ORDER BY first_seen_ns LIMIT 1`,
+         ORDER BY first_seen_ns LIMIT 50`,
         )
         .safeIntegers(),
       pruneGroups: db.prepare('DELETE FROM failure_groups WHERE last_seen_ns < ?'),
@@ -201,14 +201,21 @@ export class FailureStore {
     }));
   }
 
-  /** The first version of `service` that started serving after `afterNs`, if any (how a fix is verified). */
+  /**
+   * The first version of `service` that started serving after `afterNs` and is not one of
+   * `failingVersions`, if any: how a fix is verified. The failing versions are excluded because a
+   * version's first span can start after the entry span of its own first failure.
+   */
   versionStartedAfter(
     service: string,
     afterNs: bigint,
+    failingVersions: readonly string[],
   ): { version: string; firstSeenUnixNano: bigint } | null {
-    const row = this.stmt.newerVersion.get(service, afterNs) as
-      | { version: string; first_seen_ns: bigint }
-      | undefined;
+    const rows = this.stmt.newerVersions.all(service, afterNs) as {
+      version: string;
+      first_seen_ns: bigint;
+    }[];
+    const row = rows.find((r) => !failingVersions.includes(r.version));
     return row ? { version: row.version, firstSeenUnixNano: row.first_seen_ns } : null;
   }
 

@@ -246,8 +246,8 @@ export class SqliteStore implements Store {
     return this.failures.groups(sinceNs, limit, minutesSinceMs);
   }
 
-  async versionStartedAfter(service: string, afterNs: bigint) {
-    return this.failures.versionStartedAfter(service, afterNs);
+  async versionStartedAfter(service: string, afterNs: bigint, failingVersions: readonly string[]) {
+    return this.failures.versionStartedAfter(service, afterNs, failingVersions);
   }
 
   async serviceMap(sinceNs: bigint): Promise<ServiceMap> {

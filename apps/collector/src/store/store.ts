@@ -80,6 +80,7 @@ export interface Store {
   versionStartedAfter(
     service: string,
     afterNs: bigint,
+    failingVersions: readonly string[],
   ): Promise<{ version: string; firstSeenUnixNano: bigint } | null>;
   /** Services, databases and uninstrumented peers, with call and failure counts. */
   serviceMap(sinceNs: bigint): Promise<ServiceMap>;

@@ -1,0 +1,170 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningCollector, startCollector } from './helpers/start-collector.js';
+
+let running: RunningCollector;
+beforeAll(async () => {
+  running = await startCollector({}, { diagnosisQuietMs: 100 });
+});
+afterAll(async () => {
+  await running.stop();
+});
+
+/** gateway -> orders, where the orders handler throws: sent as two services through the official exporter. */
+async function sendFailingRequest(version: string) {
+  const exporter = () => new OTLPTraceExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/traces` });
+  const provider = (service: string) =>
+    new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': service, 'service.version': version }),
+      spanProcessors: [new SimpleSpanProcessor(exporter())],
+    });
+  const gatewayProvider = provider('gateway');
+  const ordersProvider = provider('orders');
+  const gateway = gatewayProvider.getTracer('http');
+  const orders = ordersProvider.getTracer('http');
+  const entry = gateway.startSpan('GET /api/orders/:id', {
+    kind: SpanKind.SERVER,
+    attributes: {
+      'http.request.method': 'GET',
+      'http.route': '/api/orders/:id',
+      'http.response.status_code': 500,
+    },
+  });
+  const call = gateway.startSpan(
+    'GET',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': 'GET',
+        'server.address': '127.0.0.1',
+        'server.port': 8321,
+        'http.response.status_code': 500,
+      },
+    },
+    trace.setSpan(ROOT_CONTEXT, entry),
+  );
+  const handler = orders.startSpan(
+    'GET /orders/:id',
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': 'GET',
+        'http.route': '/orders/:id',
+        'http.response.status_code': 500,
+      },
+    },
+    trace.setSpan(ROOT_CONTEXT, call),
+  );
+  const error = new TypeError("Cannot read properties of undefined (reading 'total')");
+  error.stack = `TypeError: ${error.message}\n    at priceOrder (/srv/orders/src/pricing.js:42:17)\n    at /srv/orders/node_modules/express/lib/router/layer.js:95:5`;
+  handler.recordException(error);
+  handler.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  handler.end();
+  call.end();
+  entry.setStatus({ code: SpanStatusCode.ERROR });
+  entry.end();
+  await gatewayProvider.shutdown();
+  await ordersProvider.shutdown();
+  return { traceId: entry.spanContext().traceId, originSpanId: handler.spanContext().spanId };
+}
+
+async function api(url: string) {
+  const response = await running.collector.api.inject({ method: 'GET', url });
+  expect(response.statusCode).toBe(200);
+  return response.json();
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('failures across services', () => {
+  it('diagnoses the trace, groups repeats of the same failure, and maps where it originated', async () => {
+    const first = await sendFailingRequest('1.4.2');
+    const second = await sendFailingRequest('1.4.2');
+
+    const { diagnosis } = await api(`/api/traces/${first.traceId}`);
+    expect(diagnosis).toMatchObject({
+      originSpanId: first.originSpanId,
+      originService: 'orders',
+      cause: 'exception',
+    });
+    expect(diagnosis.path).toHaveLength(3);
+
+    const group = await eventually(async () => {
+      const { groups } = await api('/api/failures');
+      return groups.find((g: { count: number }) => g.count === 2);
+    });
+    expect(group).toMatchObject({
+      originService: 'orders',
+      cause: 'exception',
+      causeLabel: expect.any(String),
+      exceptionType: 'TypeError',
+      firstVersion: '1.4.2',
+      entryEndpoints: ['GET /api/orders/:id'],
+      latestTraceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      notSeenSince: null,
+    });
+    expect(group.perMinute.reduce((sum: number, m: { count: number }) => sum + m.count, 0)).toBe(2);
+
+    const { traces } = await api(`/api/traces?group=${group.fingerprint}`);
+    expect(traces.map((t: { traceId: string }) => t.traceId).sort()).toEqual(
+      [first.traceId, second.traceId].sort(),
+    );
+    expect(traces[0]).toMatchObject({ cause: 'exception', originService: 'orders' });
+
+    const map = await api('/api/service-map');
+    expect(map.edges).toContainEqual({ source: 'gateway', target: 'orders', calls: 2, errors: 2 });
+    expect(map.nodes).toContainEqual({ id: 'orders', kind: 'service', originated: 2, passedThrough: 0 });
+    expect(map.nodes).toContainEqual({ id: 'gateway', kind: 'service', originated: 0, passedThrough: 2 });
+  });
+
+  it('says a group has not been seen since a newer version of its origin service started', async () => {
+    await sendFailingRequest('2.0.0');
+    // A healthy request from the fixed version, one minute later in span time.
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'orders', 'service.version': '2.0.1' }),
+      spanProcessors: [
+        new SimpleSpanProcessor(
+          new OTLPTraceExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/traces` }),
+        ),
+      ],
+    });
+    const later = Date.now() + 60_000;
+    provider
+      .getTracer('http')
+      .startSpan('GET /orders/:id', { kind: SpanKind.SERVER, startTime: later })
+      .end(later + 5);
+    await provider.shutdown();
+    const group = await eventually(async () => {
+      const { groups } = await api('/api/failures');
+      // Wait until the 2.0.0 failure is counted in the group (three failures in all).
+      return groups.find((g: { count: number }) => g.count === 3);
+    });
+    expect(group.versions).toEqual(['1.4.2', '2.0.0']);
+    expect(group.notSeenSince.version).toBe('2.0.1');
+  });
+
+  it('answers 404 for an unknown trace and 400 for a malformed id or parameter', async () => {
+    const unknown = await running.collector.api.inject({
+      method: 'GET',
+      url: `/api/traces/${'a'.repeat(32)}`,
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('FL_ERR_NOT_FOUND');
+    const malformed = await running.collector.api.inject({ method: 'GET', url: '/api/traces/xyz' });
+    expect(malformed.statusCode).toBe(400);
+    const badLimit = await running.collector.api.inject({ method: 'GET', url: '/api/traces?limit=0' });
+    expect(badLimit.statusCode).toBe(400);
+    expect(badLimit.json().message).toMatch(/limit/);
+  });
+});
