@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENDPOINT, resolveOptions } from './options.js';
+
+describe('resolveOptions', () => {
+  it('defaults to the sidecar collector with every feature on and a 2 s shutdown deadline', () => {
+    expect(resolveOptions(undefined, {})).toEqual({
+      ok: true,
+      warnings: [],
+      options: {
+        serviceName: undefined,
+        serviceVersion: undefined,
+        environment: undefined,
+        endpoint: DEFAULT_ENDPOINT,
+        captureConsole: true,
+        traceResponseHeader: true,
+        handleSigterm: true,
+        shutdownTimeoutMillis: 2000,
+      },
+    });
+  });
+
+  it('lets FAULTLINE_* variables switch features, and a code option win over them', () => {
+    const env = { FAULTLINE_CAPTURE_CONSOLE: 'false', FAULTLINE_TRACE_RESPONSE: '0' };
+    const fromEnv = resolveOptions({}, env);
+    expect(fromEnv.ok && [fromEnv.options.captureConsole, fromEnv.options.traceResponseHeader]).toEqual([
+      false,
+      false,
+    ]);
+    const fromCode = resolveOptions({ captureConsole: true }, env);
+    expect(fromCode.ok && fromCode.options.captureConsole).toBe(true);
+  });
+
+  it('ignores a nonsense variable with a warning and keeps the default', () => {
+    const result = resolveOptions(
+      {},
+      { FAULTLINE_CAPTURE_CONSOLE: 'maybe', FAULTLINE_SHUTDOWN_TIMEOUT_MS: 'soon' },
+    );
+    expect(result.ok && result.options.captureConsole).toBe(true);
+    expect(result.ok && result.options.shutdownTimeoutMillis).toBe(2000);
+    expect(result.ok && result.warnings).toHaveLength(2);
+  });
+
+  it.each([
+    [42, 'options must be an object, got number'],
+    [{ serviceName: 42 }, 'option "serviceName" must be a non-empty string, got 42'],
+    [{ servicename: 'typo' }, 'unknown option "servicename"'],
+    [{ shutdownTimeoutMillis: -1 }, 'option "shutdownTimeoutMillis" must be a positive number, got -1'],
+    [{ endpoint: 'localhost:4318' }, 'option "endpoint" must be an http(s) URL, got "localhost:4318"'],
+  ])('refuses %j: %s', (input, problem) => {
+    expect(resolveOptions(input, {})).toEqual({ ok: false, problem });
+  });
+
+  it('strips trailing slashes from the endpoint', () => {
+    const result = resolveOptions({ endpoint: 'http://collector:4318/' }, {});
+    expect(result.ok && result.options.endpoint).toBe('http://collector:4318');
+  });
+});
