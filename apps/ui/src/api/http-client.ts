@@ -1,0 +1,56 @@
+import { currentToken } from './token-store.js';
+
+/** An API answer other than 2xx; `status` 401 means the token is missing or wrong. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+
+/** Calls `listener` whenever an API call answers 401, so the app can ask for a token. */
+export function onUnauthorized(listener: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+/** Query parameters; arrays repeat the key (`attr=a=1&attr=b=2`), empty values are left out. */
+export type QueryParams = Record<string, string | number | boolean | string[] | undefined>;
+
+/** Builds `path?query` from params, skipping undefined and empty values. */
+export function withQuery(path: string, params: QueryParams = {}): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === '') continue;
+    if (Array.isArray(value)) for (const item of value) query.append(key, item);
+    else query.append(key, String(value));
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** GETs JSON from the query API, sending the bearer token when one is known. */
+export async function getJson<T>(path: string, params?: QueryParams, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = currentToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(withQuery(path, params), { headers, signal });
+  if (!response.ok) {
+    if (response.status === 401) for (const listener of unauthorizedListeners) listener();
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const body = (await response.json()) as { message?: unknown };
+      if (typeof body.message === 'string') message = body.message;
+    } catch {
+      // not a JSON error body; the status line is the message
+    }
+    throw new ApiError(response.status, message);
+  }
+  return (await response.json()) as T;
+}

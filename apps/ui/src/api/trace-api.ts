@@ -1,0 +1,51 @@
+import type { Diagnosis } from '@faultline/diagnosis';
+import {
+  fromWireLogRecord,
+  fromWireSpan,
+  type LogRecord,
+  type Span,
+  type WireLogRecord,
+  type WireSpan,
+} from '@faultline/model';
+import { getJson } from './http-client.js';
+
+/** `GET /api/traces/:traceId` as JSON (contract shape). */
+export interface WireTrace {
+  traceId: string;
+  spans: WireSpan[];
+  logs: WireLogRecord[];
+  diagnosis: Diagnosis | null;
+}
+
+/** One trace in domain types: spans and logs with bigint nanoseconds, the diagnosis as sent (JSON-safe). */
+export interface Trace {
+  traceId: string;
+  spans: Span[];
+  logs: LogRecord[];
+  diagnosis: Diagnosis | null;
+  /** The JSON as received, for the download button. */
+  wire: WireTrace;
+}
+
+/** Converts a trace from its JSON shape; the one place wire types become domain types. */
+export function fromWireTrace(wire: WireTrace): Trace {
+  return {
+    traceId: wire.traceId,
+    spans: wire.spans.map(fromWireSpan),
+    logs: wire.logs.map(fromWireLogRecord).sort((a, b) => {
+      // A record without a time (0) is placed by when the collector observed it.
+      const ta = a.timeUnixNano || a.observedTimeUnixNano;
+      const tb = b.timeUnixNano || b.observedTimeUnixNano;
+      return ta === tb ? 0 : ta < tb ? -1 : 1;
+    }),
+    diagnosis: wire.diagnosis,
+    wire,
+  };
+}
+
+/** Loads one trace; rejects with ApiError 404 when the collector has no span of it. */
+export async function getTrace(traceId: string, signal?: AbortSignal): Promise<Trace> {
+  return fromWireTrace(
+    await getJson<WireTrace>(`/api/traces/${encodeURIComponent(traceId)}`, undefined, signal),
+  );
+}

@@ -1,0 +1,61 @@
+/*
+ * JSON shapes of the query API routes whose types are not in @faultline/model (docs/api.md).
+ * Nanoseconds arrive as decimal strings; the fetch functions turn them into bigint.
+ */
+
+/** One row of `GET /api/traces`. */
+export interface WireTraceSummary {
+  traceId: string;
+  rootService: string;
+  rootName: string;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  httpMethod: string | null;
+  httpRoute: string | null;
+  httpStatusCode: number | null;
+  services: string[];
+}
+
+/** `GET /api/traces` answer. */
+export interface WireTracePage {
+  traces: WireTraceSummary[];
+  nextCursor: string | null;
+}
+
+/** One group of `GET /api/failures`. */
+export interface WireFailureGroup {
+  fingerprint: string;
+  originService: string;
+  originOperation: string;
+  cause: string;
+  causeLabel: string;
+  exceptionType: string | null;
+  message: string | null;
+  summary: string;
+  count: number;
+  firstSeenUnixNano: string;
+  lastSeenUnixNano: string;
+  perMinute: { minuteUnixMs: number; count: number }[];
+  entryEndpoints: string[];
+  versions: string[];
+  firstVersion: string | null;
+  latestTraceId: string;
+  sampleTraceIds: string[];
+}
+
+/** `GET /api/failures` answer. */
+export interface WireFailures {
+  groups: WireFailureGroup[];
+}
+
+/** `GET /api/services` answer. */
+export interface WireServices {
+  services: {
+    service: string;
+    lastSeenUnixNano: string;
+    operations: { name: string; kind: string; lastSeenUnixNano: string }[];
+  }[];
+}

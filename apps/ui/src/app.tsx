@@ -1,0 +1,76 @@
+import { useEffect, useState } from 'preact/hooks';
+import { onUnauthorized } from './api/http-client.js';
+import { FailuresPage } from './pages/failures-page.js';
+import { TracePage } from './pages/trace-page.js';
+import { TracesPage } from './pages/traces-page.js';
+import { Link, useLocation } from './router/history.js';
+import { parseRoute } from './router/routes.js';
+import { TokenPrompt } from './token-prompt.js';
+
+/** The whole UI: a header with navigation, the page the URL names, and the token prompt after a 401. */
+export function App() {
+  const { pathname, search } = useLocation();
+  const route = parseRoute(pathname, search);
+  const [needsToken, setNeedsToken] = useState(false);
+  // Bumping the key remounts the page, so its loads run again with the new token.
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => onUnauthorized(() => setNeedsToken(true)), []);
+  useEffect(() => {
+    document.title =
+      route.page === 'trace'
+        ? `Trace ${route.traceId.slice(0, 8)} · Faultline`
+        : route.page === 'traces'
+          ? 'Traces · Faultline'
+          : 'Failures · Faultline';
+  }, [pathname]);
+
+  return (
+    <>
+      <header class="app-header">
+        <Link href="/" class="brand">
+          <svg class="brand-mark" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true">
+            <path d="M2 15 L8 9 L11 12 L18 4" fill="none" stroke="currentColor" stroke-width="2.4" />
+            <circle cx="18" cy="4" r="2" fill="currentColor" />
+          </svg>
+          Faultline
+        </Link>
+        <nav aria-label="Main">
+          <Link href="/" class={route.page === 'failures' ? 'active' : undefined}>
+            Failures
+          </Link>
+          <Link
+            href="/traces"
+            class={route.page === 'traces' || route.page === 'trace' ? 'active' : undefined}
+          >
+            Traces
+          </Link>
+        </nav>
+        <span class="shortcuts-hint muted" title="Keyboard shortcuts">
+          <kbd>/</kbd> search · <kbd>j</kbd>
+          <kbd>k</kbd> spans · <kbd>e</kbd> next error · <kbd>o</kbd> origin
+        </span>
+      </header>
+      <div key={generation}>
+        {route.page === 'failures' && <FailuresPage />}
+        {route.page === 'traces' && <TracesPage params={route.params} />}
+        {route.page === 'trace' && <TracePage traceId={route.traceId} spanId={route.spanId} />}
+        {route.page === 'not-found' && (
+          <main class="page">
+            <h1>Not found</h1>
+            <p>
+              There is no page at <code>{route.path}</code>. <Link href="/">Back to failures</Link>.
+            </p>
+          </main>
+        )}
+      </div>
+      {needsToken && (
+        <TokenPrompt
+          onSaved={() => {
+            setNeedsToken(false);
+            setGeneration((g) => g + 1);
+          }}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import { App } from './app.js';
+import { installGlobalShortcuts } from './global-shortcuts.js';
+import './styles.css';
+
+installGlobalShortcuts();
+render(<App />, document.getElementById('app')!);

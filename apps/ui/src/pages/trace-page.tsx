@@ -1,0 +1,42 @@
+import { ApiError } from '../api/http-client.js';
+import { getTrace } from '../api/trace-api.js';
+import { usePolled } from '../hooks/use-polled.js';
+import { Link } from '../router/history.js';
+import { TraceView } from '../trace/trace-view.js';
+
+/** `/traces/:traceId`: loads the trace and shows it; a trace not stored (yet) says so and offers a retry. */
+export function TracePage(props: { traceId: string; spanId: string | undefined }) {
+  const loaded = usePolled((signal) => getTrace(props.traceId, signal), 0, [props.traceId]);
+  if (loaded.data && loaded.data.traceId === props.traceId) {
+    return <TraceView key={props.traceId} trace={loaded.data} spanId={props.spanId} />;
+  }
+  if (loaded.error) {
+    const missing = loaded.error instanceof ApiError && loaded.error.status === 404;
+    return (
+      <main class="page">
+        <h1>{missing ? 'Trace not found' : 'Could not load the trace'}</h1>
+        <p>
+          {missing ? (
+            <>
+              No span of trace <code>{props.traceId}</code> is stored. If the request just happened, its spans
+              may still be on their way (exporters batch for a few seconds).
+            </>
+          ) : (
+            loaded.error.message
+          )}
+        </p>
+        <p>
+          <button type="button" onClick={loaded.refresh}>
+            Try again
+          </button>{' '}
+          <Link href="/">Back to failures</Link>
+        </p>
+      </main>
+    );
+  }
+  return (
+    <main class="page">
+      <p class="muted loading">Loading trace {props.traceId}…</p>
+    </main>
+  );
+}

@@ -1,0 +1,94 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { listServices, searchTraces, type TraceSummary } from '../api/search-api.js';
+import { usePolled } from '../hooks/use-polled.js';
+import { navigate } from '../router/history.js';
+import { DurationScatter } from '../traces/duration-scatter.js';
+import { mergeNewest } from '../traces/merge-pages.js';
+import { SearchForm } from '../traces/search-form.js';
+import { apiParamsFromForm, formFromParams, queryStringFromForm } from '../traces/search-query.js';
+import { TraceList } from '../traces/trace-list.js';
+
+const POLL_MS = 3000;
+const PAGE_SIZE = 50;
+
+/** Trace search: a form, a duration scatter and the results, polling for new traces every 3 s. */
+export function TracesPage(props: { params: URLSearchParams }) {
+  const queryKey = props.params.toString();
+  const form = useMemo(() => formFromParams(props.params), [queryKey]);
+  const services = usePolled((signal) => listServices(signal), 30_000, []);
+  const [traces, setTraces] = useState<TraceSummary[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  // The cursor belongs to the last page loaded; polling refreshes the top without moving it.
+  const pagedOnce = useRef(false);
+
+  useEffect(() => {
+    setTraces([]);
+    setCursor(null);
+    pagedOnce.current = false;
+  }, [queryKey]);
+
+  const firstPage = usePolled(
+    async (signal) => {
+      const page = await searchTraces({ ...apiParamsFromForm(form, Date.now()), limit: PAGE_SIZE }, signal);
+      setTraces((shown) => mergeNewest(shown, page.traces));
+      if (!pagedOnce.current) {
+        pagedOnce.current = true;
+        setCursor(page.nextCursor);
+      }
+      return page;
+    },
+    POLL_MS,
+    [queryKey],
+  );
+
+  const loadMore = async () => {
+    if (!cursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await searchTraces({ ...apiParamsFromForm(form, Date.now()), limit: PAGE_SIZE, cursor });
+      setTraces((shown) => mergeNewest(shown, page.traces));
+      setCursor(page.nextCursor);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  return (
+    <main class="page traces-page">
+      <header class="page-header">
+        <h1>Traces</h1>
+      </header>
+      <SearchForm
+        form={form}
+        services={services.data ?? []}
+        onSearch={(next) => {
+          const query = queryStringFromForm(next);
+          navigate(query ? `/traces?${query}` : '/traces');
+        }}
+      />
+      {firstPage.error && <p class="notice error">Search failed: {firstPage.error.message}</p>}
+      {firstPage.loading && traces.length === 0 && !firstPage.error && (
+        <p class="muted loading">Searching…</p>
+      )}
+      {!firstPage.loading && traces.length === 0 && !firstPage.error && (
+        <p class="empty-state">No trace matches. Widen the time range or clear a filter.</p>
+      )}
+      {traces.length > 0 && (
+        <>
+          <DurationScatter traces={traces} />
+          <TraceList traces={traces} />
+          <div class="load-more">
+            {cursor ? (
+              <button type="button" onClick={loadMore} disabled={loadingMore}>
+                {loadingMore ? 'Loading…' : 'Load more'}
+              </button>
+            ) : (
+              <span class="muted">{`${traces.length} ${traces.length === 1 ? 'trace' : 'traces'}, all shown`}</span>
+            )}
+          </div>
+        </>
+      )}
+    </main>
+  );
+}

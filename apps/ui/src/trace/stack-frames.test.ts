@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { frameOrigin, parseStackTrace } from './stack-frames.js';
+
+const STACK = [
+  'Error: timeout exceeded when trying to connect',
+  '    at Timeout._onTimeout (/srv/orders/node_modules/pg-pool/index.js:45:11)',
+  '    at listOnTimeout (node:internal/timers:581:17)',
+  '    at async getOrder (/srv/orders/src/orders-repo.js:12:5)',
+  '    at /srv/orders/src/routes.js:30:7',
+  '    at new Promise (<anonymous>)',
+].join('\n');
+
+describe('parseStackTrace', () => {
+  it('keeps the message line unclassified and marks frames app, library or runtime', () => {
+    expect(parseStackTrace(STACK).map((l) => l.origin)).toEqual([
+      undefined,
+      'library',
+      'runtime',
+      'app',
+      'app',
+      'runtime',
+    ]);
+  });
+
+  it('treats Windows node_modules paths as library code', () => {
+    expect(frameOrigin('C:\\srv\\node_modules\\pg\\lib\\client.js:1:1')).toBe('library');
+  });
+});

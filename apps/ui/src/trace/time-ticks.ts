@@ -1,0 +1,13 @@
+/**
+ * Tick positions for a time axis of `spanMs` milliseconds: a round step (1, 2 or 5 × 10^n ms) giving at
+ * most `maxTicks` intervals, so labels read `0 ms, 20 ms, 40 ms` rather than `0, 17.3, 34.6`.
+ */
+export function timeTicks(spanMs: number, maxTicks: number): number[] {
+  if (!(spanMs > 0) || maxTicks < 1) return [0];
+  const rough = spanMs / maxTicks;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude;
+  const ticks: number[] = [];
+  for (let t = 0; t <= spanMs + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  return ticks;
+}

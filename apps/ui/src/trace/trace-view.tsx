@@ -1,0 +1,206 @@
+import { buildTraceTree, isErrorSpan } from '@faultline/diagnosis';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Trace } from '../api/trace-api.js';
+import { serviceStyle } from '../format/service-colour.js';
+import { formatDateTime, formatDurationMs } from '../format/time-format.js';
+import { Link } from '../router/history.js';
+import { tracePath } from '../router/routes.js';
+import { downloadJson } from './download-json.js';
+import { EvidencePanel, NextSteps } from './evidence-panel.js';
+import { LogTable } from './log-table.js';
+import { SpanDetails } from './span-details.js';
+import { failureMarks } from './span-roles.js';
+import { matchingSpanIds, nextErrorIndex, stepRow } from './trace-navigation.js';
+import { useTraceKeys } from './use-trace-keys.js';
+import { NoFailureBanner, VerdictBanner } from './verdict-banner.js';
+import { type RevealRequest, Waterfall } from './waterfall.js';
+import { ancestorSpanIds, buildWaterfall, visibleRows } from './waterfall-model.js';
+
+/** One trace: the verdict and its evidence, the waterfall (or all logs), and the selected span's details. */
+export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
+  const { trace } = props;
+  const model = useMemo(() => buildWaterfall(buildTraceTree(trace.spans)), [trace]);
+  const errors = useMemo(() => model.nodes.map((n) => isErrorSpan(n.span)), [model]);
+  const errorCount = useMemo(() => errors.filter(Boolean).length, [errors]);
+  const marks = useMemo(() => failureMarks(trace.diagnosis), [trace]);
+  const services = useMemo(() => [...new Set(model.nodes.map((n) => n.span.service))], [model]);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [selected, setSelected] = useState<string | undefined>(props.spanId ?? marks.originSpanId);
+  const [reveal, setReveal] = useState<RevealRequest | undefined>(
+    selected ? { spanId: selected, seq: 0 } : undefined,
+  );
+  const [tab, setTab] = useState<'waterfall' | 'logs'>('waterfall');
+  const [query, setQuery] = useState('');
+  const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
+  const matches = useMemo(() => matchingSpanIds(model, query), [model, query]);
+
+  const select = (spanId: string | undefined, scroll = true) => {
+    setSelected(spanId);
+    history.replaceState(null, '', tracePath(trace.traceId, spanId));
+    if (!spanId) return;
+    const index = model.indexBySpanId.get(spanId);
+    if (index === undefined) return;
+    const hiddenBy = ancestorSpanIds(model, index).filter((id) => collapsed.has(id));
+    if (hiddenBy.length > 0) {
+      setCollapsed((set) => new Set([...set].filter((id) => !hiddenBy.includes(id))));
+    }
+    if (scroll) setReveal((r) => ({ spanId, seq: (r?.seq ?? 0) + 1 }));
+  };
+  useEffect(() => {
+    if (props.spanId && props.spanId !== selected) select(props.spanId);
+  }, [props.spanId]);
+
+  const current = selected === undefined ? -1 : (model.indexBySpanId.get(selected) ?? -1);
+  const goToNextError = () => {
+    const index = nextErrorIndex(errors, current);
+    if (index >= 0) {
+      setTab('waterfall');
+      select(model.nodes[index]!.span.spanId);
+    }
+  };
+  const goToOrigin = () => {
+    if (!marks.originSpanId) return;
+    setTab('waterfall');
+    select(marks.originSpanId);
+  };
+  const step = (delta: number) => {
+    const index = stepRow(model, rows, selected, delta);
+    if (index !== undefined) select(model.nodes[index]!.span.spanId);
+  };
+  const nextMatch = () => {
+    const ordered = rows.filter((i) => matches.has(model.nodes[i]!.span.spanId));
+    const all =
+      ordered.length > 0
+        ? ordered
+        : [...matches].map((id) => model.indexBySpanId.get(id)!).sort((a, b) => a - b);
+    const after = all.find((i) => i > current) ?? all[0];
+    if (after !== undefined) select(model.nodes[after]!.span.spanId);
+  };
+  useTraceKeys({
+    next: () => step(1),
+    previous: () => step(-1),
+    nextError: goToNextError,
+    origin: goToOrigin,
+    close: () => select(undefined, false),
+  });
+
+  const toggle = (spanId: string) =>
+    setCollapsed((set) => {
+      const next = new Set(set);
+      if (!next.delete(spanId)) next.add(spanId);
+      return next;
+    });
+  const selectedNode = current >= 0 ? model.nodes[current] : undefined;
+  const selectedLogs = useMemo(() => trace.logs.filter((l) => l.spanId === selected), [trace, selected]);
+  const spanName = (spanId: string) => {
+    const index = model.indexBySpanId.get(spanId);
+    return index === undefined ? undefined : model.nodes[index]!.span.name;
+  };
+  const originIndex = marks.originSpanId ? model.indexBySpanId.get(marks.originSpanId) : undefined;
+
+  return (
+    <main class="page trace-page">
+      <div class="trace-toolbar">
+        <Link href="/traces">← Traces</Link>
+        <span class="trace-id" title="Trace id">
+          {trace.traceId}
+        </span>
+        <span class="muted">
+          {formatDateTime(model.traceStartUnixNano)} · {formatDurationMs(model.traceDurationMs)} ·{' '}
+          {model.nodes.length} spans
+        </span>
+        <span class="trace-services">
+          {services.map((s) => (
+            <span key={s} class="service-dot" style={serviceStyle(s)}>
+              {s}
+            </span>
+          ))}
+        </span>
+        <span class="spacer" />
+        <button type="button" onClick={() => downloadJson(`trace-${trace.traceId}.json`, trace.wire)}>
+          Download JSON
+        </button>
+      </div>
+      <div class={trace.diagnosis ? 'verdict-row' : 'verdict-row single'}>
+        {trace.diagnosis ? (
+          <>
+            <div class="verdict-column">
+              <VerdictBanner
+                diagnosis={trace.diagnosis}
+                originSpanName={originIndex === undefined ? undefined : model.nodes[originIndex]!.span.name}
+                errorSpanCount={errorCount}
+                onJumpToOrigin={goToOrigin}
+                onNextError={goToNextError}
+              />
+              <NextSteps steps={trace.diagnosis.nextSteps} />
+            </div>
+            <EvidencePanel diagnosis={trace.diagnosis} />
+          </>
+        ) : (
+          <NoFailureBanner errorSpanCount={errorCount} onNextError={goToNextError} />
+        )}
+      </div>
+      <div class="tabs" role="tablist">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'waterfall'}
+          onClick={() => setTab('waterfall')}
+        >
+          Waterfall
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'logs'} onClick={() => setTab('logs')}>
+          Logs ({trace.logs.length})
+        </button>
+        {tab === 'waterfall' && (
+          <label class="find">
+            Find span
+            <input
+              data-search-input
+              type="search"
+              placeholder="name or service  ( / )"
+              value={query}
+              onInput={(e) => setQuery(e.currentTarget.value)}
+              onKeyDown={(e) => e.key === 'Enter' && nextMatch()}
+            />
+            {query.trim() !== '' && <span>{matches.size} found</span>}
+          </label>
+        )}
+      </div>
+      <div class="trace-body">
+        {tab === 'waterfall' ? (
+          <Waterfall
+            model={model}
+            rows={rows}
+            errors={errors}
+            marks={marks}
+            selectedSpanId={selected}
+            collapsed={collapsed}
+            matches={matches}
+            reveal={reveal}
+            onSelect={(spanId) => select(spanId, false)}
+            onToggle={toggle}
+          />
+        ) : (
+          <section class="logs-panel" aria-label="All logs of the trace">
+            <LogTable
+              logs={trace.logs}
+              showService
+              spanName={spanName}
+              onSelectSpan={(id) => select(id, false)}
+            />
+          </section>
+        )}
+        {selectedNode && (
+          <SpanDetails
+            span={selectedNode.span}
+            logs={selectedLogs}
+            traceStartUnixNano={model.traceStartUnixNano}
+            role={marks.roles.get(selectedNode.span.spanId)}
+            onClose={() => select(undefined, false)}
+          />
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,130 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { formatDurationMs } from '../format/time-format.js';
+import type { FailureMarks } from './span-roles.js';
+import { timeTicks } from './time-ticks.js';
+import { scrollTopToReveal, visibleRowWindow } from './virtual-window.js';
+import type { WaterfallModel } from './waterfall-model.js';
+import { WaterfallRow } from './waterfall-row.js';
+
+/** Fixed row height: virtualisation places rows by index, so every row must be this tall (styles.css --row-h). */
+export const ROW_HEIGHT_PX = 28;
+const AXIS_HEIGHT_PX = 26;
+const OVERSCAN_ROWS = 12;
+/** Before the first layout (and in test DOMs without layout), assume this viewport. */
+const FALLBACK_VIEWPORT_PX = 560;
+
+/** A request to scroll a span into view; `seq` changes so the same span can be revealed twice. */
+export interface RevealRequest {
+  spanId: string;
+  seq: number;
+}
+
+/**
+ * The trace as a waterfall: a collapsible span tree beside a time axis. Only the rows in view (plus
+ * an overscan) are in the DOM, so a 10,000-span trace renders as fast as a 40-span one.
+ */
+export function Waterfall(props: {
+  model: WaterfallModel;
+  rows: number[];
+  errors: boolean[];
+  marks: FailureMarks;
+  selectedSpanId: string | undefined;
+  collapsed: ReadonlySet<string>;
+  matches: ReadonlySet<string>;
+  reveal: RevealRequest | undefined;
+  onSelect: (spanId: string) => void;
+  onToggle: (spanId: string) => void;
+}) {
+  const { model, rows } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewportPx, setViewportPx] = useState(FALLBACK_VIEWPORT_PX);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return undefined;
+    const measure = () =>
+      setViewportPx(element.clientHeight > 0 ? element.clientHeight : FALLBACK_VIEWPORT_PX);
+    measure();
+    if (typeof ResizeObserver === 'undefined') return undefined;
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const element = scroller.current;
+    if (!props.reveal || !element) return;
+    const { spanId } = props.reveal;
+    const index = model.indexBySpanId.get(spanId);
+    const rowIndex = index === undefined ? -1 : rows.indexOf(index);
+    if (rowIndex < 0) return;
+    const bodyPx = Math.max(ROW_HEIGHT_PX, viewportPx - AXIS_HEIGHT_PX);
+    const next = scrollTopToReveal(rowIndex, ROW_HEIGHT_PX, element.scrollTop, bodyPx);
+    if (next !== element.scrollTop) {
+      element.scrollTop = next;
+      setScrollTop(next);
+    }
+  }, [props.reveal?.seq, rows]);
+
+  const slice = visibleRowWindow(rows.length, ROW_HEIGHT_PX, scrollTop, viewportPx, OVERSCAN_ROWS);
+  const ticks = timeTicks(model.traceDurationMs, 6);
+  const scale = model.traceDurationMs > 0 ? 100 / model.traceDurationMs : 0;
+  const rendered = [];
+  for (let r = slice.first; r < slice.last; r++) {
+    const index = rows[r]!;
+    const node = model.nodes[index]!;
+    const spanId = node.span.spanId;
+    rendered.push(
+      <WaterfallRow
+        key={spanId}
+        node={node}
+        traceDurationMs={model.traceDurationMs}
+        ticks={ticks}
+        error={props.errors[index] ?? false}
+        role={props.marks.roles.get(spanId)}
+        onPath={props.marks.path.has(spanId)}
+        selected={spanId === props.selectedSpanId}
+        collapsed={props.collapsed.has(spanId)}
+        match={props.matches.has(spanId)}
+        top={r * ROW_HEIGHT_PX}
+        onSelect={props.onSelect}
+        onToggle={props.onToggle}
+      />,
+    );
+  }
+
+  return (
+    <div class="waterfall" data-testid="waterfall">
+      <div
+        class="waterfall-scroll"
+        ref={scroller}
+        role="tree"
+        aria-label="Spans"
+        tabIndex={0}
+        aria-activedescendant={props.selectedSpanId ? `span-row-${props.selectedSpanId}` : undefined}
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      >
+        <div class="waterfall-axis" style={{ position: 'sticky', top: 0, zIndex: 2 }}>
+          <div class="axis-title">
+            {model.nodes.length} spans · {formatDurationMs(model.traceDurationMs)}
+          </div>
+          <div class="axis-ticks" aria-hidden="true">
+            {ticks.map((t, i) => (
+              <span
+                key={t}
+                class={i === ticks.length - 1 && t * scale > 92 ? 'axis-tick last' : 'axis-tick'}
+                style={{ left: `${t * scale}%` }}
+              >
+                {formatDurationMs(t)}
+              </span>
+            ))}
+          </div>
+        </div>
+        <div style={{ position: 'relative', height: `${rows.length * ROW_HEIGHT_PX}px` }}>
+          <div class="waterfall-rows">{rendered}</div>
+        </div>
+      </div>
+    </div>
+  );
+}
