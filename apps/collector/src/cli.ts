@@ -1,11 +1,16 @@
 import { resolve } from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, USAGE } from './config.js';
+import { reportCommand } from './report/report-command.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** The `faultline` command: parse flags, start every listener, stop cleanly on SIGTERM/SIGINT. */
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'report') {
+    process.exitCode = await reportCommand(argv.slice(1), process.env);
+    return;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(argv, process.env);

@@ -27,6 +27,8 @@ export const badOtlp = coded('FL_ERR_BAD_OTLP', 400);
 export const badQuery = coded('FL_ERR_BAD_QUERY', 400);
 /** The requested trace (or other resource) does not exist. */
 export const notFound = coded('FL_ERR_NOT_FOUND', 404);
+/** The request makes no sense for this resource as it is (a report of a trace that did not fail). */
+export const notFailing = coded('FL_ERR_NOT_FAILING', 409);
 /** Missing or wrong bearer token. */
 export const unauthorized = coded('FL_ERR_UNAUTHORIZED', 401);
 /** The body is larger than the limit, before or after decompression. */

@@ -154,6 +154,49 @@ describe('failures across services', () => {
     expect(group.notSeenSince.version).toBe('2.0.1');
   });
 
+  it('drafts an incident report for a failing trace, and refuses one for a trace that did not fail', async () => {
+    const { traceId } = await sendFailingRequest('3.1.0');
+    const response = await running.collector.api.inject({
+      method: 'GET',
+      url: `/api/traces/${traceId}/report`,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/markdown');
+    const report = response.body;
+    expect(report).toMatch(/^# Incident: 500 on `GET \/api\/orders\/:id` — `orders` › `GET \/orders\/:id`/);
+    for (const heading of [
+      'Symptoms',
+      'Origin and cause',
+      'Evidence',
+      'Failing path',
+      'Suggested fix',
+      'Rollback',
+      'Prevention',
+      'Reproduce',
+    ]) {
+      expect(report).toContain(`## ${heading}`);
+    }
+    expect(report).toContain('priceOrder');
+    expect(report).toContain('| origin |');
+
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'orders' }),
+      spanProcessors: [
+        new SimpleSpanProcessor(
+          new OTLPTraceExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/traces` }),
+        ),
+      ],
+    });
+    const ok = provider.getTracer('http').startSpan('GET /health', { kind: SpanKind.SERVER });
+    ok.end();
+    await provider.shutdown();
+    const refused = await running.collector.api.inject({
+      method: 'GET',
+      url: `/api/traces/${ok.spanContext().traceId}/report`,
+    });
+    expect(refused.statusCode).toBe(409);
+  });
+
   it('answers 404 for an unknown trace and 400 for a malformed id or parameter', async () => {
     const unknown = await running.collector.api.inject({
       method: 'GET',

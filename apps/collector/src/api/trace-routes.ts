@@ -1,7 +1,8 @@
 import { diagnoseTrace } from '@faultline/diagnosis';
 import { toWireLogRecord, toWireSpan } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
-import { badQuery, notFound } from '../errors.js';
+import { badQuery, notFailing, notFound } from '../errors.js';
+import { incidentReport } from '../report/incident-report.js';
 import type { Store, TraceSummary } from '../store/store.js';
 import { parseTraceQuery } from './query-params.js';
 
@@ -42,6 +43,20 @@ export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
       logs: trace.logs.map(toWireLogRecord),
       diagnosis: diagnoseTrace(trace.spans, trace.logs),
     };
+  });
+
+  // A markdown postmortem draft (docs/api.md). 404 for unknown traces, 409 when the trace did not fail.
+  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/report', async (request, reply) => {
+    const traceId = request.params.traceId.toLowerCase();
+    if (!TRACE_ID.test(traceId))
+      throw badQuery(`trace id must be 32 hex characters, got "${request.params.traceId}"`);
+    const trace = await store.getTrace(traceId);
+    if (!trace) throw notFound(`no trace ${traceId} is stored`);
+    const diagnosis = diagnoseTrace(trace.spans, trace.logs);
+    if (!diagnosis)
+      throw notFailing(`trace ${traceId} did not fail at its entry, so there is nothing to report`);
+    const group = await store.groupOfTrace(traceId);
+    return reply.type('text/markdown; charset=utf-8').send(incidentReport(trace.spans, diagnosis, group));
   });
 
   app.get('/api/traces', async (request) => {

@@ -84,6 +84,7 @@ export class FailureStore {
            ORDER BY updated_at_ms LIMIT ?`,
         )
         .safeIntegers(),
+      fingerprintOf: db.prepare('SELECT fingerprint FROM traces WHERE trace_id = ?').pluck(),
       traceState: db.prepare('SELECT fingerprint, start_ns FROM traces WHERE trace_id = ?').safeIntegers(),
       markTrace: db.prepare(
         `UPDATE traces SET fingerprint = ?, cause = ?, origin_service = ?, origin_node = ?, diagnosed_update_ms = ?
@@ -179,7 +180,11 @@ export class FailureStore {
   /** Groups seen since `sinceNs`, most recent activity first, with per-minute counts since `minutesSinceMs`. */
   groups(sinceNs: bigint, limit: number, minutesSinceMs: number): FailureGroup[] {
     const rows = this.stmt.groupsSince.all(sinceNs, limit) as GroupRow[];
-    return rows.map((row) => ({
+    return rows.map((row) => this.toGroup(row, minutesSinceMs));
+  }
+
+  private toGroup(row: GroupRow, minutesSinceMs: number): FailureGroup {
+    return {
       fingerprint: row.fingerprint,
       originService: row.origin_service,
       originOperation: row.origin_operation,
@@ -198,7 +203,7 @@ export class FailureStore {
       perMinute: (
         this.stmt.minutesOf.all(row.fingerprint, minutesSinceMs) as { minute_ms: number; count: number }[]
       ).map((m) => ({ minuteUnixMs: m.minute_ms, count: m.count })),
-    }));
+    };
   }
 
   /**
@@ -217,6 +222,14 @@ export class FailureStore {
     }[];
     const row = rows.find((r) => !failingVersions.includes(r.version));
     return row ? { version: row.version, firstSeenUnixNano: row.first_seen_ns } : null;
+  }
+
+  /** The failure group a diagnosed trace was counted in, if any. */
+  groupOfTrace(traceId: string): FailureGroup | null {
+    const fingerprint = this.stmt.fingerprintOf.get(idToBlob(traceId)) as string | null | undefined;
+    if (!fingerprint) return null;
+    const row = this.stmt.group.get(fingerprint) as GroupRow | undefined;
+    return row ? this.toGroup(row, 0) : null;
   }
 
   /** Drops groups not seen since `cutoffNs` and their minute counts. */

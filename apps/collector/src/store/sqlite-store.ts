@@ -250,6 +250,10 @@ export class SqliteStore implements Store {
     return this.failures.versionStartedAfter(service, afterNs, failingVersions);
   }
 
+  async groupOfTrace(traceId: string): Promise<FailureGroup | null> {
+    return this.failures.groupOfTrace(traceId);
+  }
+
   async serviceMap(sinceNs: bigint): Promise<ServiceMap> {
     return computeServiceMap(this.db, sinceNs);
   }

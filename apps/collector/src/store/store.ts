@@ -82,6 +82,8 @@ export interface Store {
     afterNs: bigint,
     failingVersions: readonly string[],
   ): Promise<{ version: string; firstSeenUnixNano: bigint } | null>;
+  /** The failure group a diagnosed trace was counted in, if any. */
+  groupOfTrace(traceId: string): Promise<FailureGroup | null>;
   /** Services, databases and uninstrumented peers, with call and failure counts. */
   serviceMap(sinceNs: bigint): Promise<ServiceMap>;
   /** Deletes at most `maxTraces` whole traces that are past retention or over the size cap. */
