@@ -1,0 +1,86 @@
+import type { LogRecord, Span } from '@faultline/model';
+import { classifyCause } from './classify-cause.js';
+import { gatherEvidence } from './evidence.js';
+import { isFailingEntry } from './failing-trace.js';
+import { failureSignalsOf } from './failure-signals.js';
+import { findOrigin } from './find-origin.js';
+import { nextStepsFor } from './next-steps.js';
+import { propagationSteps } from './propagation.js';
+import { operationOf } from './span-roles.js';
+import { summarise } from './summary.js';
+import { buildTraceTree } from './trace-tree.js';
+import type { Diagnosis, OtherFailure } from './types.js';
+
+const MAX_OTHER_FAILURES = 20;
+
+/**
+ * The verdict for one trace: the span where the failure started, its cause, the evidence and what to
+ * do. Null when the entry request did not fail (no 5xx and no error at its root), even if a retried call
+ * inside it failed.
+ */
+export function diagnoseTrace(spans: readonly Span[], logs: readonly LogRecord[] = []): Diagnosis | null {
+  const tree = buildTraceTree(spans);
+  if (!tree.entry || !isFailingEntry(tree.entry.span)) return null;
+  const search = findOrigin(tree);
+  if (!search) return null;
+
+  const origin = search.origin;
+  const signals = failureSignalsOf(origin.span);
+  const { cause, matchedRule } = classifyCause({ origin, signals, abandoned: search.abandoned });
+  const evidence = gatherEvidence({
+    origin,
+    entry: tree.entry,
+    signals,
+    cause,
+    matchedRule,
+    logs,
+    pathHasGap: search.pathHasGap,
+  });
+  const propagatedBy = propagationSteps(search.path);
+  const summary = summarise({
+    cause,
+    evidence,
+    originService: origin.span.service,
+    operation: operationOf(origin.span),
+    propagatedBy,
+  });
+
+  const diagnosis: Diagnosis = {
+    originSpanId: origin.span.spanId,
+    originService: origin.span.service,
+    cause,
+    summary,
+    path: search.path.map((n) => n.span.spanId),
+    evidence,
+    nextSteps: nextStepsFor(cause, evidence),
+  };
+  if (propagatedBy.length > 0) diagnosis.propagatedBy = propagatedBy;
+  const others = otherFailuresOf(search.others);
+  if (others.length > 0) diagnosis.otherFailures = others;
+  return diagnosis;
+}
+
+function otherFailuresOf(others: readonly { node: { span: Span }; why: string }[]): OtherFailure[] {
+  const seen = new Set<string>();
+  const result: OtherFailure[] = [];
+  for (const { node, why } of others) {
+    if (seen.has(node.span.spanId) || result.length >= MAX_OTHER_FAILURES) continue;
+    seen.add(node.span.spanId);
+    result.push({
+      spanId: node.span.spanId,
+      service: node.span.service,
+      name: node.span.name,
+      reason: reasonOf(node.span, why),
+    });
+  }
+  return result;
+}
+
+function reasonOf(span: Span, why: string): string {
+  const signals = failureSignalsOf(span);
+  const what =
+    signals.statusMessage ??
+    signals.exception?.message ??
+    (signals.httpStatusCode !== undefined ? `HTTP ${signals.httpStatusCode}` : 'failed');
+  return `${what} (${why})`;
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { errorWithStack } from '../test/fixtures/faults.js';
+import { expressHandlerSpan, httpServerSpan } from '../test/fixtures/instrumentations.js';
+import { checkoutTrace } from '../test/fixtures/scenarios.js';
+import { TraceBuilder } from '../test/fixtures/trace-builder.js';
+import { diagnoseTrace } from './diagnose-trace.js';
+import { failureFingerprint, normaliseMessage } from './fingerprint.js';
+
+describe('normaliseMessage', () => {
+  it.each([
+    ['order 8812 not found', 'order <n> not found'],
+    ['order 7e1c0a52-3b8e-4a55-9d1c-2f0e6c1b9a10 not found', 'order <uuid> not found'],
+    ['trace 4bf92f3577b34da6a3ce929d0e0e4736 dropped', 'trace <hex> dropped'],
+    ['connect ECONNREFUSED 127.0.0.1:4001', 'connect ECONNREFUSED <n>:<n>'],
+    ['relation "ordrs" does not exist (code: 42P01)', 'relation "ordrs" does not exist (code: 42P01)'],
+    ['SQLITE_BUSY: database is locked', 'SQLITE_BUSY: database is locked'],
+    ['  spaced\n   out  ', 'spaced out'],
+    ['accessed deadbeef feedface', 'accessed deadbeef feedface'],
+  ])('%j -> %j', (message, expected) => {
+    expect(normaliseMessage(message)).toBe(expected);
+  });
+});
+
+function explodingRequest(orderId: number, line: number) {
+  const t = new TraceBuilder(orderId.toString(16).padStart(32, '0'));
+  const server = httpServerSpan(t, {
+    service: 'orders',
+    method: 'GET',
+    route: '/orders/:id',
+    path: `/orders/${orderId}`,
+    port: 4001,
+    status: 500,
+    startMs: 0,
+    endMs: 10,
+  });
+  const error = errorWithStack(
+    'Error',
+    `order ${orderId} has no lines`,
+    undefined,
+    `getOrder (/srv/orders/src/routes/orders.js:${line}:9)`,
+  );
+  expressHandlerSpan(t, {
+    service: 'orders',
+    parent: server,
+    route: '/orders/:id',
+    error,
+    startMs: 1,
+    endMs: 9,
+  });
+  return t.spans;
+}
+
+describe('failureFingerprint', () => {
+  it('groups two occurrences that differ only in ids and line numbers', () => {
+    const a = explodingRequest(17, 31);
+    const b = explodingRequest(8812, 35);
+    const fa = failureFingerprint(diagnoseTrace(a)!, a);
+    expect(fa).toBe(failureFingerprint(diagnoseTrace(b)!, b));
+    expect(fa).toBe(
+      'orders | /orders/:id | exception | Error | order <n> has no lines | /srv/orders/src/routes/orders.js:getOrder',
+    );
+  });
+
+  it('separates failures of different causes at the same place', () => {
+    const timeout = checkoutTrace('pg_statement_timeout');
+    const missing = checkoutTrace('pg_missing_relation');
+    expect(failureFingerprint(diagnoseTrace(timeout.spans)!, timeout.spans)).not.toBe(
+      failureFingerprint(diagnoseTrace(missing.spans)!, missing.spans),
+    );
+  });
+
+  it('names the peer of a bare client span so calls to different upstreams do not group', () => {
+    const { spans } = checkoutTrace('upstream_uninstrumented');
+    expect(failureFingerprint(diagnoseTrace(spans)!, spans)).toMatch(
+      /^gateway \| GET 10\.0\.0\.7:8080 \| uninstrumented_upstream/,
+    );
+  });
+});

@@ -1,0 +1,19 @@
+export { CAUSE_LABELS, CAUSES } from './cause-labels.js';
+export { diagnoseTrace } from './diagnose-trace.js';
+export { isErrorSpan } from './error-span.js';
+export { isFailingEntry, isFailingTrace } from './failing-trace.js';
+export { failureFingerprint, normaliseMessage } from './fingerprint.js';
+export { parseStack, topInAppFrame } from './stack-frames.js';
+export type { TraceNode, TraceTree } from './trace-tree.js';
+export { buildTraceTree } from './trace-tree.js';
+export type {
+  Cause,
+  Diagnosis,
+  Evidence,
+  EvidenceLog,
+  OtherFailure,
+  PoolState,
+  PropagationStep,
+  StackFrame,
+  UpstreamState,
+} from './types.js';

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { frameIdentity, parseStack, topInAppFrame } from './stack-frames.js';
+
+const PG_STACK = `error: relation "ordrs" does not exist
+    at /srv/orders/node_modules/pg/lib/client.js:545:17
+    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)
+    at async getOrder (file:///srv/orders/src/routes/orders.mjs:22:20)
+    at async Layer.handle [as handle_request] (/srv/orders/node_modules/router/lib/layer.js:152:17)`;
+
+describe('stack frames', () => {
+  it('parses V8 frames with and without a function name', () => {
+    expect(parseStack(PG_STACK)).toEqual([
+      { file: '/srv/orders/node_modules/pg/lib/client.js', line: 545, column: 17 },
+      {
+        functionName: 'process.processTicksAndRejections',
+        file: 'node:internal/process/task_queues',
+        line: 105,
+        column: 5,
+      },
+      { functionName: 'getOrder', file: '/srv/orders/src/routes/orders.mjs', line: 22, column: 20 },
+      {
+        functionName: 'Layer.handle [as handle_request]',
+        file: '/srv/orders/node_modules/router/lib/layer.js',
+        line: 152,
+        column: 17,
+      },
+    ]);
+  });
+
+  it('finds the first frame in application code, past dependencies and node internals', () => {
+    expect(topInAppFrame(PG_STACK)?.functionName).toBe('getOrder');
+  });
+
+  it('finds no in-app frame in a stack made only of internals', () => {
+    const stack =
+      'TypeError: fetch failed\n    at node:internal/deps/undici/undici:13502:13\n    at new Promise (<anonymous>)';
+    expect(topInAppFrame(stack)).toBeUndefined();
+  });
+
+  it('identifies a frame by file and function, without line numbers', () => {
+    expect(
+      frameIdentity({
+        functionName: 'getOrder',
+        file: '/srv/orders/src/routes/orders.mjs',
+        line: 22,
+        column: 20,
+      }),
+    ).toBe('/srv/orders/src/routes/orders.mjs:getOrder');
+  });
+});
