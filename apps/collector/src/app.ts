@@ -1,6 +1,8 @@
 import cors from '@fastify/cors';
 import type * as grpc from '@grpc/grpc-js';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { alertOnRecorded } from './alerts/alert-on-recorded.js';
+import { WebhookAlerter } from './alerts/webhook-alerter.js';
 import { registerFailureRoutes } from './api/failure-routes.js';
 import { registerHealthRoutes } from './api/health-routes.js';
 import { registerTraceRoutes } from './api/trace-routes.js';
@@ -96,24 +98,36 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
       await otlp.listen({ host: config.host, port: config.otlpHttpPort });
       await api.listen({ host: config.host, port: config.port });
       const otlpGrpcPort = await bindGrpc(grpcServer, config.host, config.otlpGrpcPort);
+      const portOf = (app: FastifyInstance) => {
+        const address = app.server.address();
+        return typeof address === 'object' && address ? address.port : 0;
+      };
       stopRetention = startRetention({
         store,
         intervalMs: options.retentionIntervalMs ?? 60_000,
         tracesPerStep: 200,
         onError: (error) => api.log.error({ err: error }, 'retention failed'),
       });
+      const publicUrl =
+        config.publicUrl ??
+        `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${portOf(api)}`;
       stopDiagnosis = startDiagnosisLoop({
         store,
+        ...(config.alertWebhook
+          ? {
+              onRecorded: alertOnRecorded(
+                store,
+                new WebhookAlerter(config.alertWebhook, (m) => api.log.warn(m)),
+                publicUrl,
+              ),
+            }
+          : {}),
         quietMs: options.diagnosisQuietMs ?? 500,
         intervalMs: 250,
         batchSize: 200,
         onError: (error) => api.log.error({ err: error }, 'diagnosis failed'),
       });
       accepting = true;
-      const portOf = (app: FastifyInstance) => {
-        const address = app.server.address();
-        return typeof address === 'object' && address ? address.port : 0;
-      };
       return { port: portOf(api), otlpHttpPort: portOf(otlp), otlpGrpcPort };
     },
     async close() {

@@ -17,6 +17,10 @@ export interface CollectorConfig {
   maxDbBytes: number;
   /** Where the built UI lives; undefined to look beside the collector. */
   uiDir: string | undefined;
+  /** Where alerts about new failure groups and rate jumps are posted (JSON, Slack-compatible). */
+  alertWebhook: string | undefined;
+  /** The UI's address as users reach it, for links in alerts. */
+  publicUrl: string | undefined;
   /** Largest OTLP body accepted, after decompression. */
   maxBodyBytes: number;
 }
@@ -35,6 +39,8 @@ export const DEFAULT_CONFIG: CollectorConfig = {
   retentionMs: 7 * DAY_MS,
   maxDbBytes: 2 * 1024 ** 3,
   uiDir: undefined,
+  alertWebhook: undefined,
+  publicUrl: undefined,
   maxBodyBytes: 20 * 1024 * 1024,
 };
 
@@ -86,6 +92,8 @@ export const USAGE = `Usage: faultline [flags]            start the collector
   --max-db-size BYTES      prune oldest traces above    (FAULTLINE_MAX_DB_SIZE, default 2GiB)
   --cors-origins LIST      comma-separated origins allowed to send OTLP from a browser (FAULTLINE_CORS_ORIGINS)
   --ui-dir DIR             serve the UI from DIR        (FAULTLINE_UI_DIR)
+  --alert-webhook URL      post new failure groups and rate jumps here (FAULTLINE_ALERT_WEBHOOK)
+  --public-url URL         the UI's address for links in alerts (FAULTLINE_PUBLIC_URL)
   FAULTLINE_TOKEN          when set, ingest and API require "Authorization: Bearer <token>"
   -h, --help               print this help
 `;
@@ -105,6 +113,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
       'max-db-size': { type: 'string' },
       'cors-origins': { type: 'string' },
       'ui-dir': { type: 'string' },
+      'alert-webhook': { type: 'string' },
+      'public-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -137,6 +147,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
             .map((o) => o.trim())
             .filter(Boolean),
     uiDir: pick(values['ui-dir'], 'FAULTLINE_UI_DIR'),
+    alertWebhook: pick(values['alert-webhook'], 'FAULTLINE_ALERT_WEBHOOK'),
+    publicUrl: pick(values['public-url'], 'FAULTLINE_PUBLIC_URL'),
     token: pick(undefined, 'FAULTLINE_TOKEN'),
   };
 }

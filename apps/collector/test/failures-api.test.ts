@@ -1,8 +1,9 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendFailingOrdersRequest } from './helpers/send-failing-request.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 
 let running: RunningCollector;
@@ -13,63 +14,7 @@ afterAll(async () => {
   await running.stop();
 });
 
-/** gateway -> orders, where the orders handler throws: sent as two services through the official exporter. */
-async function sendFailingRequest(version: string) {
-  const exporter = () => new OTLPTraceExporter({ url: `http://127.0.0.1:${running.otlpHttpPort}/v1/traces` });
-  const provider = (service: string) =>
-    new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': service, 'service.version': version }),
-      spanProcessors: [new SimpleSpanProcessor(exporter())],
-    });
-  const gatewayProvider = provider('gateway');
-  const ordersProvider = provider('orders');
-  const gateway = gatewayProvider.getTracer('http');
-  const orders = ordersProvider.getTracer('http');
-  const entry = gateway.startSpan('GET /api/orders/:id', {
-    kind: SpanKind.SERVER,
-    attributes: {
-      'http.request.method': 'GET',
-      'http.route': '/api/orders/:id',
-      'http.response.status_code': 500,
-    },
-  });
-  const call = gateway.startSpan(
-    'GET',
-    {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'http.request.method': 'GET',
-        'server.address': '127.0.0.1',
-        'server.port': 8321,
-        'http.response.status_code': 500,
-      },
-    },
-    trace.setSpan(ROOT_CONTEXT, entry),
-  );
-  const handler = orders.startSpan(
-    'GET /orders/:id',
-    {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': 'GET',
-        'http.route': '/orders/:id',
-        'http.response.status_code': 500,
-      },
-    },
-    trace.setSpan(ROOT_CONTEXT, call),
-  );
-  const error = new TypeError("Cannot read properties of undefined (reading 'total')");
-  error.stack = `TypeError: ${error.message}\n    at priceOrder (/srv/orders/src/pricing.js:42:17)\n    at /srv/orders/node_modules/express/lib/router/layer.js:95:5`;
-  handler.recordException(error);
-  handler.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-  handler.end();
-  call.end();
-  entry.setStatus({ code: SpanStatusCode.ERROR });
-  entry.end();
-  await gatewayProvider.shutdown();
-  await ordersProvider.shutdown();
-  return { traceId: entry.spanContext().traceId, originSpanId: handler.spanContext().spanId };
-}
+const sendFailingRequest = (version: string) => sendFailingOrdersRequest(running.otlpHttpPort, version);
 
 async function api(url: string) {
   const response = await running.collector.api.inject({ method: 'GET', url });

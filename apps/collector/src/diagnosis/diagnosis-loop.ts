@@ -1,4 +1,5 @@
 import { diagnoseTrace } from '@faultline/diagnosis';
+import type { DiagnosisRecord, RecordOutcome } from '../store/failure-store.js';
 import type { Store } from '../store/store.js';
 import { toDiagnosisRecord } from './diagnosis-record.js';
 
@@ -12,6 +13,8 @@ export interface DiagnosisLoopOptions {
   /** Traces diagnosed per round at most. */
   batchSize: number;
   onError: (error: unknown) => void;
+  /** Told of every verdict recorded (alerts hang off this). */
+  onRecorded?: (traceId: string, record: DiagnosisRecord | null, outcome: RecordOutcome) => Promise<void>;
 }
 
 /**
@@ -32,7 +35,8 @@ export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise
         if (!trace) continue;
         const diagnosis = diagnoseTrace(trace.spans, trace.logs);
         const record = diagnosis === null ? null : toDiagnosisRecord(diagnosis, trace.spans);
-        await options.store.recordDiagnosis(traceId, updateMs, record);
+        const outcome = await options.store.recordDiagnosis(traceId, updateMs, record);
+        await options.onRecorded?.(traceId, record, outcome);
       }
     } catch (error) {
       options.onError(error);

@@ -17,6 +17,9 @@ export interface DiagnosisRecord {
   startTimeUnixNano: bigint;
 }
 
+/** What recording a verdict did: opened a new group, counted the trace in one, or changed nothing. */
+export type RecordOutcome = 'new_group' | 'counted' | 'unchanged' | 'not_failing';
+
 /** One failure group as stored. */
 export interface FailureGroup {
   fingerprint: string;
@@ -126,20 +129,23 @@ export class FailureStore {
   }
 
   /** Records a trace's verdict (null: the entry request did not fail) and keeps its group's counts right. */
-  record(traceId: string, updateMs: number, record: DiagnosisRecord | null): void {
+  record(traceId: string, updateMs: number, record: DiagnosisRecord | null): RecordOutcome {
     const id = idToBlob(traceId);
-    this.db.transaction(() => {
+    return this.db.transaction((): RecordOutcome => {
       const state = this.stmt.traceState.get(id) as
         | { fingerprint: string | null; start_ns: bigint }
         | undefined;
-      if (!state) return;
+      if (!state) return 'unchanged';
       const previous = state.fingerprint;
       if (previous !== null && previous !== record?.fingerprint) {
         this.stmt.decrementGroup.run(previous);
         this.stmt.addMinute.run(previous, minuteOf(state.start_ns), -1);
         this.stmt.deleteEmptyGroup.run(previous);
       }
-      if (record !== null) this.addToGroup(id, record, previous === record.fingerprint);
+      const alreadyCounted = previous === record?.fingerprint;
+      const isNewGroup =
+        record !== null && !alreadyCounted && this.stmt.group.get(record.fingerprint) === undefined;
+      if (record !== null) this.addToGroup(id, record, alreadyCounted);
       this.stmt.markTrace.run(
         record?.fingerprint ?? null,
         record?.cause ?? null,
@@ -148,6 +154,8 @@ export class FailureStore {
         updateMs,
         id,
       );
+      if (record === null) return 'not_failing';
+      return isNewGroup ? 'new_group' : alreadyCounted ? 'unchanged' : 'counted';
     })();
   }
 

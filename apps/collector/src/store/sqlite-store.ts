@@ -6,7 +6,12 @@ import {
   type Span,
 } from '@faultline/model';
 import Database from 'better-sqlite3';
-import { type DiagnosisRecord, type FailureGroup, FailureStore } from './failure-store.js';
+import {
+  type DiagnosisRecord,
+  type FailureGroup,
+  FailureStore,
+  type RecordOutcome,
+} from './failure-store.js';
 import { migrate } from './schema.js';
 import { computeServiceMap, type ServiceMap } from './service-map.js';
 import {
@@ -238,8 +243,12 @@ export class SqliteStore implements Store {
     return this.failures.pending(quietSinceMs, limit);
   }
 
-  async recordDiagnosis(traceId: string, updateMs: number, record: DiagnosisRecord | null): Promise<void> {
-    this.failures.record(traceId, updateMs, record);
+  async recordDiagnosis(
+    traceId: string,
+    updateMs: number,
+    record: DiagnosisRecord | null,
+  ): Promise<RecordOutcome> {
+    return this.failures.record(traceId, updateMs, record);
   }
 
   async failureGroups(sinceNs: bigint, limit: number, minutesSinceMs: number): Promise<FailureGroup[]> {

@@ -1,5 +1,5 @@
 import type { LogRecord, Span } from '@faultline/model';
-import type { DiagnosisRecord, FailureGroup } from './failure-store.js';
+import type { DiagnosisRecord, FailureGroup, RecordOutcome } from './failure-store.js';
 import type { ServiceMap } from './service-map.js';
 
 /** One row of a trace search: the per-trace summary kept up to date as spans arrive. */
@@ -73,7 +73,7 @@ export interface Store {
   /** Failing traces changed since their last diagnosis and quiet since `quietSinceMs`. */
   pendingDiagnosis(quietSinceMs: number, limit: number): Promise<{ traceId: string; updateMs: number }[]>;
   /** Records a trace's verdict (null when its entry request did not fail) into its failure group. */
-  recordDiagnosis(traceId: string, updateMs: number, record: DiagnosisRecord | null): Promise<void>;
+  recordDiagnosis(traceId: string, updateMs: number, record: DiagnosisRecord | null): Promise<RecordOutcome>;
   /** Failure groups seen since `sinceNs`, most recent first, with per-minute counts since `minutesSinceMs`. */
   failureGroups(sinceNs: bigint, limit: number, minutesSinceMs: number): Promise<FailureGroup[]>;
   /** The first version of a service that started serving after a time (to say a fix took). */
