@@ -54,7 +54,15 @@ export async function startApp(
     [...PRELOAD_ARGS[options.preload ?? 'faultline-require'], path.join(APPS_DIR, script)],
     {
       cwd: PACKAGE_DIR,
-      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], PORT: '0', ...options.env },
+      env: {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      PORT: '0',
+      // Shorter batch delays than the 500 ms defaults keep the suite quick; tests of defaults override.
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_BLRP_SCHEDULE_DELAY: '100',
+      ...options.env,
+    },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
