@@ -18,6 +18,8 @@ export interface RecordedException {
   name?: string;
   message?: string;
   stacktrace?: string;
+  /** When it was recorded, on the span's own clock. */
+  timeUnixNano: bigint;
 }
 
 /** The last exception event of a span (the one that ended it), or undefined. */
@@ -28,7 +30,13 @@ export function exceptionOf(span: Span): RecordedException | undefined {
     const type = stringOf(event.attributes[EXCEPTION_TYPE]);
     const message = stringOf(event.attributes[EXCEPTION_MESSAGE]);
     const stacktrace = stringOf(event.attributes[EXCEPTION_STACKTRACE]);
-    return { type, name: classNameOf(type, stacktrace), message, stacktrace };
+    return {
+      type,
+      name: classNameOf(type, stacktrace),
+      message,
+      stacktrace,
+      timeUnixNano: event.timeUnixNano,
+    };
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { DB_QUERY_TEXT, httpStatusCodeOf, readString, URL_FULL } from '@faultline/model';
 import { isClientError4xx } from './error-span.js';
+import { exceptionOf } from './exception-event.js';
 import { isHttpClientSpan } from './span-roles.js';
 import type { TraceNode } from './trace-tree.js';
 
@@ -32,6 +33,21 @@ export function endToleranceNs(node: TraceNode): bigint {
 }
 
 /**
+ * When the span failed: the time it recorded its exception, else its end (both skew-corrected).
+ *
+ * handler |......X.........|      <- threw at X, then ran cleanup until its end
+ * call A    |..X|                 <- failed before X: may be what it threw
+ * call B       |.......X|         <- failed after X: not the reason
+ */
+export function failureTimeNs(node: TraceNode): bigint {
+  const exception = exceptionOf(node.span);
+  if (!exception) return node.endNs;
+  const recordedNs = exception.timeUnixNano + (node.startNs - node.span.startTimeUnixNano);
+  // An event stamped outside its own span is a broken clock or exporter: trust the end instead.
+  return recordedNs >= node.startNs && recordedNs < node.endNs ? recordedNs : node.endNs;
+}
+
+/**
  * The failing descendants directly below `parent`: its failing children, and failing spans under
  * non-failing INTERNAL spans of the same service. That second case is Express and Fastify: a handler
  * catches a pg error and answers `res.status(500)`, so the handler's span is fine while the query
@@ -39,7 +55,7 @@ export function endToleranceNs(node: TraceNode): bigint {
  */
 export function failingCandidates(parent: TraceNode): CandidateSet {
   const set: CandidateSet = { explaining: [], unrelated: [], unanswered: [] };
-  const latestEndNs = parent.endNs + endToleranceNs(parent);
+  const latestEndNs = failureTimeNs(parent) + endToleranceNs(parent);
   const stack: TraceNode[] = [parent];
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -56,7 +72,7 @@ export function failingCandidates(parent: TraceNode): CandidateSet {
         } else if (child.endNs > latestEndNs) {
           // parent |..........X|
           // child      |..............X|   <- failed after its parent had already failed: not the reason.
-          set.unrelated.push({ node: child, why: `failed after ${parent.span.name} had ended` });
+          set.unrelated.push({ node: child, why: `failed after ${parent.span.name} had failed` });
         } else {
           set.explaining.push({ node: child });
         }

@@ -2,7 +2,7 @@ import type { Span } from '@faultline/model';
 import {
   DB_SYSTEM,
   HTTP_REQUEST_METHOD,
-  httpStatusCodeOf,
+  HTTP_ROUTE,
   readInteger,
   readString,
   SERVER_ADDRESS,
@@ -38,11 +38,6 @@ export function isHttpClientSpan(span: Span): boolean {
   );
 }
 
-/** True for a span that answered an HTTP request: the server span, or a framework's request span carrying the status. */
-export function isHttpServerSpan(span: Span): boolean {
-  return span.kind === 'SERVER' && httpStatusCodeOf(span.attributes) !== undefined;
-}
-
 /** `host:port` the span connected to (HTTP client or database), or undefined. */
 export function peerAddressOf(span: Span): string | undefined {
   const host = readString(span.attributes, SERVER_ADDRESS);
@@ -56,6 +51,12 @@ export function peerAddressOf(span: Span): string | undefined {
  * named by its method alone (undici and http name client spans just `GET`).
  */
 export function operationOf(span: Span): string {
+  // @fastify/otel names its per-request span just `request`; its method and route say which one.
+  if (span.name === 'request' && span.attributes['fastify.root'] !== undefined) {
+    const route = readString(span.attributes, HTTP_ROUTE);
+    const method = readString(span.attributes, HTTP_REQUEST_METHOD);
+    if (route) return method ? `${method} ${route}` : route;
+  }
   if (isHttpClientSpan(span) && !span.name.includes(' ')) {
     const peer = peerAddressOf(span);
     if (peer) return `${span.name} ${peer}`;

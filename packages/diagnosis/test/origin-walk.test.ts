@@ -9,7 +9,7 @@ import {
 } from './fixtures/instrumentations.js';
 import { checkoutTrace } from './fixtures/scenarios.js';
 import { callOrders, gatewayRequest } from './fixtures/services.js';
-import { TraceBuilder } from './fixtures/trace-builder.js';
+import { exceptionEvent, TraceBuilder } from './fixtures/trace-builder.js';
 
 const rethrown = errorWithStack(
   'Error',
@@ -56,6 +56,24 @@ describe('the origin is where the failure started, not where it surfaced', () =>
     expect(d.path[0]).toBe(g.request.spanId);
     expect(d.originSpanId).toBe(call.query!.spanId);
     expect(d.cause).toBe('db_error');
+  });
+
+  it('points at the handler that threw, not the framework SERVER span that recorded the same exception', () => {
+    const t = new TraceBuilder();
+    const error = errorWithStack(
+      'RangeError',
+      'Invalid time value',
+      undefined,
+      'formatDate (/srv/gateway/src/format.js:4:10)',
+    );
+    const g = gatewayRequest(t, { status: 500, endMs: 10, error, standalone: true });
+    const d = diagnoseTrace(t.spans)!;
+    expect(g.server.events).toHaveLength(1);
+    expect(d.originSpanId).toBe(g.handler.spanId);
+    expect(d.cause).toBe('exception');
+    expect(d.summary).toMatch(
+      /^500 originated in gateway › handler - getOrder: unhandled RangeError: Invalid time value at \/srv\/gateway\/src\/format\.js:4\.$/,
+    );
   });
 
   it('points at the throwing handler, not the Express error middleware that passed the same error on', () => {
@@ -210,6 +228,37 @@ describe('several failing children: follow the one the parent surfaced', () => {
     const d = diagnoseTrace(t.spans)!;
     expect(d.originSpanId).toBe(failing.query!.spanId);
     expect(d.otherFailures).toBeUndefined();
+  });
+
+  it('a call that failed after its caller had already thrown is not what it threw', () => {
+    const t = new TraceBuilder();
+    const error = errorWithStack(
+      'Error',
+      'orders answered 500',
+      undefined,
+      'getOrder (/srv/gateway/src/routes/orders.js:17:11)',
+    );
+    const g = gatewayRequest(t, { status: 500, endMs: 40 });
+    // The handler throws at 12 ms, then waits for a cleanup call until 38 ms.
+    Object.assign(g.handler, {
+      status: { code: 'ERROR', message: error.message },
+      events: [exceptionEvent(12, error)],
+    });
+    const thrown = callOrders(t, g.handler, {
+      startMs: 2,
+      endMs: 11,
+      status: 500,
+      orders: { status: 500, dbError: deadlock },
+    });
+    const cleanup = callOrders(t, g.handler, {
+      startMs: 13,
+      endMs: 30,
+      path: '/orders/42/lock',
+      status: 503,
+    });
+    const d = diagnoseTrace(t.spans)!;
+    expect(d.originSpanId).toBe(thrown.query!.spanId);
+    expect(d.otherFailures?.map((f) => f.spanId)).toContain(cleanup.fetch.spanId);
   });
 
   it('a callee that failed after its caller timed out is mentioned, not blamed', () => {

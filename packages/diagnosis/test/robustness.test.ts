@@ -20,7 +20,12 @@ const FAULTS: Fault[] = [
 function shiftService(spans: readonly Span[], service: string, byNs: bigint): Span[] {
   return spans.map((s) =>
     s.service === service
-      ? { ...s, startTimeUnixNano: s.startTimeUnixNano + byNs, endTimeUnixNano: s.endTimeUnixNano + byNs }
+      ? {
+          ...s,
+          startTimeUnixNano: s.startTimeUnixNano + byNs,
+          endTimeUnixNano: s.endTimeUnixNano + byNs,
+          events: s.events.map((e) => ({ ...e, timeUnixNano: e.timeUnixNano + byNs })),
+        }
       : s,
   );
 }
