@@ -12,6 +12,7 @@ import type { CollectorConfig } from './config.js';
 import { startDiagnosisLoop } from './diagnosis/diagnosis-loop.js';
 import { installErrorHandler } from './error-handler.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
+import { Redactor } from './ingest/redactor.js';
 import { bindGrpc, buildGrpcServer } from './otlp-grpc/grpc-server.js';
 import { registerOtlpHttpRoutes } from './otlp-http/otlp-http-routes.js';
 import { startRetention } from './retention.js';
@@ -68,6 +69,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   const api = Fastify(fastifyOptions);
   const queue = new IngestQueue(store, {
     maxPendingItems,
+    redactor: new Redactor(config.redactPattern),
     onWriteError: (error) => otlp.log.error({ err: error }, 'store write failed'),
   });
 

@@ -21,6 +21,8 @@ export interface CollectorConfig {
   alertWebhook: string | undefined;
   /** The UI's address as users reach it, for links in alerts. */
   publicUrl: string | undefined;
+  /** Attribute keys whose values are replaced by [REDACTED] at ingest (case-insensitive regex). */
+  redactPattern: RegExp | undefined;
   /** Largest OTLP body accepted, after decompression. */
   maxBodyBytes: number;
 }
@@ -41,6 +43,7 @@ export const DEFAULT_CONFIG: CollectorConfig = {
   uiDir: undefined,
   alertWebhook: undefined,
   publicUrl: undefined,
+  redactPattern: undefined,
   maxBodyBytes: 20 * 1024 * 1024,
 };
 
@@ -53,6 +56,15 @@ function parsePort(name: string, raw: string): number {
     throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${raw}"`);
   }
   return port;
+}
+
+function parsePattern(raw: string | undefined): RegExp | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return new RegExp(raw, 'i');
+  } catch (error) {
+    throw new ConfigError(`--redact-pattern is not a valid regular expression: ${(error as Error).message}`);
+  }
 }
 
 /** Parses "7d", "12h", "30m", "90s" or plain milliseconds. */
@@ -94,6 +106,8 @@ export const USAGE = `Usage: faultline [flags]            start the collector
   --ui-dir DIR             serve the UI from DIR        (FAULTLINE_UI_DIR)
   --alert-webhook URL      post new failure groups and rate jumps here (FAULTLINE_ALERT_WEBHOOK)
   --public-url URL         the UI's address for links in alerts (FAULTLINE_PUBLIC_URL)
+  --redact-pattern REGEX   attribute keys to redact at ingest (FAULTLINE_REDACT_PATTERN;
+                           default: authorization, cookie, password, secret, token, api key)
   FAULTLINE_TOKEN          when set, ingest and API require "Authorization: Bearer <token>"
   -h, --help               print this help
 `;
@@ -115,6 +129,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
       'ui-dir': { type: 'string' },
       'alert-webhook': { type: 'string' },
       'public-url': { type: 'string' },
+      'redact-pattern': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -149,6 +164,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
     uiDir: pick(values['ui-dir'], 'FAULTLINE_UI_DIR'),
     alertWebhook: pick(values['alert-webhook'], 'FAULTLINE_ALERT_WEBHOOK'),
     publicUrl: pick(values['public-url'], 'FAULTLINE_PUBLIC_URL'),
+    redactPattern: parsePattern(pick(values['redact-pattern'], 'FAULTLINE_REDACT_PATTERN')),
     token: pick(undefined, 'FAULTLINE_TOKEN'),
   };
 }

@@ -1,11 +1,14 @@
 import type { LogRecord, Span } from '@faultline/model';
 import { overloaded, shuttingDown, storeUnavailable } from '../errors.js';
 import type { Store } from '../store/store.js';
+import type { Redactor } from './redactor.js';
 
 /** Limits of the in-memory queue between the receivers and the single writer. */
 export interface IngestQueueOptions {
   /** Spans plus log records waiting to be written before new batches are refused with 503. */
   maxPendingItems: number;
+  /** Scrubs sensitive attribute values before anything is queued for disk. */
+  redactor?: Redactor;
   /** Called when a write fails, with the error the store threw (for the collector's log). */
   onWriteError?: (error: unknown) => void;
 }
@@ -48,6 +51,7 @@ export class IngestQueue {
     if (this.closed) return Promise.reject(shuttingDown('the collector is shutting down'));
     const items = spans.length + logs.length;
     if (items === 0) return Promise.resolve();
+    this.options.redactor?.batch(spans, logs);
     if (this.pendingItems > 0 && this.pendingItems + items > this.options.maxPendingItems) {
       this.stats.refused++;
       return Promise.reject(
