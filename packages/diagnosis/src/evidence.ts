@@ -11,6 +11,7 @@ import {
   URL_FULL,
 } from '@faultline/model';
 import { correlatedLogs } from './correlated-logs.js';
+import { CONNECT_FAILURE_CODES, DB_TIMEOUT_CODES, isSqlState, TIMEOUT_CODES } from './error-codes.js';
 import type { FailureSignals } from './failure-signals.js';
 import { isPgSanitisedMessage } from './failure-signals.js';
 import { operationOf, peerAddressOf } from './span-roles.js';
@@ -82,10 +83,16 @@ function routeOf(origin: TraceNode): string | undefined {
   return undefined;
 }
 
-// Tokens found in messages include plain upper-case words; keep the ones shaped like error codes.
+// Tokens read from messages include plain upper-case words ("ERROR", "SELECT"); keep the error codes.
 function interestingCodes(signals: FailureSignals): string[] | undefined {
-  const codes = [...signals.codes].filter((c) =>
-    /^(?:E[A-Z]{3,}|[A-Z]+_[A-Z_]+|\d[0-9A-Z]{4}|\w+Error)$/.test(c),
+  const codes = [...signals.codes].filter(
+    (c) =>
+      CONNECT_FAILURE_CODES.has(c) ||
+      TIMEOUT_CODES.has(c) ||
+      DB_TIMEOUT_CODES.has(c) ||
+      isSqlState(c) ||
+      /^(?:SQLITE|ER|UND_ERR|ERR|HPE|PROTOCOL)_[A-Z_]+$/.test(c) ||
+      /^[A-Z]\w*Error$/.test(c),
   );
   return codes.length > 0 ? codes : undefined;
 }
