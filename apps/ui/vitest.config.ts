@@ -30,6 +30,8 @@ export default mergeConfig(
             name: 'e2e',
             environment: 'node',
             include: ['test/e2e/**/*.test.ts'],
+            // Each file runs a collector and a browser; one at a time keeps a 2-core machine responsive.
+            fileParallelism: false,
             testTimeout: 60_000,
             hookTimeout: 120_000,
           },

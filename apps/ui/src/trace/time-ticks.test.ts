@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeTicks } from './time-ticks.js';
+import { ticksCovering, timeTicks } from './time-ticks.js';
 
 describe('timeTicks', () => {
   it('picks a round step so the labels read 0, 20, 40 … ms', () => {
@@ -14,5 +14,12 @@ describe('timeTicks', () => {
 
   it('gives a single tick for an empty trace', () => {
     expect(timeTicks(0, 5)).toEqual([0]);
+  });
+});
+
+describe('ticksCovering', () => {
+  it('ends at the first round tick at or above the largest value', () => {
+    expect(ticksCovering(1020, 3)).toEqual([0, 500, 1000, 1500]);
+    expect(ticksCovering(1000, 4)).toEqual([0, 500, 1000]);
   });
 });

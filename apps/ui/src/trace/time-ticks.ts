@@ -11,3 +11,13 @@ export function timeTicks(spanMs: number, maxTicks: number): number[] {
   for (let t = 0; t <= spanMs + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
   return ticks;
 }
+
+/** Round ticks from 0 up to the first one at or above `maxValue`, so the top tick bounds every point. */
+export function ticksCovering(maxValue: number, maxTicks: number): number[] {
+  const ticks = timeTicks(maxValue, maxTicks);
+  if (ticks.length < 2) return [0, Math.max(1, maxValue)];
+  const step = ticks[1]! - ticks[0]!;
+  while (ticks[ticks.length - 1]! < maxValue)
+    ticks.push(Number((ticks[ticks.length - 1]! + step).toPrecision(12)));
+  return ticks;
+}

@@ -3,7 +3,7 @@ import { formatClockTime, formatDurationMs, unixNanoToMs } from '../format/time-
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { navigate } from '../router/history.js';
 import { tracePath } from '../router/routes.js';
-import { timeTicks } from '../trace/time-ticks.js';
+import { ticksCovering } from '../trace/time-ticks.js';
 
 const HEIGHT = 170;
 const PAD = { left: 64, right: 24, top: 14, bottom: 24 };
@@ -20,7 +20,7 @@ export function DurationScatter(props: { traces: TraceSummary[] }) {
   const times = props.traces.map((t) => unixNanoToMs(t.startTimeUnixNano));
   const minT = Math.min(...times);
   const maxT = Math.max(...times);
-  const durationTicks = timeTicks(Math.max(1, ...props.traces.map((t) => t.durationMs)) * 1.1, 4);
+  const durationTicks = ticksCovering(Math.max(1, ...props.traces.map((t) => t.durationMs)), 3);
   const maxD = durationTicks[durationTicks.length - 1]!;
   const plotW = Math.max(100, width - PAD.left - PAD.right);
   const plotH = HEIGHT - PAD.top - PAD.bottom;

@@ -96,6 +96,11 @@ describe('from the failures page to the line that broke', () => {
     await logs.first().waitFor();
     expect(await page.locator('.logs-panel').textContent()).toContain('failed to load order 42');
     await page.screenshot({ path: join(ARTIFACTS, '3-trace-logs.png') });
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('tab', { name: 'Waterfall' }).click();
+    await origin.waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, '2-trace-dark.png') });
     await page.close();
   });
 

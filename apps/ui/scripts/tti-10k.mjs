@@ -1,0 +1,290 @@
+#!/usr/bin/env node
+// Time to interactive of a 10,000-span trace in Chromium: starts a collector serving dist/, sends one
+// failing trace of 10,001 spans over OTLP/HTTP JSON, opens /traces/<id> and measures, from navigation
+// start, when the origin row is on screen and when the main thread is next idle. Then it times a
+// keypress (`j`) and a scroll to the bottom until the next frame. Prints the median of a few runs.
+// Usage: node scripts/tti-10k.mjs [runs=5]   (CHROMIUM_PATH overrides /usr/bin/chromium)
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const UI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(UI_ROOT, '../collector/bin/faultline.js');
+const RUNS = Number(process.argv[2] ?? 5);
+
+if (!existsSync(join(UI_ROOT, 'dist/index.html'))) {
+  console.error('Build the UI first: pnpm --filter @faultline/ui build');
+  process.exit(1);
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+const hex = (bytes) => randomBytes(bytes).toString('hex');
+const attr = (key, value) => ({
+  key,
+  value: typeof value === 'number' ? { intValue: String(value) } : { stringValue: String(value) },
+});
+
+/** 1 gateway entry -> 100 orders handlers -> 99 queries each; the very last span is a failed pool checkout. */
+function tenThousandSpanTrace() {
+  const traceId = hex(16);
+  const t0 = BigInt(Date.now() - 5000) * 1_000_000n;
+  const ns = (ms) => String(t0 + BigInt(Math.round(ms * 1e6)));
+  const rootId = hex(8);
+  const gateway = [
+    {
+      traceId,
+      spanId: rootId,
+      name: 'GET /api/report',
+      kind: 2,
+      startTimeUnixNano: ns(0),
+      endTimeUnixNano: ns(2000),
+      attributes: [
+        attr('http.request.method', 'GET'),
+        attr('http.route', '/api/report'),
+        attr('http.response.status_code', 500),
+      ],
+      status: { code: 2 },
+    },
+  ];
+  const orders = [];
+  let originId = '';
+  for (let h = 0; h < 100; h++) {
+    const handlerId = hex(8);
+    const failing = h === 99;
+    orders.push({
+      traceId,
+      spanId: handlerId,
+      parentSpanId: rootId,
+      name: `GET /orders/${h}`,
+      kind: 2,
+      startTimeUnixNano: ns(h * 19),
+      endTimeUnixNano: ns(h * 19 + 18),
+      attributes: [
+        attr('http.request.method', 'GET'),
+        attr('http.route', '/orders/:id'),
+        attr('http.response.status_code', failing ? 500 : 200),
+      ],
+      status: { code: failing ? 2 : 0 },
+    });
+    for (let q = 0; q < 99; q++) {
+      const last = failing && q === 98;
+      const spanId = hex(8);
+      if (last) originId = spanId;
+      orders.push({
+        traceId,
+        spanId,
+        parentSpanId: handlerId,
+        name: last ? 'pg-pool.connect' : 'pg.query:SELECT orders',
+        kind: 3,
+        startTimeUnixNano: ns(h * 19 + q * 0.18),
+        endTimeUnixNano: ns(h * 19 + q * 0.18 + 0.15),
+        attributes: [
+          attr('db.system', 'postgresql'),
+          attr('db.statement', 'SELECT * FROM orders WHERE id = $1'),
+        ],
+        status: last ? { code: 2, message: 'timeout exceeded when trying to connect' } : { code: 0 },
+        events: last
+          ? [
+              {
+                name: 'exception',
+                timeUnixNano: ns(h * 19 + 18),
+                attributes: [
+                  attr('exception.type', 'Error'),
+                  attr('exception.message', 'timeout exceeded when trying to connect'),
+                ],
+              },
+            ]
+          : [],
+      });
+    }
+  }
+  const resource = (service) => ({
+    attributes: [attr('service.name', service), attr('service.version', '1.4.2')],
+  });
+  const batches = [
+    {
+      resourceSpans: [
+        { resource: resource('gateway'), scopeSpans: [{ scope: { name: 'tti' }, spans: gateway }] },
+      ],
+    },
+  ];
+  for (let i = 0; i < orders.length; i += 2000) {
+    batches.push({
+      resourceSpans: [
+        {
+          resource: resource('orders'),
+          scopeSpans: [{ scope: { name: 'tti' }, spans: orders.slice(i, i + 2000) }],
+        },
+      ],
+    });
+  }
+  return { traceId, originId, batches, spanCount: gateway.length + orders.length };
+}
+
+/** With PROFILE=1: the functions with the most self time during the first page load. */
+function printTopFunctions(profile) {
+  const selfMs = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]);
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    selfMs.set(key, (selfMs.get(key) ?? 0) + profile.timeDeltas[i] / 1000);
+  }
+  for (const [key, ms] of [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    console.log(`  ${ms.toFixed(1).padStart(8)} ms  ${key}`);
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const dir = mkdtempSync(join(tmpdir(), 'faultline-tti-'));
+const [port, otlpHttpPort, otlpGrpcPort] = [await freePort(), await freePort(), await freePort()];
+const collector = spawn(
+  process.execPath,
+  [
+    BIN,
+    '--db',
+    join(dir, 'tti.db'),
+    '--port',
+    `${port}`,
+    '--otlp-http-port',
+    `${otlpHttpPort}`,
+    '--otlp-grpc-port',
+    `${otlpGrpcPort}`,
+    '--ui-dir',
+    join(UI_ROOT, 'dist'),
+  ],
+  { stdio: 'ignore' },
+);
+const base = `http://127.0.0.1:${port}`;
+let browser;
+try {
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (i > 300) throw new Error('collector did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const trace = tenThousandSpanTrace();
+  for (const batch of trace.batches) {
+    const response = await fetch(`http://127.0.0.1:${otlpHttpPort}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(batch),
+    });
+    if (!response.ok) throw new Error(`ingest answered ${response.status}`);
+  }
+  const apiStart = performance.now();
+  const body = await (await fetch(`${base}/api/traces/${trace.traceId}`)).text();
+  const apiMs = performance.now() - apiStart;
+  const api = JSON.parse(body);
+  console.log(
+    `trace ${trace.traceId}: ${api.spans.length} spans stored, diagnosis origin ${api.diagnosis?.originSpanId === trace.originId ? 'found' : 'NOT found'}; ` +
+      `API answer ${(body.length / 1e6).toFixed(1)} MB in ${apiMs.toFixed(0)} ms (warm-up)`,
+  );
+
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const results = [];
+  for (let run = 0; run < RUNS; run++) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // Record when the origin row first exists, then when the main thread is next idle, from navigation start.
+    await page.addInitScript(() => {
+      const marks = (window.__tti = {});
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector('[data-testid="origin-span"]')) return;
+        observer.disconnect();
+        marks.originRowMs = performance.now();
+        requestAnimationFrame(() => setTimeout(() => (marks.paintedMs = performance.now())));
+        requestIdleCallback(() => (marks.idleMs = performance.now()));
+      }).observe(document, { childList: true, subtree: true });
+    });
+    const profiler = process.env.PROFILE && run === 0 ? await page.context().newCDPSession(page) : undefined;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.send('Profiler.start');
+    }
+    if (process.env.TRACE && run === 0)
+      await browser.startTracing(page, {
+        path: process.env.TRACE,
+        categories: ['devtools.timeline', 'v8', 'blink'],
+      });
+    await page.goto(`${base}/traces/${trace.traceId}`);
+    await page.waitForFunction(() => window.__tti.idleMs !== undefined, null, { timeout: 30_000 });
+    if (process.env.TRACE && run === 0) await browser.stopTracing();
+    if (profiler) printTopFunctions((await profiler.send('Profiler.stop')).profile);
+    const marks = await page.evaluate(() => {
+      const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/traces/'));
+      return {
+        ...window.__tti,
+        apiResponseEndMs: entry?.responseEnd,
+        apiDurationMs: entry?.duration,
+        rows: document.querySelectorAll('.waterfall-row').length,
+      };
+    });
+    // A keypress moves the selection; time it to the next frame.
+    const keyMs = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const start = performance.now();
+          window.dispatchEvent(new KeyboardEvent('keydown', { key: 'k' }));
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start)));
+        }),
+    );
+    const scrollMs = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const scroller = document.querySelector('.waterfall-scroll');
+          const start = performance.now();
+          scroller.scrollTop = 0;
+          scroller.dispatchEvent(new Event('scroll'));
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start)));
+        }),
+    );
+    results.push({ ...marks, keyMs, scrollMs });
+    await page.close();
+  }
+  const pick = (key) => median(results.map((r) => r[key]));
+  console.log(`runs: ${RUNS}, rows in the DOM: ${results[0].rows} of ${trace.spanCount}`);
+  console.log(
+    `API response received:        ${pick('apiResponseEndMs').toFixed(0)} ms after navigation start (request ${pick('apiDurationMs').toFixed(0)} ms)`,
+  );
+  console.log(`origin row in the DOM:        ${pick('originRowMs').toFixed(0)} ms`);
+  console.log(`first frame with it painted:  ${pick('paintedMs').toFixed(0)} ms`);
+  console.log(
+    `main thread idle (TTI):       ${pick('idleMs').toFixed(0)} ms   (render after the API answered: ${(pick('idleMs') - pick('apiResponseEndMs')).toFixed(0)} ms)`,
+  );
+  console.log(`keypress j/k -> next frame:   ${pick('keyMs').toFixed(1)} ms`);
+  console.log(`scroll to top -> next frame:  ${pick('scrollMs').toFixed(1)} ms`);
+} finally {
+  await browser?.close();
+  collector.kill('SIGTERM');
+  await new Promise((r) => collector.on('exit', r));
+  rmSync(dir, { recursive: true, force: true });
+}
