@@ -215,13 +215,20 @@ try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     // Record when the origin row first exists, then when the main thread is next idle, from navigation start.
     await page.addInitScript(() => {
-      const marks = (window.__tti = {});
+      const marks = {};
+      window.__tti = marks;
       new MutationObserver((_, observer) => {
         if (!document.querySelector('[data-testid="origin-span"]')) return;
         observer.disconnect();
         marks.originRowMs = performance.now();
-        requestAnimationFrame(() => setTimeout(() => (marks.paintedMs = performance.now())));
-        requestIdleCallback(() => (marks.idleMs = performance.now()));
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            marks.paintedMs = performance.now();
+          }),
+        );
+        requestIdleCallback(() => {
+          marks.idleMs = performance.now();
+        });
       }).observe(document, { childList: true, subtree: true });
     });
     const profiler = process.env.PROFILE && run === 0 ? await page.context().newCDPSession(page) : undefined;
