@@ -11,6 +11,7 @@ import { installBearerAuth } from './auth.js';
 import type { CollectorConfig } from './config.js';
 import { startDiagnosisLoop } from './diagnosis/diagnosis-loop.js';
 import { installErrorHandler } from './error-handler.js';
+import { timeoutSafeServerFactory } from './http-server.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { Redactor } from './ingest/redactor.js';
 import { bindGrpc, buildGrpcServer } from './otlp-grpc/grpc-server.js';
@@ -43,6 +44,8 @@ export interface BuildOptions {
   logger?: boolean;
   maxPendingItems?: number;
   retentionIntervalMs?: number;
+  /** A request (headers and body) must arrive within this long; slow clients are cut off. */
+  requestTimeoutMs?: number;
   /** A trace is diagnosed for failure groups once quiet this long (default 500 ms). */
   diagnosisQuietMs?: number;
 }
@@ -58,12 +61,14 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   });
   const maxPendingItems = options.maxPendingItems ?? MAX_PENDING_ITEMS;
   let accepting = false;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const fastifyOptions = {
     logger: options.logger ?? false,
     // Slow or idle clients are cut off; a sidecar must not be held open by a slowloris.
-    connectionTimeout: 30_000,
-    requestTimeout: 30_000,
+    connectionTimeout: requestTimeoutMs,
+    requestTimeout: requestTimeoutMs,
     keepAliveTimeout: 10_000,
+    serverFactory: timeoutSafeServerFactory(requestTimeoutMs),
   };
   const otlp = Fastify({ ...fastifyOptions, bodyLimit: config.maxBodyBytes });
   const api = Fastify(fastifyOptions);
