@@ -40,14 +40,40 @@ const freePort = () =>
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function startCollector() {
-  const bin = process.env.FAULTLINE_TEST_COLLECTOR ?? path.resolve(packageDir, '../../apps/collector/bin/faultline.js');
+  const bin =
+    process.env.FAULTLINE_TEST_COLLECTOR ?? path.resolve(packageDir, '../../apps/collector/bin/faultline.js');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-collector-'));
   const [port, httpPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, [bin, '--db', path.join(dir, 'bench.db'), '--host', '127.0.0.1',
-    '--port', String(port), '--otlp-http-port', String(httpPort), '--otlp-grpc-port', String(grpcPort)], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      '--db',
+      path.join(dir, 'bench.db'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--otlp-http-port',
+      String(httpPort),
+      '--otlp-grpc-port',
+      String(grpcPort),
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 150; i += 1) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return { otlp: `http://127.0.0.1:${httpPort}`, stop: () => { child.kill(); rmSync(dir, { recursive: true, force: true }); } };
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok)
+      return {
+        otlp: `http://127.0.0.1:${httpPort}`,
+        stop: () => {
+          child.kill();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
     await sleep(100);
   }
   throw new Error(`collector at ${bin} did not start`);
@@ -125,7 +151,9 @@ try {
           const result = await load(port, route, connections, seconds * 1000);
           const row = { app, route, connections, mode, ...result, rssMb: rssMegabytes(child.pid) };
           rows.push(row);
-          console.error(`${app} ${route} c=${connections} ${mode}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(2)} ms, RSS ${row.rssMb.toFixed(0)} MB${row.errors ? `, ${row.errors} errors` : ''}`);
+          console.error(
+            `${app} ${route} c=${connections} ${mode}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(2)} ms, RSS ${row.rssMb.toFixed(0)} MB${row.errors ? `, ${row.errors} errors` : ''}`,
+          );
         }
       }
       child.kill('SIGKILL');
@@ -135,15 +163,22 @@ try {
   collector.stop();
 }
 
-console.log('| app | route | conns | none req/s | otel req/s (loss) | faultline req/s (loss) | p99 ms none / otel / faultline | RSS MB none / otel / faultline |');
+console.log(
+  '| app | route | conns | none req/s | otel req/s (loss) | faultline req/s (loss) | p99 ms none / otel / faultline | RSS MB none / otel / faultline |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const app of apps) {
   for (const route of routes) {
     for (const connections of connectionCounts) {
-      const cell = (mode) => rows.find((r) => r.app === app && r.route === route && r.connections === connections && r.mode === mode);
+      const cell = (mode) =>
+        rows.find(
+          (r) => r.app === app && r.route === route && r.connections === connections && r.mode === mode,
+        );
       const [none, otel, faultline] = [cell('none'), cell('otel'), cell('faultline')];
       const loss = (r) => `${(100 * (1 - r.rps / none.rps)).toFixed(0)}%`;
-      console.log(`| ${app} | ${route} | ${connections} | ${none.rps.toFixed(0)} | ${otel.rps.toFixed(0)} (${loss(otel)}) | ${faultline.rps.toFixed(0)} (${loss(faultline)}) | ${[none, otel, faultline].map((r) => r.p99.toFixed(1)).join(' / ')} | ${[none, otel, faultline].map((r) => r.rssMb.toFixed(0)).join(' / ')} |`);
+      console.log(
+        `| ${app} | ${route} | ${connections} | ${none.rps.toFixed(0)} | ${otel.rps.toFixed(0)} (${loss(otel)}) | ${faultline.rps.toFixed(0)} (${loss(faultline)}) | ${[none, otel, faultline].map((r) => r.p99.toFixed(1)).join(' / ')} | ${[none, otel, faultline].map((r) => r.rssMb.toFixed(0)).join(' / ')} |`,
+      );
     }
   }
 }

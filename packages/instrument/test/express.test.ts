@@ -78,6 +78,19 @@ describe('an Express 5 app started with --require @faultline/instrument/register
     expect(trace.spans.map((span) => span.spanId)).toContain(log!.spanId);
   });
 
+  it.each([
+    ['/winston', 'winston says the payment failed'],
+    ['/bunyan', 'bunyan says the payment failed'],
+  ])('delivers the log line of %s as an ERROR log of the request trace', async (route, body) => {
+    const response = await app.get(route);
+    const trace = await collector.waitForTrace(
+      response.traceId!,
+      (t) => hasServerSpan(t) && t.logs.length > 0,
+    );
+    expect(trace.logs.map((log) => [log.severityNumber >= 17, log.body])).toEqual([[true, body]]);
+    expect(trace.logs[0]!.spanId).not.toBeNull();
+  });
+
   it('delivers console.error output written during the request as an ERROR log of its trace', async () => {
     const response = await app.get('/console');
     const trace = await collector.waitForTrace(

@@ -17,4 +17,7 @@ const byId = db.prepare('SELECT id, customer, total FROM orders WHERE id = ?');
 /** One order by a pseudo-random id. */
 exports.readOrder = () => byId.get(1 + Math.floor(Math.random() * 1000));
 /** The JSON payload of the /json route. */
-exports.payload = { service: 'bench', items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item-${i}` })) };
+exports.payload = {
+  service: 'bench',
+  items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item-${i}` })),
+};

@@ -1,8 +1,12 @@
 // An Express 5 app with one route per way a request can fail; loaded with --require by the tests.
 const express = require('express');
+const bunyan = require('bunyan');
 const pino = require('pino');
+const winston = require('winston');
 
 const logger = pino();
+const winstonLogger = winston.createLogger({ transports: [new winston.transports.Console()] });
+const bunyanLogger = bunyan.createLogger({ name: 'orders' });
 const app = express();
 
 app.use('/middleware-reject', async () => {
@@ -28,6 +32,14 @@ app.get('/explicit-500', (_req, res) => {
 app.get('/log', (_req, res) => {
   logger.error({ orderId: 42 }, 'payment declined');
   res.status(502).json({ error: 'payment declined' });
+});
+app.get('/winston', (_req, res) => {
+  winstonLogger.error('winston says the payment failed');
+  res.status(500).end();
+});
+app.get('/bunyan', (_req, res) => {
+  bunyanLogger.error('bunyan says the payment failed');
+  res.status(500).end();
 });
 app.get('/console', (_req, res) => {
   console.error('console says %s', 'boom');

@@ -55,14 +55,14 @@ export async function startApp(
     {
       cwd: PACKAGE_DIR,
       env: {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
-      PORT: '0',
-      // Shorter batch delays than the 500 ms defaults keep the suite quick; tests of defaults override.
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      OTEL_BLRP_SCHEDULE_DELAY: '100',
-      ...options.env,
-    },
+        PATH: process.env['PATH'],
+        HOME: process.env['HOME'],
+        PORT: '0',
+        // Shorter batch delays than the 500 ms defaults keep the suite quick; tests of defaults override.
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        OTEL_BLRP_SCHEDULE_DELAY: '100',
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
