@@ -52,13 +52,17 @@ export function Waterfall(props: {
     return () => observer.disconnect();
   }, []);
 
+  // Each reveal request scrolls once: collapsing rows later must not yank the view back to it.
+  const revealed = useRef(-1);
   useEffect(() => {
     const element = scroller.current;
-    if (!props.reveal || !element) return;
+    if (!props.reveal || !element || props.reveal.seq === revealed.current) return;
     const { spanId } = props.reveal;
     const index = model.indexBySpanId.get(spanId);
     const rowIndex = index === undefined ? -1 : rows.indexOf(index);
+    // Not visible yet: its ancestors are being expanded; the next `rows` brings it.
     if (rowIndex < 0) return;
+    revealed.current = props.reveal.seq;
     const bodyPx = Math.max(ROW_HEIGHT_PX, viewportPx - AXIS_HEIGHT_PX);
     const next = scrollTopToReveal(rowIndex, ROW_HEIGHT_PX, element.scrollTop, bodyPx);
     if (next !== element.scrollTop) {

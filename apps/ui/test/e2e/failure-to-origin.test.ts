@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,14 @@ describe('from the failures page to the line that broke', () => {
     expect(verdict).toContain('orders');
     expect(verdict).toContain('connection pool exhausted');
     await page.screenshot({ path: join(ARTIFACTS, '2-trace.png') });
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download JSON' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`trace-${failure.traceId}.json`);
+    const saved = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { spans: unknown[] };
+    expect(saved.spans).toHaveLength(6);
 
     await origin.click();
     const exception = page.getByTestId('exception');
