@@ -140,11 +140,15 @@ export function defineFaultSuite(database: Database, databaseUrl: string | undef
         .poll(
           async () => {
             const diagnosis = (await fetchTrace(stack.uiUrl, traceId))?.diagnosis;
-            return diagnosis && { originService: diagnosis.originService, cause: diagnosis.cause };
+            // Origin and cause are checked; the summary and rule make a failure say what went wrong.
+            return (
+              diagnosis &&
+              `${diagnosis.originService} / ${diagnosis.cause}: ${diagnosis.summary} [${diagnosis.evidence['matchedRule']}]`
+            );
           },
           { timeout: 10_000, interval: 200 },
         )
-        .toEqual({ originService: c.originService, cause: c.cause });
+        .toMatch(new RegExp(`^${c.originService} / ${c.cause}: `));
     });
   }
 
