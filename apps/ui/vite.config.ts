@@ -9,4 +9,6 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   resolve: { conditions: ['@faultline/source', 'module', 'browser', 'development|production'] },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false },
+  // `pnpm dev` talks to a running collector's API (FAULTLINE_URL, default the collector's default port).
+  server: { proxy: { '/api': process.env.FAULTLINE_URL ?? 'http://127.0.0.1:8318' } },
 });

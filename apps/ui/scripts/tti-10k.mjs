@@ -248,10 +248,15 @@ try {
     if (profiler) printTopFunctions((await profiler.send('Profiler.stop')).profile);
     const marks = await page.evaluate(() => {
       const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/traces/'));
+      const mark = (name) => performance.getEntriesByName(`faultline:${name}`)[0]?.startTime;
       return {
         ...window.__tti,
         apiResponseEndMs: entry?.responseEnd,
         apiDurationMs: entry?.duration,
+        parsedMs: mark('trace-parsed'),
+        convertedMs: mark('trace-converted'),
+        builtMs: mark('waterfall-built'),
+        renderedMs: mark('trace-rendered'),
         rows: document.querySelectorAll('.waterfall-row').length,
       };
     });
@@ -282,6 +287,10 @@ try {
   console.log(
     `API response received:        ${pick('apiResponseEndMs').toFixed(0)} ms after navigation start (request ${pick('apiDurationMs').toFixed(0)} ms)`,
   );
+  console.log(`JSON read and parsed:         ${pick('parsedMs').toFixed(0)} ms`);
+  console.log(`converted to domain types:    ${pick('convertedMs').toFixed(0)} ms`);
+  console.log(`tree + waterfall model built: ${pick('builtMs').toFixed(0)} ms`);
+  console.log(`first render committed:       ${pick('renderedMs').toFixed(0)} ms`);
   console.log(`origin row in the DOM:        ${pick('originRowMs').toFixed(0)} ms`);
   console.log(`first frame with it painted:  ${pick('paintedMs').toFixed(0)} ms`);
   console.log(

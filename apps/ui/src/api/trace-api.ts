@@ -45,7 +45,10 @@ export function fromWireTrace(wire: WireTrace): Trace {
 
 /** Loads one trace; rejects with ApiError 404 when the collector has no span of it. */
 export async function getTrace(traceId: string, signal?: AbortSignal): Promise<Trace> {
-  return fromWireTrace(
-    await getJson<WireTrace>(`/api/traces/${encodeURIComponent(traceId)}`, undefined, signal),
-  );
+  const wire = await getJson<WireTrace>(`/api/traces/${encodeURIComponent(traceId)}`, undefined, signal);
+  // User-timing marks let scripts/tti-10k.mjs split load time into download+parse, conversion and render.
+  performance.mark('faultline:trace-parsed');
+  const trace = fromWireTrace(wire);
+  performance.mark('faultline:trace-converted');
+  return trace;
 }

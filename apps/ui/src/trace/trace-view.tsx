@@ -19,7 +19,11 @@ import { ancestorSpanIds, buildWaterfall, visibleRows } from './waterfall-model.
 /** One trace: the verdict and its evidence, the waterfall (or all logs), and the selected span's details. */
 export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
   const { trace } = props;
-  const model = useMemo(() => buildWaterfall(buildTraceTree(trace.spans)), [trace]);
+  const model = useMemo(() => {
+    const built = buildWaterfall(buildTraceTree(trace.spans));
+    performance.mark('faultline:waterfall-built');
+    return built;
+  }, [trace]);
   const errors = useMemo(() => model.nodes.map((n) => isErrorSpan(n.span)), [model]);
   const errorCount = useMemo(() => errors.filter(Boolean).length, [errors]);
   const marks = useMemo(() => failureMarks(trace.diagnosis), [trace]);
@@ -49,6 +53,9 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
   useEffect(() => {
     if (props.spanId && props.spanId !== selected) select(props.spanId);
   }, [props.spanId]);
+  useEffect(() => {
+    performance.mark('faultline:trace-rendered');
+  }, [trace]);
 
   const current = selected === undefined ? -1 : (model.indexBySpanId.get(selected) ?? -1);
   const goToNextError = () => {
