@@ -97,6 +97,12 @@ async function startApp(app, mode, otlp) {
   return { child, port };
 }
 
+/** CPU time (user + system) the process has used, in microseconds; less disturbed by a busy machine than req/s. */
+function cpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // clock ticks of 10 ms (CLK_TCK 100)
+}
+
 function rssMegabytes(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -148,11 +154,21 @@ try {
       await load(port, '/json', 10, 3000); // warm-up: JIT, connection pools, resource detection, first exports
       for (const route of routes) {
         for (const connections of connectionCounts) {
+          const cpuBefore = cpuMicros(child.pid);
           const result = await load(port, route, connections, seconds * 1000);
-          const row = { app, route, connections, mode, ...result, rssMb: rssMegabytes(child.pid) };
+          const cpuPerRequestUs = (cpuMicros(child.pid) - cpuBefore) / (result.rps * seconds);
+          const row = {
+            app,
+            route,
+            connections,
+            mode,
+            ...result,
+            cpuPerRequestUs,
+            rssMb: rssMegabytes(child.pid),
+          };
           rows.push(row);
           console.error(
-            `${app} ${route} c=${connections} ${mode}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(2)} ms, RSS ${row.rssMb.toFixed(0)} MB${row.errors ? `, ${row.errors} errors` : ''}`,
+            `${app} ${route} c=${connections} ${mode}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(2)} ms, CPU ${row.cpuPerRequestUs.toFixed(0)} us/req, RSS ${row.rssMb.toFixed(0)} MB${row.errors ? `, ${row.errors} errors` : ''}`,
           );
         }
       }

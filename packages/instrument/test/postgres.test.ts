@@ -53,6 +53,8 @@ describe.skipIf(!binaries)('PostgreSQL through pg under @faultline/instrument', 
     expect(query?.status.message).toBe('canceling statement due to statement timeout');
     expect(query?.attributes['db.response.status_code']).toBe('57014');
     expect(query?.attributes['error.type']).toBe('57014');
+    const diagnosed = await collector.waitForTrace(response.traceId!, (t) => t.diagnosis !== null);
+    expect(diagnosed.diagnosis).toMatchObject({ cause: 'db_timeout', originSpanId: query!.spanId });
   });
 
   it('marks a query on a missing relation with SQLSTATE 42P01', async () => {
@@ -81,5 +83,8 @@ describe.skipIf(!binaries)('PostgreSQL through pg under @faultline/instrument', 
     });
     expect(connect?.attributes['faultline.pool.waiting']).toBeTypeOf('number');
     expect(connect!.durationMs).toBeGreaterThanOrEqual(250);
+    // End to end: the collector's diagnosis reads this evidence as the contract's cause.
+    const diagnosed = await collector.waitForTrace(response.traceId!, (t) => t.diagnosis !== null);
+    expect(diagnosed.diagnosis).toMatchObject({ cause: 'db_pool_exhausted', originSpanId: connect!.spanId });
   });
 });
