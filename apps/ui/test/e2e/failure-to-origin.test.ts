@@ -138,6 +138,16 @@ describe('from the failures page to the line that broke', () => {
     await page.close();
   });
 
+  it('shows a new failure group on the home page without a reload', async () => {
+    const page = await openPage('/');
+    await page.getByTestId('failure-group').first().waitFor();
+    const before = await page.getByTestId('failure-group').count();
+    await sendPoolExhaustedFailure(collector.otlpHttpPort, { service: 'billing' });
+    await page.getByTestId('failure-group').filter({ hasText: 'billing' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('failure-group').count()).toBe(before + 1);
+    await page.close();
+  });
+
   it('logged no console error, no uncaught exception and opened no dialog on any page', () => {
     expect(problems).toEqual([]);
   });

@@ -51,14 +51,14 @@ const POOL_STACK = [
  * -express and -pg record when the orders service's pg pool (max 2) times out a checkout:
  * gateway GET /api/orders/:id -> GET orders:3001 -> orders GET /orders/:id -> pg-pool.connect (error),
  * plus the error log the handler writes. With `xss`, a span name, an attribute and a log line carry
- * a markup payload. Returns the trace id and the origin span id.
+ * a markup payload; `service` renames the orders service. Returns the trace id and the origin span id.
  */
 export async function sendPoolExhaustedFailure(
   otlpHttpPort: number,
-  options: { xss?: boolean; startMs?: number } = {},
+  options: { xss?: boolean; startMs?: number; service?: string } = {},
 ): Promise<{ traceId: string; originSpanId: string }> {
   const gateway = serviceSdk('gateway', otlpHttpPort);
-  const orders = serviceSdk('orders', otlpHttpPort);
+  const orders = serviceSdk(options.service ?? 'orders', otlpHttpPort);
   const t0 = options.startMs ?? Date.now() - 2000;
   const at = (ms: number) => t0 + ms;
   const under = (span: Span): Context => trace.setSpan(ROOT_CONTEXT, span);
