@@ -3,6 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { alertOnRecorded } from './alerts/alert-on-recorded.js';
 import { WebhookAlerter } from './alerts/webhook-alerter.js';
+import { registerCompareRoutes } from './api/compare-routes.js';
 import { registerFailureRoutes } from './api/failure-routes.js';
 import { registerHealthRoutes } from './api/health-routes.js';
 import { registerTraceRoutes } from './api/trace-routes.js';
@@ -89,6 +90,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   registerHealthRoutes(api, { queue, isAccepting: () => accepting, maxPendingItems });
   registerTraceRoutes(api, store);
   registerFailureRoutes(api, store);
+  registerCompareRoutes(api, store);
   await registerUi(api, config.uiDir ?? defaultUiDir());
 
   const grpcServer = buildGrpcServer({ queue, maxBodyBytes: config.maxBodyBytes, token: config.token });

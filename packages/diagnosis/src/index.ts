@@ -1,4 +1,8 @@
 export { CAUSE_LABELS, CAUSES } from './cause-labels.js';
+export type { OverRepresentedValue } from './compare-attributes.js';
+export { overRepresentedValues } from './compare-attributes.js';
+export type { AttributeChange, SlowerSpan, SpanPresence, TraceDiff } from './compare-traces.js';
+export { compareTraces } from './compare-traces.js';
 export { diagnoseTrace } from './diagnose-trace.js';
 export { isErrorSpan } from './error-span.js';
 export { isFailingEntry, isFailingTrace } from './failing-trace.js';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Diagnosis, failureFingerprint } from '@faultline/diagnosis';
 import { HTTP_REQUEST_METHOD, HTTP_ROUTE, readString, SERVICE_VERSION, type Span } from '@faultline/model';
 import type { DiagnosisRecord } from '../store/failure-store.js';
@@ -17,7 +18,10 @@ export function toDiagnosisRecord(diagnosis: Diagnosis, spans: readonly Span[]):
   const { evidence } = diagnosis;
   const version = origin.resource[SERVICE_VERSION];
   return {
-    fingerprint: failureFingerprint(diagnosis, spans),
+    // The engine's fingerprint is readable text (service | operation | cause | …); its hash is a short,
+    // URL-safe group id.
+    fingerprint: createHash('sha256').update(failureFingerprint(diagnosis, spans)).digest('hex').slice(0, 16),
+    originSpanId: diagnosis.originSpanId,
     originService: diagnosis.originService,
     originOperation: evidence.operation,
     // An uninstrumented peer has no service of its own: on the map, the failure sits at its address.

@@ -24,6 +24,7 @@ function record(overrides: Partial<DiagnosisRecord>): DiagnosisRecord {
     originService: 'orders',
     originOperation: 'pg-pool.connect',
     originNode: 'orders',
+    originSpanId: 'aaaaaaaaaaaaaaaa',
     cause: 'db_pool_exhausted',
     exceptionType: 'Error',
     message: 'timeout exceeded when trying to connect',

@@ -4,6 +4,7 @@ import { blobToId, idToBlob } from './span-rows.js';
 /** What the collector keeps of one trace's verdict, to group failures. */
 export interface DiagnosisRecord {
   fingerprint: string;
+  originSpanId: string;
   originService: string;
   originOperation: string;
   /** Where the failure sits on the service map: the origin service, or an uninstrumented peer. */
@@ -90,8 +91,8 @@ export class FailureStore {
       fingerprintOf: db.prepare('SELECT fingerprint FROM traces WHERE trace_id = ?').pluck(),
       traceState: db.prepare('SELECT fingerprint, start_ns FROM traces WHERE trace_id = ?').safeIntegers(),
       markTrace: db.prepare(
-        `UPDATE traces SET fingerprint = ?, cause = ?, origin_service = ?, origin_node = ?, diagnosed_update_ms = ?
-         WHERE trace_id = ?`,
+        `UPDATE traces SET fingerprint = ?, cause = ?, origin_service = ?, origin_node = ?, origin_span_id = ?,
+         diagnosed_update_ms = ? WHERE trace_id = ?`,
       ),
       group: db.prepare('SELECT * FROM failure_groups WHERE fingerprint = ?').safeIntegers(),
       putGroup: db.prepare(
@@ -151,6 +152,7 @@ export class FailureStore {
         record?.cause ?? null,
         record?.originService ?? null,
         record?.originNode ?? null,
+        record ? idToBlob(record.originSpanId) : null,
         updateMs,
         id,
       );

@@ -120,6 +120,11 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (service, version)
   ) WITHOUT ROWID;
   `,
+  // 3: comparing failures with successes: the origin span of each diagnosed trace, and traces by entry.
+  `
+  ALTER TABLE traces ADD COLUMN origin_span_id BLOB;
+  CREATE INDEX traces_by_entry ON traces (root_service, root_name, start_ns);
+  `,
 ];
 
 /** The schema version a fully migrated database has. */

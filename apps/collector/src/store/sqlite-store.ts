@@ -1,11 +1,6 @@
-import {
-  type Attributes,
-  type LogRecord,
-  SERVICE_VERSION,
-  SPAN_KIND_NAMES,
-  type Span,
-} from '@faultline/model';
+import { type Attributes, type LogRecord, SPAN_KIND_NAMES, type Span } from '@faultline/model';
 import Database from 'better-sqlite3';
+import { type ComparisonSamples, ComparisonStore } from './comparison-store.js';
 import {
   type DiagnosisRecord,
   type FailureGroup,
@@ -17,16 +12,14 @@ import { computeServiceMap, type ServiceMap } from './service-map.js';
 import {
   blobToId,
   idToBlob,
-  logToRow,
   rowToLog,
   rowToSpan,
   type StoredLogRow,
   type StoredSpanRow,
-  spanToRow,
 } from './span-rows.js';
+import { SpanWriter } from './span-writer.js';
 import type { PruneResult, ServiceOperations, Store, TracePage, TraceQuery, TraceSummary } from './store.js';
 import { buildTraceSearch, encodeCursor } from './trace-search-sql.js';
-import { UPSERT_OPERATION_SQL, UPSERT_TRACE_SUMMARY_SQL } from './trace-summary-sql.js';
 
 /** How the SQLite store is opened. */
 export interface SqliteStoreOptions {
@@ -77,11 +70,11 @@ function toSummary(row: TraceRow): TraceSummary {
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly options: SqliteStoreOptions;
-  private readonly resourceIds = new Map<string, number>();
   private readonly resourceAttributes = new Map<number, Attributes>();
   private readonly stmt;
   private readonly failures: FailureStore;
-  private readonly commitBatch: (spans: readonly Span[], logs: readonly LogRecord[]) => void;
+  private readonly comparisons: ComparisonStore;
+  private readonly writer: SpanWriter;
 
   constructor(options: SqliteStoreOptions) {
     this.options = options;
@@ -96,22 +89,7 @@ export class SqliteStore implements Store {
     migrate(this.db);
     const db = this.db;
     this.stmt = {
-      insertSpan: db.prepare(`INSERT OR IGNORE INTO spans VALUES (${new Array(22).fill('?').join(', ')})`),
-      insertLog: db.prepare(
-        `INSERT INTO logs (trace_id, span_id, resource_id, service, time_ns, observed_ns, severity_number,
-          severity_text, body, attributes, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertResource: db.prepare(
-        'INSERT INTO resources (fingerprint, service, attributes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      ),
-      resourceByFingerprint: db.prepare('SELECT resource_id FROM resources WHERE fingerprint = ?').pluck(),
       resourceById: db.prepare('SELECT attributes FROM resources WHERE resource_id = ?').pluck(),
-      upsertSummary: db.prepare(UPSERT_TRACE_SUMMARY_SQL),
-      upsertOperation: db.prepare(UPSERT_OPERATION_SQL),
-      upsertVersion: db.prepare(
-        `INSERT INTO service_versions VALUES (?, ?, ?)
-         ON CONFLICT (service, version) DO UPDATE SET first_seen_ns = min(first_seen_ns, excluded.first_seen_ns)`,
-      ),
       spansOfTrace: db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns').safeIntegers(),
       logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? ORDER BY time_ns').safeIntegers(),
       operations: db.prepare('SELECT * FROM operations ORDER BY service, name').safeIntegers(),
@@ -126,21 +104,9 @@ export class SqliteStore implements Store {
         'DELETE FROM logs WHERE log_id IN (SELECT log_id FROM logs WHERE time_ns < ? ORDER BY time_ns LIMIT ?)',
       ),
     };
-    this.commitBatch = this.db.transaction(this.writeTransaction);
+    this.writer = new SpanWriter(this.db);
     this.failures = new FailureStore(this.db);
-  }
-
-  private resourceId(resource: Attributes, service: string): number {
-    const fingerprint = JSON.stringify(resource);
-    let id = this.resourceIds.get(fingerprint);
-    if (id === undefined) {
-      this.stmt.insertResource.run(fingerprint, service, fingerprint);
-      id = Number(this.stmt.resourceByFingerprint.get(fingerprint));
-      // Bounded: a misbehaving client sending a new resource per span must not grow memory forever.
-      if (this.resourceIds.size > 10_000) this.resourceIds.clear();
-      this.resourceIds.set(fingerprint, id);
-    }
-    return id;
+    this.comparisons = new ComparisonStore(this.db);
   }
 
   private resourceOf(id: number): Attributes {
@@ -153,41 +119,9 @@ export class SqliteStore implements Store {
     return attributes;
   }
 
-  private readonly writeTransaction = (spans: readonly Span[], logs: readonly LogRecord[]): void => {
-    const nowMs = Date.now();
-    const byResource = new Map<Attributes, number>();
-    const idFor = (resource: Attributes, service: string, seenNs: bigint): number => {
-      let id = byResource.get(resource);
-      if (id === undefined) {
-        id = this.resourceId(resource, service);
-        byResource.set(resource, id);
-        const version = resource[SERVICE_VERSION];
-        if (typeof version === 'string') this.stmt.upsertVersion.run(service, version, seenNs);
-      }
-      return id;
-    };
-    const touched = new Map<string, Buffer>();
-    const operations = new Map<string, [string, string, number, bigint]>();
-    for (const span of spans) {
-      const row = spanToRow(span, idFor(span.resource, span.service, span.startTimeUnixNano));
-      this.stmt.insertSpan.run(row);
-      if (!touched.has(span.traceId)) touched.set(span.traceId, row[0]);
-      const key = `${span.service}\u0000${span.name}\u0000${row[6]}`;
-      const seen = operations.get(key);
-      if (seen === undefined || seen[3] < span.startTimeUnixNano) {
-        operations.set(key, [span.service, span.name, row[6], span.startTimeUnixNano]);
-      }
-    }
-    for (const traceId of touched.values()) this.stmt.upsertSummary.run({ traceId, nowMs });
-    for (const op of operations.values()) this.stmt.upsertOperation.run(op);
-    for (const log of logs) {
-      this.stmt.insertLog.run(logToRow(log, idFor(log.resource, log.service, log.timeUnixNano)));
-    }
-  };
-
   /** Writes spans and logs in one transaction; resolves after the commit. */
   async write(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void> {
-    this.commitBatch(spans, logs);
+    this.writer.write(spans, logs);
   }
 
   async getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null> {
@@ -257,6 +191,14 @@ export class SqliteStore implements Store {
 
   async versionStartedAfter(service: string, afterNs: bigint, failingVersions: readonly string[]) {
     return this.failures.versionStartedAfter(service, afterNs, failingVersions);
+  }
+
+  async nearestSuccessfulTrace(traceId: string): Promise<string | null> {
+    return this.comparisons.nearestSuccessfulTrace(traceId);
+  }
+
+  async groupSamples(fingerprint: string): Promise<ComparisonSamples | null> {
+    return this.comparisons.groupSamples(fingerprint);
   }
 
   async groupOfTrace(traceId: string): Promise<FailureGroup | null> {

@@ -1,4 +1,5 @@
 import type { LogRecord, Span } from '@faultline/model';
+import type { ComparisonSamples } from './comparison-store.js';
 import type { DiagnosisRecord, FailureGroup, RecordOutcome } from './failure-store.js';
 import type { ServiceMap } from './service-map.js';
 
@@ -84,6 +85,10 @@ export interface Store {
   ): Promise<{ version: string; firstSeenUnixNano: bigint } | null>;
   /** The failure group a diagnosed trace was counted in, if any. */
   groupOfTrace(traceId: string): Promise<FailureGroup | null>;
+  /** The successful trace of the same entry operation closest in time to a trace, if any. */
+  nearestSuccessfulTrace(traceId: string): Promise<string | null>;
+  /** A failure group's origin spans and the same operation's spans in successful requests. */
+  groupSamples(fingerprint: string): Promise<ComparisonSamples | null>;
   /** Services, databases and uninstrumented peers, with call and failure counts. */
   serviceMap(sinceNs: bigint): Promise<ServiceMap>;
   /** Deletes at most `maxTraces` whole traces that are past retention or over the size cap. */

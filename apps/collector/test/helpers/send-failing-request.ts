@@ -3,8 +3,11 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
-/** gateway -> orders, where the orders handler throws: sent as two services through the official exporter. */
-export async function sendFailingOrdersRequest(otlpHttpPort: number, version: string) {
+/**
+ * gateway -> orders (-> sqlite), sent as two services through the official exporter. When `fail`, the
+ * orders handler throws before querying and both answer 500; otherwise it queries and both answer 200.
+ */
+export async function sendOrdersRequest(otlpHttpPort: number, version: string, fail: boolean) {
   const exporter = () => new OTLPTraceExporter({ url: `http://127.0.0.1:${otlpHttpPort}/v1/traces` });
   const provider = (service: string) =>
     new BasicTracerProvider({
@@ -15,12 +18,13 @@ export async function sendFailingOrdersRequest(otlpHttpPort: number, version: st
   const ordersProvider = provider('orders');
   const gateway = gatewayProvider.getTracer('http');
   const orders = ordersProvider.getTracer('http');
+  const status = fail ? 500 : 200;
   const entry = gateway.startSpan('GET /api/orders/:id', {
     kind: SpanKind.SERVER,
     attributes: {
       'http.request.method': 'GET',
       'http.route': '/api/orders/:id',
-      'http.response.status_code': 500,
+      'http.response.status_code': status,
     },
   });
   const call = gateway.startSpan(
@@ -31,7 +35,7 @@ export async function sendFailingOrdersRequest(otlpHttpPort: number, version: st
         'http.request.method': 'GET',
         'server.address': '127.0.0.1',
         'server.port': 8321,
-        'http.response.status_code': 500,
+        'http.response.status_code': status,
       },
     },
     trace.setSpan(ROOT_CONTEXT, entry),
@@ -43,20 +47,37 @@ export async function sendFailingOrdersRequest(otlpHttpPort: number, version: st
       attributes: {
         'http.request.method': 'GET',
         'http.route': '/orders/:id',
-        'http.response.status_code': 500,
+        'http.response.status_code': status,
       },
     },
     trace.setSpan(ROOT_CONTEXT, call),
   );
-  const error = new TypeError("Cannot read properties of undefined (reading 'total')");
-  error.stack = `TypeError: ${error.message}\n    at priceOrder (/srv/orders/src/pricing.js:42:17)\n    at /srv/orders/node_modules/express/lib/router/layer.js:95:5`;
-  handler.recordException(error);
-  handler.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  if (fail) {
+    const error = new TypeError("Cannot read properties of undefined (reading 'total')");
+    error.stack = `TypeError: ${error.message}\n    at priceOrder (/srv/orders/src/pricing.js:42:17)\n    at /srv/orders/node_modules/express/lib/router/layer.js:95:5`;
+    handler.recordException(error);
+    handler.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  } else {
+    orders
+      .startSpan(
+        'SELECT shop.orders',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'db.system.name': 'sqlite', 'db.query.text': 'SELECT * FROM orders WHERE id = ?' },
+        },
+        trace.setSpan(ROOT_CONTEXT, handler),
+      )
+      .end();
+  }
   handler.end();
   call.end();
-  entry.setStatus({ code: SpanStatusCode.ERROR });
+  if (fail) entry.setStatus({ code: SpanStatusCode.ERROR });
   entry.end();
   await gatewayProvider.shutdown();
   await ordersProvider.shutdown();
   return { traceId: entry.spanContext().traceId, originSpanId: handler.spanContext().spanId };
 }
+
+/** The failing variant of `sendOrdersRequest`. */
+export const sendFailingOrdersRequest = (otlpHttpPort: number, version: string) =>
+  sendOrdersRequest(otlpHttpPort, version, true);

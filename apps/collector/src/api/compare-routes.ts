@@ -1,0 +1,40 @@
+import { compareTraces, overRepresentedValues } from '@faultline/diagnosis';
+import type { FastifyInstance } from 'fastify';
+import { badQuery, notFound } from '../errors.js';
+import type { Store } from '../store/store.js';
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * "What differs": a failing trace against the nearest successful trace of the same entry operation,
+ * and a failure group's origin spans against the same operation's spans in successful requests.
+ */
+export function registerCompareRoutes(app: FastifyInstance, store: Store): void {
+  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/compare', async (request) => {
+    const traceId = request.params.traceId.toLowerCase();
+    if (!TRACE_ID.test(traceId))
+      throw badQuery(`trace id must be 32 hex characters, got "${request.params.traceId}"`);
+    const trace = await store.getTrace(traceId);
+    if (!trace) throw notFound(`no trace ${traceId} is stored`);
+    const baselineTraceId = await store.nearestSuccessfulTrace(traceId);
+    const baseline = baselineTraceId ? await store.getTrace(baselineTraceId) : null;
+    return {
+      traceId,
+      baselineTraceId: baseline ? baselineTraceId : null,
+      diff: baseline ? compareTraces(trace.spans, baseline.spans) : null,
+    };
+  });
+
+  app.get<{ Params: { fingerprint: string } }>('/api/failures/:fingerprint/compare', async (request) => {
+    const samples = await store.groupSamples(request.params.fingerprint);
+    if (!samples) throw notFound(`no failure group ${request.params.fingerprint}`);
+    return {
+      fingerprint: request.params.fingerprint,
+      service: samples.service,
+      operation: samples.operation,
+      failingCount: samples.failing.length,
+      succeedingCount: samples.succeeding.length,
+      overRepresented: overRepresentedValues(samples.failing, samples.succeeding),
+    };
+  });
+}
