@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Fastify from 'fastify';
 import { answerFaultControl, FAULT_CONTROL_PATH } from './fault-control.js';
 import { FaultSwitches } from './faults.js';
-import { readBaseUrl, readPort } from './service-env.js';
+import { exitOnListenError, readBaseUrl, readPort } from './service-env.js';
 import { classifyFetchError } from './upstream-failure.js';
 
 /** How long the gateway waits for an upstream before answering 504. */
@@ -93,4 +93,4 @@ app.route({
   },
 });
 
-await app.listen({ host: '127.0.0.1', port });
+await app.listen({ host: '127.0.0.1', port }).catch(exitOnListenError('gateway', port));

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { answerFaultControl, FAULT_CONTROL_PATH } from './fault-control.js';
 import { FaultSwitches } from './faults.js';
-import { readPort } from './service-env.js';
+import { exitOnListenError, readPort } from './service-env.js';
 
 const RECOMMENDATIONS = [
   { sku: 'kb-101', title: 'wrist rest' },
@@ -60,6 +60,7 @@ const server = createServer((req, res) => {
     res.end();
   });
 });
+server.once('error', exitOnListenError('legacy', port));
 server.listen(port, '127.0.0.1', () => {
   process.stdout.write(`legacy listening on ${port}\n`);
 });

@@ -12,7 +12,7 @@ import type { FaultName } from './faults.js';
 import { FaultSwitches } from './faults.js';
 import type { Customer, Order, OrdersStore, StoreFault } from './orders-store.js';
 import { openPgOrdersStore } from './pg-orders-store.js';
-import { readPort } from './service-env.js';
+import { exitOnListenError, readPort } from './service-env.js';
 import { openSqliteOrdersStore } from './sqlite-orders-store.js';
 
 /** Longer than the gateway waits (1 s), so the gateway gives up first. */
@@ -123,6 +123,6 @@ function isStoreFault(name: FaultName): name is 'db-pool' | 'slow-query' {
 }
 
 app.listen(port, '127.0.0.1', (error?: Error) => {
-  if (error) throw error;
+  if (error) exitOnListenError('orders', port)(error);
   logger.info({ port, database: store.system }, 'orders listening');
 });

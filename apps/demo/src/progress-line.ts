@@ -28,7 +28,8 @@ export function showProgress(
   const draw = (): void => {
     const text = formatProgress(stats);
     if (tty) {
-      const width = Math.max(20, (out.columns ?? 100) - 1);
+      // A pseudo-terminal without a size reports 0 columns.
+      const width = Math.max(20, (out.columns || 100) - 1);
       out.write(`\r${text.slice(0, width).padEnd(width)}`);
       shown = true;
     } else {
