@@ -40,6 +40,7 @@ function buildDemoIfStale(): void {
   );
 }
 
+/** Runs once before all test files; the function it returns runs once after them. */
 export default async function setup(project: TestProject): Promise<() => void> {
   buildDemoIfStale();
   if (!existsSync(join(DEMO_DIR, 'node_modules/@faultline/collector/dist/cli.js'))) {
