@@ -180,9 +180,9 @@ try {
 }
 
 console.log(
-  '| app | route | conns | none req/s | otel req/s (loss) | faultline req/s (loss) | p99 ms none / otel / faultline | RSS MB none / otel / faultline |',
+  '| app | route | conns | none req/s | otel req/s (loss) | faultline req/s (loss) | p99 ms none / otel / faultline | CPU us/req none / otel / faultline | RSS MB none / otel / faultline |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const app of apps) {
   for (const route of routes) {
     for (const connections of connectionCounts) {
@@ -193,7 +193,7 @@ for (const app of apps) {
       const [none, otel, faultline] = [cell('none'), cell('otel'), cell('faultline')];
       const loss = (r) => `${(100 * (1 - r.rps / none.rps)).toFixed(0)}%`;
       console.log(
-        `| ${app} | ${route} | ${connections} | ${none.rps.toFixed(0)} | ${otel.rps.toFixed(0)} (${loss(otel)}) | ${faultline.rps.toFixed(0)} (${loss(faultline)}) | ${[none, otel, faultline].map((r) => r.p99.toFixed(1)).join(' / ')} | ${[none, otel, faultline].map((r) => r.rssMb.toFixed(0)).join(' / ')} |`,
+        `| ${app} | ${route} | ${connections} | ${none.rps.toFixed(0)} | ${otel.rps.toFixed(0)} (${loss(otel)}) | ${faultline.rps.toFixed(0)} (${loss(faultline)}) | ${[none, otel, faultline].map((r) => r.p99.toFixed(1)).join(' / ')} | ${[none, otel, faultline].map((r) => r.cpuPerRequestUs.toFixed(0)).join(' / ')} | ${[none, otel, faultline].map((r) => r.rssMb.toFixed(0)).join(' / ')} |`,
       );
     }
   }
