@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { ApiError } from '../api/http-client.js';
 import { getTrace } from '../api/trace-api.js';
 import { usePolled } from '../hooks/use-polled.js';
@@ -7,19 +8,27 @@ import { TraceView } from '../trace/trace-view.js';
 /** `/traces/:traceId`: loads the trace and shows it; a trace not stored (yet) says so and offers a retry. */
 export function TracePage(props: { traceId: string; spanId: string | undefined }) {
   const loaded = usePolled((signal) => getTrace(props.traceId, signal), 0, [props.traceId]);
+  const missing = loaded.error instanceof ApiError && loaded.error.status === 404;
+  // A trace id taken from a fresh `traceresponse` header may beat its spans here (exporters batch for
+  // a few seconds): keep asking until they arrive.
+  useEffect(() => {
+    if (!missing) return undefined;
+    const timer = setInterval(loaded.refresh, 3000);
+    return () => clearInterval(timer);
+  }, [missing, props.traceId]);
   if (loaded.data && loaded.data.traceId === props.traceId) {
     return <TraceView key={props.traceId} trace={loaded.data} spanId={props.spanId} />;
   }
   if (loaded.error) {
-    const missing = loaded.error instanceof ApiError && loaded.error.status === 404;
     return (
       <main class="page">
         <h1>{missing ? 'Trace not found' : 'Could not load the trace'}</h1>
         <p>
           {missing ? (
             <>
-              No span of trace <code>{props.traceId}</code> is stored. If the request just happened, its spans
-              may still be on their way (exporters batch for a few seconds).
+              No span of trace <code>{props.traceId}</code> is stored yet. If the request just happened, its
+              spans may still be on their way (exporters batch for a few seconds); this page checks again
+              every 3 s.
             </>
           ) : (
             loaded.error.message
