@@ -1,0 +1,193 @@
+// Query benchmark: trace by id, search page (errors only, last hour), failures list and service map,
+// p50/p99 through the HTTP API of a collector whose database holds N spans (BENCH_QUERY_SPANS, a
+// comma list; default 1000000,10000000). The database is filled through the store's own write path
+// (no HTTP, so filling is quick), then diagnosed by the collector's own loop before measuring.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '@faultline/collector';
+import { startCollector } from './lib/collector.mjs';
+import { fmt, quantile } from './lib/stats.mjs';
+
+const SIZES = (process.env.BENCH_QUERY_SPANS ?? '1000000,10000000').split(',').map(Number);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const SPANS_PER_TRACE = 8;
+
+const resources = ['gateway', 'orders', 'inventory'].map((service) => ({
+  'service.name': service,
+  'service.version': '1.4.2',
+  'host.name': `${service}-7d9f8b-x2k4q`,
+  'telemetry.sdk.language': 'nodejs',
+}));
+
+/** One trace: gateway server -> client -> orders server -> db and http calls; one in ten fails. */
+function makeTrace(startNs, failing) {
+  const traceId = randomBytes(16).toString('hex');
+  const spans = [];
+  const span = (parent, service, name, kind, offsetMs, durMs, attributes, error) => {
+    const s = {
+      traceId,
+      spanId: randomBytes(8).toString('hex'),
+      parentSpanId: parent?.spanId ?? null,
+      service,
+      name,
+      kind,
+      startTimeUnixNano: startNs + BigInt(Math.round(offsetMs * 1e6)),
+      endTimeUnixNano: startNs + BigInt(Math.round((offsetMs + durMs) * 1e6)),
+      status: error ? { code: 'ERROR', message: error } : { code: 'UNSET' },
+      attributes,
+      resource: resources[['gateway', 'orders', 'inventory'].indexOf(service)],
+      events: error
+        ? [
+            {
+              name: 'exception',
+              timeUnixNano: startNs,
+              attributes: {
+                'exception.type': 'Error',
+                'exception.message': error,
+                'exception.stacktrace': `Error: ${error}\n    at query (/srv/orders/src/db.js:12:7)`,
+              },
+            },
+          ]
+        : [],
+      links: [],
+    };
+    spans.push(s);
+    return s;
+  };
+  const status = failing ? 500 : 200;
+  const entry = span(null, 'gateway', 'GET /api/orders/:id', 'SERVER', 0, 40, {
+    'http.request.method': 'GET',
+    'http.route': '/api/orders/:id',
+    'http.response.status_code': status,
+    'url.path': '/api/orders/42',
+  });
+  const call = span(entry, 'gateway', 'GET', 'CLIENT', 1, 38, {
+    'http.request.method': 'GET',
+    'url.full': 'http://orders:8321/orders/42',
+    'http.response.status_code': status,
+  });
+  const orders = span(call, 'orders', 'GET /orders/:id', 'SERVER', 2, 36, {
+    'http.request.method': 'GET',
+    'http.route': '/orders/:id',
+    'http.response.status_code': status,
+  });
+  for (let i = 0; i < SPANS_PER_TRACE - 4; i++) {
+    span(orders, 'orders', 'pg.query:SELECT shop', 'CLIENT', 3 + i * 5, 4, {
+      'db.system.name': 'postgresql',
+      'db.query.text': 'SELECT * FROM orders WHERE id = $1',
+    });
+  }
+  span(
+    orders,
+    'orders',
+    'pg-pool.connect',
+    'INTERNAL',
+    30,
+    5,
+    { 'db.system.name': 'postgresql' },
+    failing ? 'timeout exceeded when trying to connect' : undefined,
+  );
+  return spans;
+}
+
+async function fill(dbPath, spanCount) {
+  const store = new SqliteStore({ path: dbPath, retentionMs: 30 * 86_400_000, maxDbBytes: 1e12 });
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  const traces = spanCount / SPANS_PER_TRACE;
+  const spreadNs = 6n * 3_600_000_000_000n; // six hours of traffic
+  let batch = [];
+  const ids = [];
+  for (let t = 0; t < traces; t++) {
+    const start = nowNs - spreadNs + (spreadNs * BigInt(t)) / BigInt(traces);
+    const trace = makeTrace(start, t % 10 === 0);
+    if (t % Math.ceil(traces / 1000) === 0) ids.push(trace[0].traceId);
+    batch.push(...trace);
+    if (batch.length >= 4096) {
+      await store.write(batch, []);
+      batch = [];
+    }
+  }
+  if (batch.length) await store.write(batch, []);
+  await store.close();
+  return ids;
+}
+
+async function timeRequests(label, port, urls) {
+  const ms = [];
+  for (const url of urls) {
+    const started = performance.now();
+    const response = await fetch(`http://127.0.0.1:${port}${url}`);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${label}: ${url} answered ${response.status}`);
+    ms.push(performance.now() - started);
+  }
+  return { label, p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
+}
+
+export async function runQueries() {
+  const rows = [];
+  for (const spans of SIZES) {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-queries-'));
+    try {
+      const dbPath = join(dir, 'q.db');
+      const started = performance.now();
+      const ids = await fill(dbPath, spans);
+      console.error(`filled ${fmt(spans)} spans in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      const collector = await startCollector(dbPath);
+      // Let the diagnosis loop work through the most recent failing traces (up to 30 s).
+      for (let i = 0; i < 30; i++) {
+        const groups = await (await fetch(`http://127.0.0.1:${collector.port}/api/failures`)).json();
+        if (groups.groups.some((g) => g.count > 1000)) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      const pick = (i) => ids[(i * 7919) % ids.length];
+      const results = [
+        await timeRequests(
+          'trace by id',
+          collector.port,
+          Array.from({ length: QUERIES }, (_, i) => `/api/traces/${pick(i)}`),
+        ),
+        await timeRequests(
+          'search page (errors only, last hour)',
+          collector.port,
+          Array.from({ length: QUERIES }, () => `/api/traces?errors=true&start=${Date.now() - 3_600_000}`),
+        ),
+        await timeRequests(
+          'failures list',
+          collector.port,
+          Array.from({ length: QUERIES }, () => '/api/failures'),
+        ),
+        await timeRequests(
+          'service map (last hour)',
+          collector.port,
+          Array.from({ length: Math.min(QUERIES, 20) }, () => '/api/service-map'),
+        ),
+      ];
+      await collector.stop();
+      const bytes = statSync(dbPath).size;
+      for (const r of results) rows.push({ spans, ...r });
+      rows.push({ spans, label: 'disk', bytesPerSpan: bytes / spans });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return rows;
+}
+
+export function queriesTable(rows) {
+  const lines = ['| spans | query | p50 ms | p99 ms |', '|---|---|---|---|'];
+  for (const r of rows) {
+    if (r.label === 'disk')
+      lines.push(
+        `| ${fmt(r.spans)} | bytes per span on disk (checkpointed) | ${r.bytesPerSpan.toFixed(0)} | |`,
+      );
+    else lines.push(`| ${fmt(r.spans)} | ${r.label} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`);
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(queriesTable(await runQueries()));
+}
