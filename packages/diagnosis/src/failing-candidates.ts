@@ -69,7 +69,7 @@ export function failingCandidates(parent: TraceNode): CandidateSet {
           });
         } else if (recovered.has(child)) {
           set.unrelated.push({ node: child, why: 'a later attempt of the same call succeeded' });
-        } else if (child.endNs > latestEndNs) {
+        } else if (child.endNs > latestEndNs && !isRemoteHandlerOf(child, node)) {
           // parent |..........X|
           // child      |..............X|   <- failed after its parent had already failed: not the reason.
           set.unrelated.push({ node: child, why: `failed after ${parent.span.name} had failed` });
@@ -84,6 +84,31 @@ export function failingCandidates(parent: TraceNode): CandidateSet {
     }
   }
   return set;
+}
+
+/**
+ * A SERVER span in another service directly under a CLIENT span that received an HTTP status is the
+ * handler of that very call: what it answered is what the client received, so its failure explains
+ * the client's whatever the end order. The server span ends when the response has been flushed, which
+ * on a busy event loop is often a few milliseconds after the caller already read the status and ended
+ * its own span:
+ *
+ * client  |.........X|           <- got the 500, ended
+ * server    |.........X...|      <- answered 500, ended after flushing: still the reason
+ */
+function isRemoteHandlerOf(child: TraceNode, parent: TraceNode): boolean {
+  if (
+    parent.span.kind !== 'CLIENT' ||
+    child.span.kind !== 'SERVER' ||
+    child.span.service === parent.span.service
+  ) {
+    return false;
+  }
+  // Only when the client really received the answer: a client that timed out got nothing from a
+  // server that failed later (that server is mentioned, not blamed).
+  const received = httpStatusCodeOf(parent.span.attributes);
+  const answered = httpStatusCodeOf(child.span.attributes);
+  return received !== undefined && (answered === undefined || answered === received);
 }
 
 function isTransparent(child: TraceNode, parent: TraceNode): boolean {
