@@ -46,9 +46,10 @@ export function FailureGroupCard(props: { group: FailureGroup; nowMs: number }) 
           <span class="count">{group.count}</span> {group.count === 1 ? 'failure' : 'failures'}
         </div>
         <Sparkline perMinute={group.perMinute} nowMs={nowMs} />
-        <Link class="failure-traces-link" href={tracesPath({ group: group.fingerprint })}>
-          all traces →
-        </Link>
+        <span class="failure-links">
+          <Link href={tracePath(group.latestTraceId)}>latest trace</Link> ·{' '}
+          <Link href={tracesPath({ group: group.fingerprint })}>all traces →</Link>
+        </span>
       </div>
     </li>
   );

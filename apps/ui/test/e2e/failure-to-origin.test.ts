@@ -145,6 +145,7 @@ describe('from the failures page to the line that broke', () => {
     await sendPoolExhaustedFailure(collector.otlpHttpPort, { service: 'billing' });
     await page.getByTestId('failure-group').filter({ hasText: 'billing' }).waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('failure-group').count()).toBe(before + 1);
+    await page.screenshot({ path: join(ARTIFACTS, '7-failures-two-groups.png') });
     await page.close();
   });
 
