@@ -3,14 +3,9 @@
  * installed. Its `db-pool` fault is SQLite's version of "no connection in time": another connection
  * holds the database locked, the lookup waits out its busy timeout and fails with SQLITE_BUSY.
  */
-import { createRequire } from 'node:module';
-import type BetterSqlite3 from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { Customer, NewOrder, Order, OrdersStore, StoreFault } from './orders-store.js';
 import { SEED_CUSTOMERS, SEED_ORDERS } from './orders-store.js';
-
-// TEMPORARY: loaded with require() because @faultline/instrument's better-sqlite3 patch crashes the
-// process when the module arrives through `import` (it receives the ESM namespace, not the class).
-const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 
 /** How long a statement waits for a lock before SQLITE_BUSY; short so a locked database fails fast. */
 const BUSY_TIMEOUT_MS = 100;
@@ -74,7 +69,7 @@ export function openSqliteOrdersStore(file: string): OrdersStore {
   };
 }
 
-function seed(db: BetterSqlite3.Database): void {
+function seed(db: Database.Database): void {
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM customers').get();
   if ((count?.n ?? 0) > 0) return;
   const addCustomer = db.prepare('INSERT INTO customers (id, name, tier) VALUES (?, ?, ?)');

@@ -48,3 +48,18 @@ describe('stack frames', () => {
     ).toBe('/srv/orders/src/routes/orders.mjs:getOrder');
   });
 });
+
+describe('frames of our own instrumentation', () => {
+  it('are not app code, installed or linked from this repository', () => {
+    const stack = [
+      'SqliteError: database is locked',
+      '    at statementCall (/work/main/packages/instrument/dist/better-sqlite3-instrumentation.js:98:32)',
+      '    at statementCall (/srv/app/node_modules/@faultline/instrument/dist/better-sqlite3-instrumentation.js:98:32)',
+      '    at findOrder (/srv/orders/src/sqlite-orders-store.js:44:10)',
+    ].join('\n');
+    expect(topInAppFrame(stack)).toMatchObject({
+      functionName: 'findOrder',
+      file: '/srv/orders/src/sqlite-orders-store.js',
+    });
+  });
+});

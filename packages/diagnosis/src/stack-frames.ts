@@ -31,6 +31,9 @@ export function parseStack(stacktrace: string): StackFrame[] {
 export function isInAppFrame(frame: StackFrame): boolean {
   const file = frame.file;
   if (/[\\/]node_modules[\\/]/.test(file)) return false;
+  // Our own instrumentation wraps driver calls, so it sits on top of a driver's stack; inside this
+  // repository (a workspace link, no node_modules in the real path) it must not pass for app code.
+  if (/[\\/](?:@faultline[\\/]instrument|packages[\\/]instrument[\\/]dist)[\\/]/.test(file)) return false;
   if (file.startsWith('node:') || file.startsWith('internal/')) return false;
   return file !== 'native' && file !== '<anonymous>' && !file.startsWith('evalmachine');
 }

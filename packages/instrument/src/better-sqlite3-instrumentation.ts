@@ -44,11 +44,13 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
       new InstrumentationNodeModuleDefinition(
         'better-sqlite3',
         ['>=7.0.0 <13'],
-        (Database: { prototype: Patchable }) => {
-          this.patchDatabase(Database.prototype);
-          return Database;
+        (exports: DatabaseExports) => {
+          const Database = databaseClass(exports);
+          if (Database) this.patchDatabase(Database.prototype);
+          return exports;
         },
-        (Database?: { prototype: Patchable }) => {
+        (exports?: DatabaseExports) => {
+          const Database = exports ? databaseClass(exports) : undefined;
           if (Database) restore(Database.prototype);
           if (this.statementPrototype) restore(this.statementPrototype);
           this.statementPrototype = undefined;
@@ -223,4 +225,18 @@ function replace<This>(
 function restore(target: Patchable): void {
   for (const [name, original] of Object.entries(target[ORIGINALS] ?? {})) target[name] = original;
   delete target[ORIGINALS];
+}
+
+/** What the hook receives: the CJS export under `require`, the module namespace under ESM `import`. */
+type DatabaseExports = { prototype: Patchable } | { default?: { prototype: Patchable } };
+
+/**
+ * The Database class from either shape: `require('better-sqlite3')` hands over the class itself,
+ * while an ESM `import Database from 'better-sqlite3'` goes through import-in-the-middle, which
+ * hands over the namespace whose `default` is the class.
+ */
+function databaseClass(exports: DatabaseExports): { prototype: Patchable } | undefined {
+  if (typeof exports === 'function') return exports as { prototype: Patchable };
+  const fallback = (exports as { default?: { prototype: Patchable } }).default;
+  return typeof fallback === 'function' ? fallback : undefined;
 }

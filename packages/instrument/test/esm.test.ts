@@ -42,4 +42,14 @@ describe('an ES-module Express app started with --import @faultline/instrument/r
     expect(trace.logs.map((log) => log.body)).toEqual(['stock lookup failed']);
     expect(trace.logs[0]!.traceId).toBe(trace.traceId);
   });
+
+  it('patches statically imported better-sqlite3: the query is a span of the request', async () => {
+    const response = await app.get('/sqlite');
+    expect(response.status).toBe(200);
+    const trace = await collector.waitForTrace(response.traceId!, (t) =>
+      t.spans.some((span) => span.attributes['db.system.name'] === 'sqlite'),
+    );
+    const query = trace.spans.find((span) => span.attributes['db.system.name'] === 'sqlite')!;
+    expect(query.attributes['db.query.text']).toBe('SELECT count(*) AS n FROM orders');
+  });
 });

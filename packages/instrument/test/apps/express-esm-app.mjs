@@ -1,4 +1,5 @@
 // The Express app as an ES module, loaded with --import by the tests: static imports must be patched.
+import Database from 'better-sqlite3';
 import express from 'express';
 import pino from 'pino';
 
@@ -14,6 +15,11 @@ app.get('/throw', () => {
 app.get('/log', (_req, res) => {
   logger.error({ orderId: 7 }, 'stock lookup failed');
   res.status(500).json({ error: 'stock lookup failed' });
+});
+const db = new Database(':memory:');
+db.exec('CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)');
+app.get('/sqlite', (_req, res) => {
+  res.json(db.prepare('SELECT count(*) AS n FROM orders').get());
 });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
