@@ -5,10 +5,11 @@
 // keypress (`j`) and a scroll to the bottom until the next frame. Prints the median of a few runs.
 // Usage: node scripts/tti-10k.mjs [runs=5]   (CHROMIUM_PATH overrides /usr/bin/chromium)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { tenThousandSpanTrace } from './ten-thousand-span-trace.mjs';
@@ -42,6 +43,22 @@ function printTopFunctions(profile) {
   }
   for (const [key, ms] of [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 15))
     console.log(`  ${ms.toFixed(1).padStart(8)} ms  ${key}`);
+}
+
+/** Serves dist/ (index.html for app paths) and answers every /api/traces/<id> with `apiBody`. */
+function serveFromMemory(distDir, apiBody) {
+  const types = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' };
+  const server = createHttpServer((request, response) => {
+    const path = new URL(request.url, 'http://x').pathname;
+    if (path.startsWith('/api/traces/')) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(apiBody);
+      return;
+    }
+    const file = path.startsWith('/assets/') ? join(distDir, path) : join(distDir, 'index.html');
+    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    response.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -108,94 +125,108 @@ try {
       '--no-first-run',
     ],
   });
-  const results = [];
-  for (let run = 0; run < RUNS; run++) {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    // Record when the origin row first exists, then when the main thread is next idle, from navigation start.
-    await page.addInitScript(() => {
-      const marks = {};
-      window.__tti = marks;
-      new MutationObserver((_, observer) => {
-        if (!document.querySelector('[data-testid="origin-span"]')) return;
-        observer.disconnect();
-        marks.originRowMs = performance.now();
-        requestAnimationFrame(() =>
-          setTimeout(() => {
-            marks.paintedMs = performance.now();
-          }),
-        );
-        requestIdleCallback(() => {
-          marks.idleMs = performance.now();
-        });
-      }).observe(document, { childList: true, subtree: true });
-    });
-    const profiler = process.env.PROFILE && run === 0 ? await page.context().newCDPSession(page) : undefined;
-    if (profiler) {
-      await profiler.send('Profiler.enable');
-      await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
-      await profiler.send('Profiler.start');
-    }
-    if (process.env.TRACE && run === 0)
-      await browser.startTracing(page, {
-        path: process.env.TRACE,
-        categories: ['devtools.timeline', 'v8', 'blink'],
+  async function measureRuns(preloaded) {
+    const results = [];
+    for (let run = 0; run < RUNS; run++) {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      // Record when the origin row first exists, then when the main thread is next idle, from navigation start.
+      await page.addInitScript(() => {
+        const marks = {};
+        window.__tti = marks;
+        new MutationObserver((_, observer) => {
+          if (!document.querySelector('[data-testid="origin-span"]')) return;
+          observer.disconnect();
+          marks.originRowMs = performance.now();
+          requestAnimationFrame(() =>
+            setTimeout(() => {
+              marks.paintedMs = performance.now();
+            }),
+          );
+          requestIdleCallback(() => {
+            marks.idleMs = performance.now();
+          });
+        }).observe(document, { childList: true, subtree: true });
       });
-    await page.goto(`${base}/traces/${trace.traceId}`);
-    await page.waitForFunction(() => window.__tti.idleMs !== undefined, null, { timeout: 30_000 });
-    if (process.env.TRACE && run === 0) await browser.stopTracing();
-    if (profiler) printTopFunctions((await profiler.send('Profiler.stop')).profile);
-    const marks = await page.evaluate(() => {
-      const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/traces/'));
-      const mark = (name) => performance.getEntriesByName(`faultline:${name}`)[0]?.startTime;
-      return {
-        ...window.__tti,
-        apiResponseEndMs: entry?.responseEnd,
-        apiDurationMs: entry?.duration,
-        parsedMs: mark('trace-parsed'),
-        convertedMs: mark('trace-converted'),
-        builtMs: mark('waterfall-built'),
-        renderedMs: mark('trace-rendered'),
-        rows: document.querySelectorAll('.waterfall-row').length,
-      };
-    });
-    // A keypress moves the selection; time it to the next frame.
-    const keyMs = await page.evaluate(
-      () =>
-        new Promise((resolve) => {
-          const start = performance.now();
-          window.dispatchEvent(new KeyboardEvent('keydown', { key: 'k' }));
-          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start)));
-        }),
-    );
-    const scrollMs = await page.evaluate(
-      () =>
-        new Promise((resolve) => {
-          const scroller = document.querySelector('.waterfall-scroll');
-          const start = performance.now();
-          scroller.scrollTop = 0;
-          scroller.dispatchEvent(new Event('scroll'));
-          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start)));
-        }),
-    );
-    results.push({ ...marks, keyMs, scrollMs });
-    await page.close();
+      const profiler =
+        process.env.PROFILE && run === 0 && !preloaded ? await page.context().newCDPSession(page) : undefined;
+      if (profiler) {
+        await profiler.send('Profiler.enable');
+        await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+        await profiler.send('Profiler.start');
+      }
+      if (process.env.TRACE && run === 0 && !preloaded)
+        await browser.startTracing(page, {
+          path: process.env.TRACE,
+          categories: ['devtools.timeline', 'v8', 'blink'],
+        });
+      await page.goto(`${preloaded ? memoryBase : base}/traces/${trace.traceId}`);
+      await page.waitForFunction(() => window.__tti.idleMs !== undefined, null, { timeout: 30_000 });
+      if (process.env.TRACE && run === 0 && !preloaded) await browser.stopTracing();
+      if (profiler) printTopFunctions((await profiler.send('Profiler.stop')).profile);
+      const marks = await page.evaluate(() => {
+        const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/traces/'));
+        const mark = (name) => performance.getEntriesByName(`faultline:${name}`)[0]?.startTime;
+        return {
+          ...window.__tti,
+          apiResponseEndMs: entry?.responseEnd,
+          apiDurationMs: entry?.duration,
+          parsedMs: mark('trace-parsed'),
+          convertedMs: mark('trace-converted'),
+          builtMs: mark('waterfall-built'),
+          renderedMs: mark('trace-rendered'),
+          rows: document.querySelectorAll('.waterfall-row').length,
+        };
+      });
+      // A keypress moves the selection; time it to the next frame.
+      const keyMs = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const start = performance.now();
+            window.dispatchEvent(new KeyboardEvent('keydown', { key: 'k' }));
+            requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start)));
+          }),
+      );
+      const scrollMs = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const scroller = document.querySelector('.waterfall-scroll');
+            const start = performance.now();
+            scroller.scrollTop = 0;
+            scroller.dispatchEvent(new Event('scroll'));
+            requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start)));
+          }),
+      );
+      results.push({ ...marks, keyMs, scrollMs });
+      await page.close();
+    }
+    return results;
   }
-  const pick = (key) => median(results.map((r) => r[key]));
-  console.log(`runs: ${RUNS}, rows in the DOM: ${results[0].rows} of ${trace.spanCount}`);
-  console.log(
-    `API response received:        ${pick('apiResponseEndMs').toFixed(0)} ms after navigation start (request ${pick('apiDurationMs').toFixed(0)} ms)`,
-  );
-  console.log(`JSON read and parsed:         ${pick('parsedMs').toFixed(0)} ms`);
-  console.log(`converted to domain types:    ${pick('convertedMs').toFixed(0)} ms`);
-  console.log(`tree + waterfall model built: ${pick('builtMs').toFixed(0)} ms`);
-  console.log(`first render committed:       ${pick('renderedMs').toFixed(0)} ms`);
-  console.log(`origin row in the DOM:        ${pick('originRowMs').toFixed(0)} ms`);
-  console.log(`first frame with it painted:  ${pick('paintedMs').toFixed(0)} ms`);
-  console.log(
-    `main thread idle (TTI):       ${pick('idleMs').toFixed(0)} ms   (render after the API answered: ${(pick('idleMs') - pick('apiResponseEndMs')).toFixed(0)} ms)`,
-  );
-  console.log(`keypress j/k -> next frame:   ${pick('keyMs').toFixed(1)} ms`);
-  console.log(`scroll to top -> next frame:  ${pick('scrollMs').toFixed(1)} ms`);
+  function report(title, results) {
+    const pick = (key) => median(results.map((r) => r[key]));
+    console.log(
+      `\n${title} (median of ${RUNS} runs, ${results[0].rows} of ${trace.spanCount} rows in the DOM)`,
+    );
+    console.log(
+      `API response received:        ${pick('apiResponseEndMs').toFixed(0)} ms after navigation start (request ${pick('apiDurationMs').toFixed(0)} ms)`,
+    );
+    console.log(`JSON read and parsed:         ${pick('parsedMs').toFixed(0)} ms`);
+    console.log(`converted to domain types:    ${pick('convertedMs').toFixed(0)} ms`);
+    console.log(`tree + waterfall model built: ${pick('builtMs').toFixed(0)} ms`);
+    console.log(`first render committed:       ${pick('renderedMs').toFixed(0)} ms`);
+    console.log(`origin row in the DOM:        ${pick('originRowMs').toFixed(0)} ms`);
+    console.log(`first frame with it painted:  ${pick('paintedMs').toFixed(0)} ms`);
+    console.log(
+      `main thread idle (TTI):       ${pick('idleMs').toFixed(0)} ms   (render after the API answered: ${(pick('idleMs') - pick('apiResponseEndMs')).toFixed(0)} ms)`,
+    );
+    console.log(`keypress j/k -> next frame:   ${pick('keyMs').toFixed(1)} ms`);
+    console.log(`scroll to top -> next frame:  ${pick('scrollMs').toFixed(1)} ms`);
+  }
+  // A server answering the API from memory isolates the UI's own cost from the collector's.
+  const memoryServer = await serveFromMemory(join(UI_ROOT, 'dist'), body);
+  const memoryBase = `http://127.0.0.1:${memoryServer.address().port}`;
+  report('against the collector', await measureRuns(false));
+  report('API answer served from memory (the UI alone)', await measureRuns(true));
+  memoryServer.close();
 } finally {
   await browser?.close();
   collector.kill('SIGTERM');
