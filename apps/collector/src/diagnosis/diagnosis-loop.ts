@@ -18,8 +18,9 @@ export interface DiagnosisLoopOptions {
 }
 
 /**
- * Diagnoses failing traces once they are quiet, and again whenever a late span changes them (the
- * store tracks which traces changed since their last diagnosis, so a round never scans all traces).
+ * Finalizes traces once they are quiet, and again whenever a late span changes them: counts their
+ * service-map edges and diagnoses the failing ones (the store tracks which traces changed since they
+ * were last finalized, so a round never scans all traces).
  * Returns a function that stops the loop and waits for the round under way.
  */
 export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise<void> {
@@ -28,14 +29,15 @@ export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise
   let current: Promise<void> = Promise.resolve();
   const round = async (): Promise<void> => {
     try {
-      const pending = await options.store.pendingDiagnosis(Date.now() - options.quietMs, options.batchSize);
-      for (const { traceId, updateMs } of pending) {
+      const pending = await options.store.pendingTraces(Date.now() - options.quietMs, options.batchSize);
+      for (const { traceId, updateMs, hasErrors } of pending) {
         if (stopped) return;
-        const trace = await options.store.getTrace(traceId);
-        if (!trace) continue;
-        const diagnosis = diagnoseTrace(trace.spans, trace.logs);
-        const record = diagnosis === null ? null : toDiagnosisRecord(diagnosis, trace.spans);
-        const outcome = await options.store.recordDiagnosis(traceId, updateMs, record);
+        // Only a trace with an error span can have failed at its entry; the rest just get their
+        // service-map edges counted, without loading their spans here.
+        const trace = hasErrors ? await options.store.getTrace(traceId) : null;
+        const diagnosis = trace ? diagnoseTrace(trace.spans, trace.logs) : null;
+        const record = diagnosis === null || !trace ? null : toDiagnosisRecord(diagnosis, trace.spans);
+        const outcome = await options.store.finalizeTrace(traceId, updateMs, record);
         await options.onRecorded?.(traceId, record, outcome);
       }
     } catch (error) {

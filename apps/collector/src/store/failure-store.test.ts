@@ -37,8 +37,8 @@ function record(overrides: Partial<DiagnosisRecord>): DiagnosisRecord {
 }
 
 async function diagnoseAllPending(make: (traceId: string) => DiagnosisRecord | null) {
-  const pending = await store.pendingDiagnosis(Date.now() + 1, 100);
-  for (const p of pending) await store.recordDiagnosis(p.traceId, p.updateMs, make(p.traceId));
+  const pending = await store.pendingTraces(Date.now() + 1, 100);
+  for (const p of pending) await store.finalizeTrace(p.traceId, p.updateMs, make(p.traceId));
   return pending.map((p) => p.traceId);
 }
 
@@ -55,9 +55,29 @@ describe('failure groups', () => {
     expect(group!.count).toBe(1);
   });
 
-  it('does not offer traces without errors', async () => {
-    await store.write([makeSpan({ traceId: newTraceId() })], []);
-    expect(await store.pendingDiagnosis(Date.now() + 1, 100)).toEqual([]);
+  it('offers traces without errors too (for the service map), marked as such', async () => {
+    const span = makeSpan({ traceId: newTraceId() });
+    await store.write([span], []);
+    expect(await store.pendingTraces(Date.now() + 1, 100)).toEqual([
+      { traceId: span.traceId, updateMs: expect.any(Number), hasErrors: false },
+    ]);
+  });
+
+  it('keeps service-map edges exact when a late span changes a trace', async () => {
+    const [gateway, client, orders, query] = makeFailingChain();
+    await store.write([orders!, query!], []);
+    await diagnoseAllPending(() => null);
+    // Without the caller's spans, orders -> postgresql is known but gateway -> orders is not.
+    expect((await store.serviceMap(0n)).edges).toEqual([
+      { source: 'orders', target: 'postgresql', calls: 1, errors: 1 },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await store.write([gateway!, client!], []);
+    await diagnoseAllPending(() => null);
+    const edges = (await store.serviceMap(0n)).edges;
+    expect(edges).toHaveLength(2);
+    expect(edges).toContainEqual({ source: 'orders', target: 'postgresql', calls: 1, errors: 1 });
+    expect(edges).toContainEqual({ source: 'gateway', target: 'orders', calls: 1, errors: 1 });
   });
 
   it('counts traces per group with first/last seen, versions, endpoints, samples and minutes', async () => {

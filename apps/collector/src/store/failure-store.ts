@@ -18,6 +18,13 @@ export interface DiagnosisRecord {
   startTimeUnixNano: bigint;
 }
 
+/** A trace waiting to be finalized; only those with errors need a diagnosis. */
+export interface PendingTrace {
+  traceId: string;
+  updateMs: number;
+  hasErrors: boolean;
+}
+
 /** What recording a verdict did: opened a new group, counted the trace in one, or changed nothing. */
 export type RecordOutcome = 'new_group' | 'counted' | 'unchanged' | 'not_failing';
 
@@ -83,8 +90,8 @@ export class FailureStore {
     this.stmt = {
       pending: db
         .prepare(
-          `SELECT trace_id, updated_at_ms FROM traces
-           WHERE error_count > 0 AND diagnosed_update_ms IS NOT updated_at_ms AND updated_at_ms <= ?
+          `SELECT trace_id, updated_at_ms, error_count FROM traces
+           WHERE diagnosed_update_ms IS NOT updated_at_ms AND updated_at_ms <= ?
            ORDER BY updated_at_ms LIMIT ?`,
         )
         .safeIntegers(),
@@ -123,10 +130,18 @@ export class FailureStore {
     };
   }
 
-  /** Failing traces whose spans changed since their last diagnosis and have been quiet since `quietSinceMs`. */
-  pending(quietSinceMs: number, limit: number): { traceId: string; updateMs: number }[] {
-    const rows = this.stmt.pending.all(quietSinceMs, limit) as { trace_id: Buffer; updated_at_ms: bigint }[];
-    return rows.map((r) => ({ traceId: blobToId(r.trace_id), updateMs: Number(r.updated_at_ms) }));
+  /** Traces whose spans changed since they were last finalized and have been quiet since `quietSinceMs`. */
+  pending(quietSinceMs: number, limit: number): PendingTrace[] {
+    const rows = this.stmt.pending.all(quietSinceMs, limit) as {
+      trace_id: Buffer;
+      updated_at_ms: bigint;
+      error_count: bigint;
+    }[];
+    return rows.map((r) => ({
+      traceId: blobToId(r.trace_id),
+      updateMs: Number(r.updated_at_ms),
+      hasErrors: r.error_count > 0n,
+    }));
   }
 
   /** Records a trace's verdict (null: the entry request did not fail) and keeps its group's counts right. */

@@ -125,6 +125,22 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE traces ADD COLUMN origin_span_id BLOB;
   CREATE INDEX traces_by_entry ON traces (root_service, root_name, start_ns);
   `,
+  // 4: every trace is finalized once quiet (service-map edges counted per minute; failing ones
+  // diagnosed), so the service map is a sum over a small table, not a join over all spans.
+  `
+  DROP INDEX traces_undiagnosed;
+  CREATE INDEX traces_unfinalized ON traces (updated_at_ms) WHERE diagnosed_update_ms IS NOT updated_at_ms;
+  ALTER TABLE traces ADD COLUMN edges TEXT;
+  CREATE TABLE service_edges (
+    minute_ms INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    target_kind TEXT NOT NULL,
+    calls INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    PRIMARY KEY (minute_ms, source, target)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version a fully migrated database has. */

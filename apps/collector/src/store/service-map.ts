@@ -1,11 +1,6 @@
 import type Database from 'better-sqlite3';
-import {
-  DATABASE_EDGES_SQL,
-  ORIGINATED_SQL,
-  PASSED_THROUGH_SQL,
-  PEER_EDGES_SQL,
-  SERVICE_EDGES_SQL,
-} from './service-map-sql.js';
+import type { EdgeStore } from './edge-store.js';
+import { ORIGINATED_SQL, PASSED_THROUGH_SQL } from './service-map-sql.js';
 
 /** A node of the service map. */
 export interface ServiceMapNode {
@@ -31,15 +26,8 @@ export interface ServiceMap {
   edges: ServiceMapEdge[];
 }
 
-interface EdgeRow {
-  source: string;
-  target: string;
-  calls: number;
-  errors: number;
-}
-
-/** Computes the service map of traces started at or after `sinceNs`. */
-export function computeServiceMap(db: Database.Database, sinceNs: bigint): ServiceMap {
+/** Computes the service map of traces started at or after `sinceNs` from the per-minute edge counts. */
+export function computeServiceMap(db: Database.Database, edgeStore: EdgeStore, sinceNs: bigint): ServiceMap {
   const nodes = new Map<string, ServiceMapNode>();
   const node = (id: string, kind: ServiceMapNode['kind']) => {
     let entry = nodes.get(id);
@@ -49,22 +37,17 @@ export function computeServiceMap(db: Database.Database, sinceNs: bigint): Servi
     }
     return entry;
   };
-  const edges: ServiceMapEdge[] = [];
-  const collect = (sql: string, targetKind: ServiceMapNode['kind']) => {
-    for (const row of db.prepare(sql).all(sinceNs) as EdgeRow[]) {
-      node(row.source, 'service');
-      node(row.target, targetKind);
-      edges.push({ source: row.source, target: row.target, calls: row.calls, errors: row.errors ?? 0 });
-    }
-  };
   for (const { service } of db.prepare('SELECT DISTINCT service FROM operations').all() as {
     service: string;
   }[]) {
     node(service, 'service');
   }
-  collect(SERVICE_EDGES_SQL, 'service');
-  collect(DATABASE_EDGES_SQL, 'database');
-  collect(PEER_EDGES_SQL, 'uninstrumented');
+  const edges: ServiceMapEdge[] = [];
+  for (const e of edgeStore.edgesSince(Number(sinceNs / 1_000_000n))) {
+    node(e.source, 'service');
+    node(e.target, e.targetKind);
+    edges.push({ source: e.source, target: e.target, calls: e.calls, errors: e.errors });
+  }
   for (const row of db.prepare(ORIGINATED_SQL).all(sinceNs) as { node: string | null; count: number }[]) {
     if (row.node !== null) node(row.node, nodes.get(row.node)?.kind ?? 'service').originated = row.count;
   }

@@ -1,10 +1,12 @@
 import { type Attributes, type LogRecord, SPAN_KIND_NAMES, type Span } from '@faultline/model';
 import Database from 'better-sqlite3';
 import { type ComparisonSamples, ComparisonStore } from './comparison-store.js';
+import { EdgeStore } from './edge-store.js';
 import {
   type DiagnosisRecord,
   type FailureGroup,
   FailureStore,
+  type PendingTrace,
   type RecordOutcome,
 } from './failure-store.js';
 import { migrate } from './schema.js';
@@ -74,6 +76,7 @@ export class SqliteStore implements Store {
   private readonly stmt;
   private readonly failures: FailureStore;
   private readonly comparisons: ComparisonStore;
+  private readonly edges: EdgeStore;
   private readonly writer: SpanWriter;
 
   constructor(options: SqliteStoreOptions) {
@@ -107,6 +110,7 @@ export class SqliteStore implements Store {
     this.writer = new SpanWriter(this.db);
     this.failures = new FailureStore(this.db);
     this.comparisons = new ComparisonStore(this.db);
+    this.edges = new EdgeStore(this.db);
   }
 
   private resourceOf(id: number): Attributes {
@@ -170,19 +174,19 @@ export class SqliteStore implements Store {
     return [...services.values()];
   }
 
-  async pendingDiagnosis(
-    quietSinceMs: number,
-    limit: number,
-  ): Promise<{ traceId: string; updateMs: number }[]> {
+  async pendingTraces(quietSinceMs: number, limit: number): Promise<PendingTrace[]> {
     return this.failures.pending(quietSinceMs, limit);
   }
 
-  async recordDiagnosis(
+  async finalizeTrace(
     traceId: string,
     updateMs: number,
     record: DiagnosisRecord | null,
   ): Promise<RecordOutcome> {
-    return this.failures.record(traceId, updateMs, record);
+    return this.db.transaction(() => {
+      this.edges.update(idToBlob(traceId));
+      return this.failures.record(traceId, updateMs, record);
+    })();
   }
 
   async failureGroups(sinceNs: bigint, limit: number, minutesSinceMs: number): Promise<FailureGroup[]> {
@@ -206,7 +210,7 @@ export class SqliteStore implements Store {
   }
 
   async serviceMap(sinceNs: bigint): Promise<ServiceMap> {
-    return computeServiceMap(this.db, sinceNs);
+    return computeServiceMap(this.db, this.edges, sinceNs);
   }
 
   /** Bytes the database really uses: pages in use, not counting free pages awaiting reuse. */
@@ -232,6 +236,7 @@ export class SqliteStore implements Store {
       }
       logsDeleted += this.stmt.deleteOldLogs.run(cutoff, maxTraces * 10).changes;
       this.failures.prune(cutoff);
+      this.edges.prune(cutoff);
     })();
     return { tracesDeleted: victims.length, logsDeleted };
   }

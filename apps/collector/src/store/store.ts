@@ -1,6 +1,6 @@
 import type { LogRecord, Span } from '@faultline/model';
 import type { ComparisonSamples } from './comparison-store.js';
-import type { DiagnosisRecord, FailureGroup, RecordOutcome } from './failure-store.js';
+import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from './failure-store.js';
 import type { ServiceMap } from './service-map.js';
 
 /** One row of a trace search: the per-trace summary kept up to date as spans arrive. */
@@ -71,10 +71,13 @@ export interface Store {
   getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null>;
   searchTraces(query: TraceQuery): Promise<TracePage>;
   listServices(): Promise<ServiceOperations[]>;
-  /** Failing traces changed since their last diagnosis and quiet since `quietSinceMs`. */
-  pendingDiagnosis(quietSinceMs: number, limit: number): Promise<{ traceId: string; updateMs: number }[]>;
-  /** Records a trace's verdict (null when its entry request did not fail) into its failure group. */
-  recordDiagnosis(traceId: string, updateMs: number, record: DiagnosisRecord | null): Promise<RecordOutcome>;
+  /** Traces changed since they were last finalized and quiet since `quietSinceMs`. */
+  pendingTraces(quietSinceMs: number, limit: number): Promise<PendingTrace[]>;
+  /**
+   * Finalizes a quiet trace: counts its service-map edges, and records its verdict (null when its
+   * entry request did not fail) into its failure group.
+   */
+  finalizeTrace(traceId: string, updateMs: number, record: DiagnosisRecord | null): Promise<RecordOutcome>;
   /** Failure groups seen since `sinceNs`, most recent first, with per-minute counts since `minutesSinceMs`. */
   failureGroups(sinceNs: bigint, limit: number, minutesSinceMs: number): Promise<FailureGroup[]>;
   /** The first version of a service that started serving after a time (to say a fix took). */

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { type EdgeSpanRow, traceEdges } from './trace-edges.js';
+
+let next = 1;
+const id = () => Buffer.from((next++).toString(16).padStart(16, '0'), 'hex');
+function row(over: Partial<EdgeSpanRow> & { service: string; kind: number }): EdgeSpanRow {
+  return {
+    span_id: id(),
+    parent_span_id: null,
+    failed: 0,
+    db_system: null,
+    http_method: null,
+    peer: null,
+    ...over,
+  };
+}
+
+describe('traceEdges', () => {
+  it('finds service, database and uninstrumented-peer calls with their errors', () => {
+    const entry = row({ service: 'gateway', kind: 2, failed: 1 });
+    const callOrders = row({
+      service: 'gateway',
+      kind: 3,
+      http_method: 'GET',
+      parent_span_id: entry.span_id,
+      failed: 1,
+    });
+    const orders = row({ service: 'orders', kind: 2, parent_span_id: callOrders.span_id, failed: 1 });
+    const query = row({
+      service: 'orders',
+      kind: 3,
+      db_system: 'postgresql',
+      parent_span_id: orders.span_id,
+      failed: 1,
+    });
+    const query2 = row({
+      service: 'orders',
+      kind: 3,
+      db_system: 'postgresql',
+      parent_span_id: orders.span_id,
+    });
+    const legacy = row({
+      service: 'gateway',
+      kind: 3,
+      http_method: 'GET',
+      peer: '127.0.0.1:8322',
+      parent_span_id: entry.span_id,
+    });
+    expect(traceEdges([entry, callOrders, orders, query, query2, legacy])).toEqual([
+      { source: 'gateway', target: 'orders', targetKind: 'service', calls: 1, errors: 1 },
+      { source: 'orders', target: 'postgresql', targetKind: 'database', calls: 2, errors: 1 },
+      { source: 'gateway', target: '127.0.0.1:8322', targetKind: 'uninstrumented', calls: 1, errors: 0 },
+    ]);
+  });
+
+  it('does not count a call within one service, nor a server span whose caller has not arrived', () => {
+    const handler = row({ service: 'orders', kind: 2, parent_span_id: id() });
+    const internal = row({ service: 'orders', kind: 1, parent_span_id: handler.span_id });
+    expect(traceEdges([handler, internal])).toEqual([]);
+  });
+});
