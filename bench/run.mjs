@@ -7,8 +7,12 @@ if (process.env.BENCH_QUICK) {
   process.env.BENCH_SECONDS ??= '3';
   process.env.BENCH_RUNS ??= '1';
   process.env.BENCH_PREFILL ??= '0';
+  process.env.BENCH_QUERY_SPANS ??= '100000';
+  process.env.BENCH_VERDICT_ROUNDS ??= '3';
 }
 const { ingestTable, runIngest } = await import('./ingest.mjs');
+const { queriesTable, runQueries } = await import('./queries.mjs');
+const { verdictTable, runVerdict } = await import('./verdict.mjs');
 
 const commit = execSync('git rev-parse --short HEAD').toString().trim();
 console.log(`# Faultline benchmark results\n`);
@@ -19,3 +23,8 @@ console.log(
 );
 console.log('## Ingest (OTLP/HTTP protobuf, 512-span batches)\n');
 console.log(ingestTable(await runIngest()));
+console.log('\n## Queries (through the HTTP API)\n');
+console.log(queriesTable(await runQueries()));
+console.log('\n## Time to verdict (demo gateway -> orders, exception fault)\n');
+console.log(verdictTable(await runVerdict()));
+console.log('\nUI figures: `node apps/ui/scripts/bundle-size.mjs` and `node apps/ui/scripts/tti-10k.mjs`.');
