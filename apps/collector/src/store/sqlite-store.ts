@@ -1,5 +1,6 @@
 import { type Attributes, type LogRecord, SPAN_KIND_NAMES, type Span } from '@faultline/model';
 import Database from 'better-sqlite3';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { type ComparisonSamples, ComparisonStore } from './comparison-store.js';
 import { EdgeStore } from './edge-store.js';
 import {
@@ -28,6 +29,8 @@ export interface SqliteStoreOptions {
   path: string;
   retentionMs: number;
   maxDbBytes: number;
+  /** Checkpoint the WAL on a worker thread instead of inside commits (default true). */
+  backgroundCheckpoints?: boolean;
   /** How long a write waits for a lock held by another process before failing (ms). */
   busyTimeoutMs?: number;
 }
@@ -77,6 +80,7 @@ export class SqliteStore implements Store {
   private readonly failures: FailureStore;
   private readonly comparisons: ComparisonStore;
   private readonly edges: EdgeStore;
+  private checkpointer: Checkpointer | undefined;
   private readonly writer: SpanWriter;
 
   constructor(options: SqliteStoreOptions) {
@@ -87,6 +91,22 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 100}`);
+    if (options.backgroundCheckpoints !== false) {
+      // The writer still checkpoints in-line past 16k WAL pages (64 MiB): if the worker falls behind,
+      // ingest slows down to SQLite's own pace instead of growing the WAL without bound.
+      this.db.pragma('wal_autocheckpoint = 16384');
+      this.db.pragma('journal_size_limit = 67108864');
+      let lastLogMs = 0;
+      this.checkpointer = startCheckpointer(options.path, {
+        intervalMs: 200,
+        onError: (message) => {
+          // A full disk fails every checkpoint until space is freed: say so once a minute, not twice a second.
+          if (Date.now() - lastLogMs < 60_000) return;
+          lastLogMs = Date.now();
+          process.stderr.write(`faultline: background checkpoint failed: ${message}\n`);
+        },
+      });
+    }
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
     migrate(this.db);
@@ -242,6 +262,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    this.checkpointer = undefined;
     if (this.db.open) {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
