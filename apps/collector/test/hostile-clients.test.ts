@@ -54,6 +54,16 @@ describe('hostile clients', () => {
     expect(body).toContain('<title>ui</title>');
   });
 
+  it('serves the UI with a strict Content-Security-Policy and nosniff', async () => {
+    const response = await fetch(`http://127.0.0.1:${running.port}/`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('cuts off a slowloris client that never finishes its headers', async () => {
     const socket = connect(running.otlpHttpPort, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
