@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { alertOnRecorded } from './alerts/alert-on-recorded.js';
 import { WebhookAlerter } from './alerts/webhook-alerter.js';
 import { registerCompareRoutes } from './api/compare-routes.js';
+import { registerExportRoutes } from './api/export-routes.js';
 import { registerFailureRoutes } from './api/failure-routes.js';
 import { registerHealthRoutes } from './api/health-routes.js';
 import { registerTraceRoutes } from './api/trace-routes.js';
@@ -91,6 +92,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   registerTraceRoutes(api, store);
   registerFailureRoutes(api, store);
   registerCompareRoutes(api, store);
+  registerExportRoutes(api, store, queue, config.maxBodyBytes);
   await registerUi(api, config.uiDir ?? defaultUiDir());
 
   const grpcServer = buildGrpcServer({ queue, maxBodyBytes: config.maxBodyBytes, token: config.token });

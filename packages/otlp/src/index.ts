@@ -6,6 +6,7 @@ export {
   logsResponseJson,
   tracesResponseJson,
 } from './export-response.js';
+export { encodeLogsJson, encodeTracesJson } from './json-encode.js';
 export { decodeLogsJson } from './json-logs.js';
 export { decodeTracesJson } from './json-traces.js';
 export { decodeLogsProtobuf } from './protobuf-logs.js';

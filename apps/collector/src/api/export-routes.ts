@@ -1,0 +1,70 @@
+import { diagnoseTrace } from '@faultline/diagnosis';
+import {
+  decodeLogsJson,
+  decodeTracesJson,
+  encodeLogsJson,
+  encodeTracesJson,
+  OtlpDecodeError,
+} from '@faultline/otlp';
+import type { FastifyInstance } from 'fastify';
+import { badOtlp, badQuery, notFound } from '../errors.js';
+import type { IngestQueue } from '../ingest/ingest-queue.js';
+import type { Store } from '../store/store.js';
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * One file per trace that re-imports into any Faultline: an OTLP/JSON ExportTraceServiceRequest
+ * (`resourceSpans`) that also carries the trace's logs (`resourceLogs`, as in an
+ * ExportLogsServiceRequest) and, under `faultline`, the verdict at export time. OTLP/JSON readers
+ * ignore fields they do not know, so the file is also plain OTLP for other tools.
+ */
+export function registerExportRoutes(
+  app: FastifyInstance,
+  store: Store,
+  queue: IngestQueue,
+  maxBodyBytes: number,
+): void {
+  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/export', async (request, reply) => {
+    const traceId = request.params.traceId.toLowerCase();
+    if (!TRACE_ID.test(traceId))
+      throw badQuery(`trace id must be 32 hex characters, got "${request.params.traceId}"`);
+    const trace = await store.getTrace(traceId);
+    if (!trace) throw notFound(`no trace ${traceId} is stored`);
+    reply.header('content-disposition', `attachment; filename="trace-${traceId}.json"`);
+    return {
+      faultline: {
+        format: 1,
+        traceId,
+        exportedAt: new Date().toISOString(),
+        diagnosis: diagnoseTrace(trace.spans, trace.logs),
+      },
+      ...encodeTracesJson(trace.spans),
+      ...encodeLogsJson(trace.logs),
+    };
+  });
+
+  // Takes an exported file (or any OTLP/JSON traces and/or logs request) and stores what it holds.
+  app.post('/api/import', { bodyLimit: maxBodyBytes }, async (request) => {
+    const text = JSON.stringify(request.body ?? null);
+    try {
+      const traces = decodeTracesJson(text);
+      const logs = decodeLogsJson(text);
+      if (traces.spans.length === 0 && logs.logs.length === 0) {
+        throw badOtlp(
+          'the file holds no spans or log records (expected OTLP/JSON resourceSpans or resourceLogs)',
+        );
+      }
+      await queue.enqueue(traces.spans, logs.logs);
+      return {
+        traceIds: [...new Set(traces.spans.map((s) => s.traceId))],
+        spans: traces.spans.length,
+        logs: logs.logs.length,
+        rejectedSpans: traces.rejectedSpans,
+      };
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) throw badOtlp(error.message);
+      throw error;
+    }
+  });
+}
