@@ -135,7 +135,8 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
           : {}),
         quietMs: options.diagnosisQuietMs ?? 500,
         intervalMs: 250,
-        batchSize: 200,
+        batchSize: 5000,
+        roundBudgetMs: 50,
         onError: (error) => api.log.error({ err: error }, 'diagnosis failed'),
       });
       accepting = true;

@@ -10,8 +10,13 @@ export interface DiagnosisLoopOptions {
   quietMs: number;
   /** Time between rounds. */
   intervalMs: number;
-  /** Traces diagnosed per round at most. */
+  /** Traces finalized per round at most. */
   batchSize: number;
+  /**
+   * Main-thread time one round may take (ms); the rest of the batch waits for the next round, so
+   * finalizing a backlog never starves ingest and queries, while a steady load is kept up with.
+   */
+  roundBudgetMs?: number;
   onError: (error: unknown) => void;
   /** Told of every verdict recorded (alerts hang off this). */
   onRecorded?: (traceId: string, record: DiagnosisRecord | null, outcome: RecordOutcome) => Promise<void>;
@@ -30,8 +35,9 @@ export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise
   const round = async (): Promise<void> => {
     try {
       const pending = await options.store.pendingTraces(Date.now() - options.quietMs, options.batchSize);
+      const deadline = performance.now() + (options.roundBudgetMs ?? 100);
       for (const { traceId, updateMs, hasErrors } of pending) {
-        if (stopped) return;
+        if (stopped || performance.now() > deadline) return;
         // Only a trace with an error span can have failed at its entry; the rest just get their
         // service-map edges counted, without loading their spans here.
         const trace = hasErrors ? await options.store.getTrace(traceId) : null;

@@ -107,7 +107,7 @@ export class SqliteStore implements Store {
         },
       });
     }
-    this.db.pragma('cache_size = -65536');
+    this.db.pragma('cache_size = -32768');
     this.db.pragma('temp_store = MEMORY');
     migrate(this.db);
     const db = this.db;
