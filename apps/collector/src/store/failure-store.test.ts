@@ -118,6 +118,13 @@ describe('failure groups', () => {
     await diagnoseAllPending(() => record({}));
     const groups = await store.failureGroups(0n, 10, 0);
     expect(groups.map((g) => [g.fingerprint, g.count])).toEqual([['pool', 1]]);
+    // The service map counts the trace once too, in its latest verdict.
+    expect((await store.serviceMap(0n)).nodes).toContainEqual({
+      id: 'orders',
+      kind: 'service',
+      originated: 1,
+      passedThrough: 0,
+    });
   });
 
   it('tells which newer version of the origin service started after the group was last seen', async () => {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { type NodeContribution, NodeMinutes } from './node-minutes.js';
 import { blobToId, idToBlob } from './span-rows.js';
 
 /** What the collector keeps of one trace's verdict, to group failures. */
@@ -84,9 +85,11 @@ function addToSet(json: string, value: string | null): string {
 export class FailureStore {
   private readonly db: Database.Database;
   private readonly stmt;
+  private readonly nodes: NodeMinutes;
 
   constructor(db: Database.Database) {
     this.db = db;
+    this.nodes = new NodeMinutes(db);
     this.stmt = {
       pending: db
         .prepare(
@@ -96,7 +99,10 @@ export class FailureStore {
         )
         .safeIntegers(),
       fingerprintOf: db.prepare('SELECT fingerprint FROM traces WHERE trace_id = ?').pluck(),
-      traceState: db.prepare('SELECT fingerprint, start_ns FROM traces WHERE trace_id = ?').safeIntegers(),
+      traceState: db
+        .prepare('SELECT fingerprint, start_ns, services, node_counts FROM traces WHERE trace_id = ?')
+        .safeIntegers(),
+      saveNodeCounts: db.prepare('UPDATE traces SET node_counts = ? WHERE trace_id = ?'),
       markTrace: db.prepare(
         `UPDATE traces SET fingerprint = ?, cause = ?, origin_service = ?, origin_node = ?, origin_span_id = ?,
          diagnosed_update_ms = ? WHERE trace_id = ?`,
@@ -149,10 +155,11 @@ export class FailureStore {
     const id = idToBlob(traceId);
     return this.db.transaction((): RecordOutcome => {
       const state = this.stmt.traceState.get(id) as
-        | { fingerprint: string | null; start_ns: bigint }
+        | { fingerprint: string | null; start_ns: bigint; services: string; node_counts: string | null }
         | undefined;
       if (!state) return 'unchanged';
       const previous = state.fingerprint;
+      this.updateNodeCounts(id, state, record);
       if (previous !== null && previous !== record?.fingerprint) {
         this.stmt.decrementGroup.run(previous);
         this.stmt.addMinute.run(previous, minuteOf(state.start_ns), -1);
@@ -174,6 +181,26 @@ export class FailureStore {
       if (record === null) return 'not_failing';
       return isNewGroup ? 'new_group' : alreadyCounted ? 'unchanged' : 'counted';
     })();
+  }
+
+  private updateNodeCounts(
+    id: Buffer,
+    state: { start_ns: bigint; services: string; node_counts: string | null },
+    record: DiagnosisRecord | null,
+  ): void {
+    const minute = minuteOf(state.start_ns);
+    if (state.node_counts) this.nodes.apply(minute, JSON.parse(state.node_counts) as NodeContribution, -1);
+    const now: NodeContribution | null = record && {
+      originated: record.originNode,
+      passedThrough: (JSON.parse(state.services) as string[]).filter((s) => s !== record.originNode),
+    };
+    if (now) this.nodes.apply(minute, now, 1);
+    this.stmt.saveNodeCounts.run(now ? JSON.stringify(now) : null, id);
+  }
+
+  /** Failures per service-map node since `sinceMs`: originated there, or passed through. */
+  nodeCounts(sinceMs: number) {
+    return this.nodes.since(sinceMs);
   }
 
   private addToGroup(traceId: Buffer, record: DiagnosisRecord, alreadyCounted: boolean): void {
@@ -261,5 +288,6 @@ export class FailureStore {
   prune(cutoffNs: bigint): void {
     this.stmt.pruneGroups.run(cutoffNs);
     this.stmt.pruneMinutes.run(minuteOf(cutoffNs));
+    this.nodes.prune(minuteOf(cutoffNs));
   }
 }

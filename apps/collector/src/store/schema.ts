@@ -141,6 +141,18 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (minute_ms, source, target)
   ) WITHOUT ROWID;
   `,
+  // 5: where failures originated and what they passed through, per minute (the service map's node
+  // counts), kept like the edges: each trace remembers its contribution.
+  `
+  ALTER TABLE traces ADD COLUMN node_counts TEXT;
+  CREATE TABLE node_minutes (
+    minute_ms INTEGER NOT NULL,
+    node TEXT NOT NULL,
+    originated INTEGER NOT NULL,
+    passed_through INTEGER NOT NULL,
+    PRIMARY KEY (minute_ms, node)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version a fully migrated database has. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EdgeStore } from './edge-store.js';
-import { ORIGINATED_SQL, PASSED_THROUGH_SQL } from './service-map-sql.js';
+import type { FailureStore } from './failure-store.js';
 
 /** A node of the service map. */
 export interface ServiceMapNode {
@@ -27,7 +27,12 @@ export interface ServiceMap {
 }
 
 /** Computes the service map of traces started at or after `sinceNs` from the per-minute edge counts. */
-export function computeServiceMap(db: Database.Database, edgeStore: EdgeStore, sinceNs: bigint): ServiceMap {
+export function computeServiceMap(
+  db: Database.Database,
+  edgeStore: EdgeStore,
+  failures: FailureStore,
+  sinceNs: bigint,
+): ServiceMap {
   const nodes = new Map<string, ServiceMapNode>();
   const node = (id: string, kind: ServiceMapNode['kind']) => {
     let entry = nodes.get(id);
@@ -48,11 +53,10 @@ export function computeServiceMap(db: Database.Database, edgeStore: EdgeStore, s
     node(e.target, e.targetKind);
     edges.push({ source: e.source, target: e.target, calls: e.calls, errors: e.errors });
   }
-  for (const row of db.prepare(ORIGINATED_SQL).all(sinceNs) as { node: string | null; count: number }[]) {
-    if (row.node !== null) node(row.node, nodes.get(row.node)?.kind ?? 'service').originated = row.count;
-  }
-  for (const row of db.prepare(PASSED_THROUGH_SQL).all(sinceNs) as { node: string; count: number }[]) {
-    node(row.node, 'service').passedThrough = row.count;
+  for (const row of failures.nodeCounts(Number(sinceNs / 1_000_000n))) {
+    const entry = node(row.node, nodes.get(row.node)?.kind ?? 'service');
+    entry.originated = row.originated;
+    entry.passedThrough = row.passedThrough;
   }
   return { nodes: [...nodes.values()], edges };
 }

@@ -230,7 +230,7 @@ export class SqliteStore implements Store {
   }
 
   async serviceMap(sinceNs: bigint): Promise<ServiceMap> {
-    return computeServiceMap(this.db, this.edges, sinceNs);
+    return computeServiceMap(this.db, this.edges, this.failures, sinceNs);
   }
 
   /** Bytes the database really uses: pages in use, not counting free pages awaiting reuse. */
