@@ -44,6 +44,9 @@ export function startCheckpointer(
 ): Checkpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    // Not the parent's flags: with `--input-type=module` (or a loader) the eval'd source would not
+    // run as the CommonJS it is.
+    execArgv: [],
     workerData: {
       path,
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
