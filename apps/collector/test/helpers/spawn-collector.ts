@@ -32,8 +32,13 @@ export interface CollectorProcess {
 export async function spawnCollector(
   dbPath: string,
   env: Record<string, string> = {},
+  ports?: { port: number; otlpHttpPort: number; otlpGrpcPort: number },
 ): Promise<CollectorProcess> {
-  const [port, otlpHttpPort, otlpGrpcPort] = [await freePort(), await freePort(), await freePort()];
+  const { port, otlpHttpPort, otlpGrpcPort } = ports ?? {
+    port: await freePort(),
+    otlpHttpPort: await freePort(),
+    otlpGrpcPort: await freePort(),
+  };
   const child = spawn(
     process.execPath,
     [
