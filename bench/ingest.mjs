@@ -13,6 +13,8 @@ import { fmt, median, quantile } from './lib/stats.mjs';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PREFILL = Number(process.env.BENCH_PREFILL ?? 5_000_000);
+/** Retention must not prune while the benchmark fills the database past the default 2 GiB cap. */
+const NO_SIZE_CAP = ['--max-db-size', '1000GiB'];
 
 async function post(port, body) {
   const started = performance.now();
@@ -56,7 +58,7 @@ export async function drive(port, template, connections, seconds) {
 }
 
 async function prefill(dbPath, template, spans) {
-  const collector = await startCollector(dbPath);
+  const collector = await startCollector(dbPath, NO_SIZE_CAP);
   for (let done = 0; done < spans; ) {
     await Promise.all(
       [0, 1].map(async () => {
@@ -89,7 +91,7 @@ export async function runIngest() {
         for (let run = 0; run < RUNS; run++) {
           const dbPath = join(dir, `run-${run}.db`);
           if (state.seed) copyFileSync(state.seed, dbPath);
-          const collector = await startCollector(dbPath);
+          const collector = await startCollector(dbPath, NO_SIZE_CAP);
           const result = await drive(collector.otlpHttpPort, template, connections, SECONDS);
           result.peakRssMiB = collector.peakRssMiB();
           await collector.stop();

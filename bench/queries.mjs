@@ -135,7 +135,7 @@ export async function runQueries() {
       const started = performance.now();
       const ids = await fill(dbPath, spans);
       console.error(`filled ${fmt(spans)} spans in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-      const collector = await startCollector(dbPath);
+      const collector = await startCollector(dbPath, ['--max-db-size', '1000GiB']);
       // Let the diagnosis loop work through the most recent failing traces (up to 30 s).
       for (let i = 0; i < 30; i++) {
         const groups = await (await fetch(`http://127.0.0.1:${collector.port}/api/failures`)).json();
