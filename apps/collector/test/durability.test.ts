@@ -4,16 +4,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeReadableSpans, protobufBatch } from './helpers/otlp-payloads.js';
-import { type CollectorProcess, spawnCollector } from './helpers/spawn-collector.js';
+import { type CollectorProcess, killIfRunning, spawnCollector } from './helpers/spawn-collector.js';
 
 let dir: string;
 let proc: CollectorProcess | undefined;
 
 afterEach(async () => {
-  if (proc && proc.child.exitCode === null) {
-    proc.child.kill('SIGKILL');
-    await proc.exited;
-  }
+  await killIfRunning(proc);
   proc = undefined;
   rmSync(dir, { recursive: true, force: true });
 });

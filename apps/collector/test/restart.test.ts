@@ -6,15 +6,12 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CollectorProcess, spawnCollector } from './helpers/spawn-collector.js';
+import { type CollectorProcess, killIfRunning, spawnCollector } from './helpers/spawn-collector.js';
 
 let dir: string;
 let proc: CollectorProcess | undefined;
 afterEach(async () => {
-  if (proc && proc.child.exitCode === null) {
-    proc.child.kill('SIGKILL');
-    await proc.exited;
-  }
+  await killIfRunning(proc);
   rmSync(dir, { recursive: true, force: true });
 });
 

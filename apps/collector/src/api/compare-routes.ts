@@ -1,9 +1,8 @@
 import { compareTraces, overRepresentedValues } from '@faultline/diagnosis';
 import type { FastifyInstance } from 'fastify';
-import { badQuery, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
+import { loadTrace } from './load-trace.js';
 
 /**
  * "What differs": a failing trace against the nearest successful trace of the same entry operation,
@@ -11,11 +10,7 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
  */
 export function registerCompareRoutes(app: FastifyInstance, store: Store): void {
   app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/compare', async (request) => {
-    const traceId = request.params.traceId.toLowerCase();
-    if (!TRACE_ID.test(traceId))
-      throw badQuery(`trace id must be 32 hex characters, got "${request.params.traceId}"`);
-    const trace = await store.getTrace(traceId);
-    if (!trace) throw notFound(`no trace ${traceId} is stored`);
+    const { traceId, ...trace } = await loadTrace(store, request.params.traceId);
     const baselineTraceId = await store.nearestSuccessfulTrace(traceId);
     const baseline = baselineTraceId ? await store.getTrace(baselineTraceId) : null;
     return {

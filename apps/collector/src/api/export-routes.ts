@@ -7,11 +7,10 @@ import {
   OtlpDecodeError,
 } from '@faultline/otlp';
 import type { FastifyInstance } from 'fastify';
-import { badOtlp, badQuery, notFound } from '../errors.js';
+import { badOtlp } from '../errors.js';
 import type { IngestQueue } from '../ingest/ingest-queue.js';
 import type { Store } from '../store/store.js';
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
+import { loadTrace } from './load-trace.js';
 
 /**
  * One file per trace that re-imports into any Faultline: an OTLP/JSON ExportTraceServiceRequest
@@ -26,11 +25,7 @@ export function registerExportRoutes(
   maxBodyBytes: number,
 ): void {
   app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/export', async (request, reply) => {
-    const traceId = request.params.traceId.toLowerCase();
-    if (!TRACE_ID.test(traceId))
-      throw badQuery(`trace id must be 32 hex characters, got "${request.params.traceId}"`);
-    const trace = await store.getTrace(traceId);
-    if (!trace) throw notFound(`no trace ${traceId} is stored`);
+    const { traceId, ...trace } = await loadTrace(store, request.params.traceId);
     reply.header('content-disposition', `attachment; filename="trace-${traceId}.json"`);
     return {
       faultline: {

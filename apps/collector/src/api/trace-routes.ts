@@ -1,12 +1,11 @@
 import { diagnoseTrace } from '@faultline/diagnosis';
 import { toWireLogRecord, toWireSpan } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
-import { badQuery, notFailing, notFound } from '../errors.js';
+import { notFailing } from '../errors.js';
 import { incidentReport } from '../report/incident-report.js';
 import type { Store, TraceSummary } from '../store/store.js';
+import { loadTrace } from './load-trace.js';
 import { parseTraceQuery } from './query-params.js';
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /** A trace summary as JSON: nanoseconds as strings, duration in ms. */
 export function toWireSummary(summary: TraceSummary) {
@@ -32,11 +31,7 @@ export function toWireSummary(summary: TraceSummary) {
 /** `GET /api/traces/:traceId` (contract shape) and `GET /api/traces` (search). */
 export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
   app.get<{ Params: { traceId: string } }>('/api/traces/:traceId', async (request) => {
-    const traceId = request.params.traceId.toLowerCase();
-    if (!TRACE_ID.test(traceId))
-      throw badQuery(`trace id must be 32 hex characters, got "${request.params.traceId}"`);
-    const trace = await store.getTrace(traceId);
-    if (!trace) throw notFound(`no trace ${traceId} is stored`);
+    const { traceId, ...trace } = await loadTrace(store, request.params.traceId);
     return {
       traceId,
       spans: trace.spans.map(toWireSpan),
@@ -47,11 +42,7 @@ export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
 
   // A markdown postmortem draft (docs/api.md). 404 for unknown traces, 409 when the trace did not fail.
   app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/report', async (request, reply) => {
-    const traceId = request.params.traceId.toLowerCase();
-    if (!TRACE_ID.test(traceId))
-      throw badQuery(`trace id must be 32 hex characters, got "${request.params.traceId}"`);
-    const trace = await store.getTrace(traceId);
-    if (!trace) throw notFound(`no trace ${traceId} is stored`);
+    const { traceId, ...trace } = await loadTrace(store, request.params.traceId);
     const diagnosis = diagnoseTrace(trace.spans, trace.logs);
     if (!diagnosis)
       throw notFailing(`trace ${traceId} did not fail at its entry, so there is nothing to report`);

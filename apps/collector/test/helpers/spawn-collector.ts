@@ -72,3 +72,11 @@ export async function spawnCollector(
   }
   return { child, port, otlpHttpPort, otlpGrpcPort, output: () => output, exited };
 }
+
+/** Kills a collector a test left running (SIGKILL) and waits for it to exit. */
+export async function killIfRunning(proc: CollectorProcess | undefined): Promise<void> {
+  if (proc && proc.child.exitCode === null) {
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+  }
+}
