@@ -17,6 +17,11 @@ export interface WireTraceSummary {
   httpRoute: string | null;
   httpStatusCode: number | null;
   services: string[];
+  /** Set once a failing trace has been diagnosed (about half a second after its last span). */
+  cause: string | null;
+  originService: string | null;
+  /** The failure group's fingerprint. */
+  group: string | null;
 }
 
 /** `GET /api/traces` answer. */

@@ -15,6 +15,9 @@ const summary = (traceId: string, start: bigint, spanCount = 1): TraceSummary =>
   httpRoute: null,
   httpStatusCode: null,
   services: ['gateway'],
+  cause: null,
+  originService: null,
+  group: null,
 });
 
 describe('mergeNewest', () => {

@@ -1,3 +1,4 @@
+import { CAUSE_LABELS, type Cause } from '@faultline/diagnosis';
 import type { TraceSummary } from '../api/search-api.js';
 import { serviceStyle } from '../format/service-colour.js';
 import { formatDateTime, formatDurationMs } from '../format/time-format.js';
@@ -23,6 +24,7 @@ export function TraceList(props: { traces: TraceSummary[] }) {
           <th>Entry</th>
           <th class="num">Duration</th>
           <th class="num">Spans</th>
+          <th>Origin</th>
           <th>Services</th>
           <th>Started</th>
         </tr>
@@ -46,6 +48,16 @@ export function TraceList(props: { traces: TraceSummary[] }) {
               {t.spanCount}
               {t.errorCount > 0 && (
                 <span class="error-count" title="error spans">{` · ${t.errorCount} err`}</span>
+              )}
+            </td>
+            <td class="origin" data-testid="trace-origin">
+              {t.cause !== null && t.originService !== null && (
+                <>
+                  <span class="service-chip" style={serviceStyle(t.originService)}>
+                    {t.originService}
+                  </span>{' '}
+                  <span class="cause">{CAUSE_LABELS[t.cause as Cause] ?? t.cause}</span>
+                </>
               )}
             </td>
             <td class="services">
