@@ -5,8 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStack } from '@faultline/demo/dist/stack.js';
-import { freePort } from './lib/collector.mjs';
+import { startStackOnFreePorts } from '@faultline/demo/dist/stack.js';
 import { quantile } from './lib/stats.mjs';
 
 const ROUNDS = Number(process.env.BENCH_VERDICT_ROUNDS ?? 10);
@@ -23,24 +22,7 @@ async function until(probe, timeoutMs = 15_000) {
 
 export async function runVerdict() {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-verdict-'));
-  const ports = {};
-  for (const name of [
-    'collectorPort',
-    'otlpHttpPort',
-    'otlpGrpcPort',
-    'gatewayPort',
-    'ordersPort',
-    'legacyPort',
-    'closedPort',
-  ]) {
-    ports[name] = await freePort();
-  }
-  const stack = await startStack({
-    ...ports,
-    collectorDb: join(dir, 'collector.db'),
-    ordersSqliteFile: join(dir, 'orders.db'),
-    logDir: dir,
-  });
+  const stack = await startStackOnFreePorts(dir);
   try {
     await fetch(`${stack.serviceUrls.orders}/__faults`, {
       method: 'POST',

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forwardFaultSetting } from '../dist/fault-forwarding.js';
-import { freePort } from '../dist/free-port.js';
-import { startStack } from '../dist/stack.js';
+import { startStackOnFreePorts } from '../dist/stack.js';
 
 const outDir =
   process.argv[2] ??
@@ -29,25 +28,7 @@ const cases = [
 ];
 
 const dataDir = mkdtempSync(join(tmpdir(), 'faultline-record-'));
-const ports = {};
-for (const key of [
-  'collectorPort',
-  'otlpHttpPort',
-  'otlpGrpcPort',
-  'gatewayPort',
-  'ordersPort',
-  'legacyPort',
-  'closedPort',
-]) {
-  ports[key] = await freePort();
-}
-const stack = await startStack({
-  ...ports,
-  collectorDb: join(dataDir, 'collector.db'),
-  ordersSqliteFile: join(dataDir, 'orders.db'),
-  logDir: dataDir,
-  ...(databaseUrl ? { databaseUrl } : {}),
-});
+const stack = await startStackOnFreePorts(dataDir, databaseUrl);
 mkdirSync(outDir, { recursive: true });
 try {
   for (const c of cases) {

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RunningChild } from './child-process.js';
 import { distScript, startChild, waitUntilHealthy } from './child-process.js';
 import type { DemoService } from './faults.js';
+import { freePort } from './free-port.js';
 
 /** Ports and files of one demo stack. */
 export interface StackOptions {
@@ -148,4 +149,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     children,
     stop,
   };
+}
+
+/**
+ * A whole stack on free loopback ports with its files in `dataDir`: what the benchmark and the
+ * fixture recorder run (the main job uses fixed, configurable ports instead).
+ */
+export async function startStackOnFreePorts(dataDir: string, databaseUrl?: string): Promise<Stack> {
+  return startStack({
+    collectorPort: await freePort(),
+    otlpHttpPort: await freePort(),
+    otlpGrpcPort: await freePort(),
+    gatewayPort: await freePort(),
+    ordersPort: await freePort(),
+    legacyPort: await freePort(),
+    closedPort: await freePort(),
+    collectorDb: join(dataDir, 'collector.db'),
+    ordersSqliteFile: join(dataDir, 'orders.db'),
+    logDir: dataDir,
+    ...(databaseUrl ? { databaseUrl } : {}),
+  });
 }
