@@ -17,6 +17,7 @@ import { timeoutSafeServerFactory } from './http-server.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { Redactor } from './ingest/redactor.js';
 import { bindGrpc, buildGrpcServer } from './otlp-grpc/grpc-server.js';
+import { InflightBudget, installInflightBudget } from './otlp-http/inflight-budget.js';
 import { registerOtlpHttpRoutes } from './otlp-http/otlp-http-routes.js';
 import { startRetention } from './retention.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -53,6 +54,8 @@ export interface BuildOptions {
 }
 
 const MAX_PENDING_ITEMS = 200_000;
+/** Sockets per listener; beyond it new connections are closed at once instead of costing memory. */
+const MAX_CONNECTIONS = 1024;
 
 /** Builds the collector without listening, so tests drive it with `inject()`. */
 export async function buildApp(config: CollectorConfig, options: BuildOptions = {}): Promise<Collector> {
@@ -86,6 +89,13 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   }
   if (config.corsOrigins.length > 0) {
     await otlp.register(cors, { origin: config.corsOrigins, methods: ['POST'], maxAge: 600 });
+  }
+  // One body budget for both listeners: bodies are buffered whole, so many slow clients must not
+  // add up to more memory than the sidecar is sized for.
+  const budget = new InflightBudget(Math.max(config.maxInflightBytes, config.maxBodyBytes));
+  for (const app of [otlp, api]) {
+    installInflightBudget(app, budget);
+    app.server.maxConnections = MAX_CONNECTIONS;
   }
   registerOtlpHttpRoutes(otlp, { queue, maxBodyBytes: config.maxBodyBytes });
   registerHealthRoutes(api, { queue, isAccepting: () => accepting, maxPendingItems });

@@ -25,6 +25,8 @@ export interface CollectorConfig {
   redactPattern: RegExp | undefined;
   /** Largest OTLP body accepted, after decompression. */
   maxBodyBytes: number;
+  /** Request-body bytes all requests together may hold in memory; beyond it ingest answers 503. */
+  maxInflightBytes: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,6 +47,7 @@ export const DEFAULT_CONFIG: CollectorConfig = {
   publicUrl: undefined,
   redactPattern: undefined,
   maxBodyBytes: 20 * 1024 * 1024,
+  maxInflightBytes: 64 * 1024 * 1024,
 };
 
 /** Thrown for a flag or variable that cannot be used; the CLI prints it and exits 2. */
