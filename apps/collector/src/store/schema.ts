@@ -3,8 +3,9 @@ import type Database from 'better-sqlite3';
 /*
  * The schema in one place, as numbered migrations applied in order and recorded in `user_version`.
  * Ids are stored as BLOBs (16 and 8 bytes: half the size of hex text); nanosecond times as INTEGER.
- * `spans` is clustered by (trace_id, span_id) so a trace is one range read and a duplicate span from
- * an SDK retry is a no-op on its primary key.
+ * `spans` is stored in arrival order with a unique index on (trace_id, span_id): a trace is one index
+ * range (its spans mostly arrived together, so they share pages) and a duplicate span from an SDK
+ * retry is a no-op on that index.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -153,20 +154,95 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (minute_ms, node)
   ) WITHOUT ROWID;
   `,
+  // 6: spans and trace summaries in arrival order (rowid tables) with unique indexes on their ids.
+  // Clustered by random trace id, every batch dirtied pages all over both B-trees and a 512-span
+  // commit wrote ~550 WAL pages; appended, the rows of a batch share a few pages and only the small
+  // index entries land at random (~265 pages), which nearly doubled the write path's speed.
+  `
+  CREATE TABLE spans_v6 (
+    trace_id BLOB NOT NULL,
+    span_id BLOB NOT NULL,
+    parent_span_id BLOB,
+    resource_id INTEGER NOT NULL,
+    service TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER NOT NULL,
+    status_code INTEGER NOT NULL,
+    status_message TEXT,
+    http_method TEXT,
+    http_route TEXT,
+    http_status INTEGER,
+    db_system TEXT,
+    db_operation TEXT,
+    exception_type TEXT,
+    scope TEXT,
+    attributes TEXT NOT NULL,
+    events TEXT,
+    links TEXT,
+    dropped_attributes INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO spans_v6 SELECT * FROM spans ORDER BY start_ns;
+  DROP TABLE spans;
+  ALTER TABLE spans_v6 RENAME TO spans;
+  CREATE UNIQUE INDEX spans_by_trace ON spans (trace_id, span_id);
+
+  CREATE TABLE traces_v6 (
+    trace_id BLOB NOT NULL,
+    root_span_id BLOB,
+    root_service TEXT,
+    root_name TEXT,
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER NOT NULL,
+    span_count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL,
+    http_method TEXT,
+    http_route TEXT,
+    http_status INTEGER,
+    services TEXT NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    fingerprint TEXT,
+    cause TEXT,
+    origin_service TEXT,
+    origin_node TEXT,
+    diagnosed_update_ms INTEGER,
+    origin_span_id BLOB,
+    edges TEXT,
+    node_counts TEXT
+  );
+  INSERT INTO traces_v6 (trace_id, root_span_id, root_service, root_name, start_ns, end_ns, span_count,
+    error_count, http_method, http_route, http_status, services, updated_at_ms, fingerprint, cause,
+    origin_service, origin_node, diagnosed_update_ms, origin_span_id, edges, node_counts)
+  SELECT trace_id, root_span_id, root_service, root_name, start_ns, end_ns, span_count,
+    error_count, http_method, http_route, http_status, services, updated_at_ms, fingerprint, cause,
+    origin_service, origin_node, diagnosed_update_ms, origin_span_id, edges, node_counts
+  FROM traces ORDER BY start_ns;
+  DROP TABLE traces;
+  ALTER TABLE traces_v6 RENAME TO traces;
+  CREATE UNIQUE INDEX traces_by_id ON traces (trace_id);
+  CREATE INDEX traces_by_start ON traces (start_ns);
+  CREATE INDEX traces_by_fingerprint ON traces (fingerprint, start_ns) WHERE fingerprint IS NOT NULL;
+  CREATE INDEX traces_by_entry ON traces (root_service, root_name, start_ns);
+  CREATE INDEX traces_unfinalized ON traces (updated_at_ms) WHERE diagnosed_update_ms IS NOT updated_at_ms;
+  `,
 ];
 
 /** The schema version a fully migrated database has. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Applies the migrations the database has not seen yet, each in its own transaction. */
-export function migrate(db: Database.Database): void {
+/**
+ * Applies the migrations the database has not seen yet, each in its own transaction; `toVersion`
+ * stops early (tests build databases as older collectors left them).
+ */
+export function migrate(db: Database.Database, toVersion = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `database schema version ${current} is newer than this collector understands (${SCHEMA_VERSION}); upgrade Faultline`,
     );
   }
-  for (let version = current; version < SCHEMA_VERSION; version++) {
+  for (let version = current; version < toVersion; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version]!);
       db.pragma(`user_version = ${version + 1}`);
