@@ -1,7 +1,10 @@
 import { diagnoseTrace } from '@faultline/diagnosis';
 import type { DiagnosisRecord, RecordOutcome } from '../store/failure-store.js';
-import type { Store } from '../store/store.js';
+import type { FinalizeItem, Store } from '../store/store.js';
 import { toDiagnosisRecord } from './diagnosis-record.js';
+
+/** Traces finalized per transaction. */
+const FINALIZE_CHUNK = 256;
 
 /** How the background diagnosis runs. */
 export interface DiagnosisLoopOptions {
@@ -36,15 +39,23 @@ export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise
     try {
       const pending = await options.store.pendingTraces(Date.now() - options.quietMs, options.batchSize);
       const deadline = performance.now() + (options.roundBudgetMs ?? 100);
-      for (const { traceId, updateMs, hasErrors } of pending) {
+      // Finalized in chunks, each one transaction: few commits, and the budget is checked between them.
+      for (let from = 0; from < pending.length; from += FINALIZE_CHUNK) {
         if (stopped || performance.now() > deadline) return;
-        // Only a trace with an error span can have failed at its entry; the rest just get their
-        // service-map edges counted, without loading their spans here.
-        const trace = hasErrors ? await options.store.getTrace(traceId) : null;
-        const diagnosis = trace ? diagnoseTrace(trace.spans, trace.logs) : null;
-        const record = diagnosis === null || !trace ? null : toDiagnosisRecord(diagnosis, trace.spans);
-        const outcome = await options.store.finalizeTrace(traceId, updateMs, record);
-        await options.onRecorded?.(traceId, record, outcome);
+        const items: FinalizeItem[] = [];
+        for (const { traceId, updateMs, hasErrors } of pending.slice(from, from + FINALIZE_CHUNK)) {
+          // Only a trace with an error span can have failed at its entry; the rest just get their
+          // service-map edges counted, without loading their spans here.
+          const trace = hasErrors ? await options.store.getTrace(traceId) : null;
+          const diagnosis = trace ? diagnoseTrace(trace.spans, trace.logs) : null;
+          const record = diagnosis === null || !trace ? null : toDiagnosisRecord(diagnosis, trace.spans);
+          items.push({ traceId, updateMs, record });
+          if (performance.now() > deadline) break;
+        }
+        const outcomes = await options.store.finalizeTraces(items);
+        for (let i = 0; i < items.length; i++) {
+          await options.onRecorded?.(items[i]!.traceId, items[i]!.record, outcomes[i]!);
+        }
       }
     } catch (error) {
       options.onError(error);

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Attributes, LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFailingChain, makeLog } from '../../test/helpers/make-span.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
-import { SpanWriter } from './span-writer.js';
+import { logToRow, spanToRow } from './span-rows.js';
 import { SqliteStore } from './sqlite-store.js';
 
 let dir: string;
@@ -16,6 +17,39 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const DAY_MS = 86_400_000;
 
+/** Spans and summaries as the version-5 collector wrote them (summary recomputed from the spans). */
+function writeAsVersion5(db: Database.Database, spans: Span[], logs: LogRecord[]): void {
+  const resource = db.prepare(
+    'INSERT INTO resources (fingerprint, service, attributes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  const resourceId = (attributes: Attributes, service: string): number => {
+    const json = JSON.stringify(attributes);
+    resource.run(json, service, json);
+    return Number(db.prepare('SELECT resource_id FROM resources WHERE fingerprint = ?').pluck().get(json));
+  };
+  const insertLog = db.prepare(
+    `INSERT INTO logs (trace_id, span_id, resource_id, service, time_ns, observed_ns, severity_number,
+      severity_text, body, attributes, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insert = db.prepare(`INSERT INTO spans VALUES (${new Array(22).fill('?').join(', ')})`);
+  const summary = db.prepare(`
+    INSERT INTO traces (trace_id, root_span_id, root_service, root_name, start_ns, end_ns, span_count,
+      error_count, http_method, http_route, http_status, services, updated_at_ms)
+    SELECT r.trace_id, r.span_id, r.service, r.name, a.start_ns, a.end_ns, a.n, a.errors, r.http_method,
+      r.http_route, r.http_status, a.services, 1
+    FROM (SELECT MIN(start_ns) AS start_ns, MAX(end_ns) AS end_ns, COUNT(*) AS n,
+        SUM(status_code = 2) AS errors, json_group_array(DISTINCT service) AS services
+      FROM spans WHERE trace_id = @t) a,
+      (SELECT * FROM spans WHERE trace_id = @t ORDER BY parent_span_id IS NOT NULL, start_ns LIMIT 1) r
+    WHERE true ON CONFLICT (trace_id) DO NOTHING`);
+  db.transaction(() => {
+    for (const span of spans) insert.run(spanToRow(span, resourceId(span.resource, span.service)));
+    for (const log of logs) insertLog.run(logToRow(log, resourceId(log.resource, log.service)));
+    for (const traceId of new Set(spans.map((s) => s.traceId)))
+      summary.run({ t: Buffer.from(traceId, 'hex') });
+  })();
+}
+
 describe('schema migrations', () => {
   it('upgrades a database written by the clustered layout (version 5) without losing or changing a span', async () => {
     const path = join(dir, 'old.db');
@@ -24,7 +58,7 @@ describe('schema migrations', () => {
     const old = new Database(path);
     old.pragma('journal_mode = WAL');
     migrate(old, 5);
-    new SpanWriter(old).write(chains.flat(), logs);
+    writeAsVersion5(old, chains.flat(), logs);
     old.close();
 
     const store = new SqliteStore({ path, retentionMs: 7 * DAY_MS, maxDbBytes: 2 * 1024 ** 3 });

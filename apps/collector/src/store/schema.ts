@@ -158,6 +158,8 @@ const MIGRATIONS: readonly string[] = [
   // Clustered by random trace id, every batch dirtied pages all over both B-trees and a 512-span
   // commit wrote ~550 WAL pages; appended, the rows of a batch share a few pages and only the small
   // index entries land at random (~265 pages), which nearly doubled the write path's speed.
+  // Summaries are merged batch by batch, so they remember whether their root has a parent and when
+  // it started (to tell whether a later span is a better root).
   `
   CREATE TABLE spans_v6 (
     trace_id BLOB NOT NULL,
@@ -209,15 +211,20 @@ const MIGRATIONS: readonly string[] = [
     diagnosed_update_ms INTEGER,
     origin_span_id BLOB,
     edges TEXT,
-    node_counts TEXT
+    node_counts TEXT,
+    root_has_parent INTEGER NOT NULL DEFAULT 0,
+    root_start_ns INTEGER NOT NULL DEFAULT 0
   );
   INSERT INTO traces_v6 (trace_id, root_span_id, root_service, root_name, start_ns, end_ns, span_count,
     error_count, http_method, http_route, http_status, services, updated_at_ms, fingerprint, cause,
-    origin_service, origin_node, diagnosed_update_ms, origin_span_id, edges, node_counts)
-  SELECT trace_id, root_span_id, root_service, root_name, start_ns, end_ns, span_count,
-    error_count, http_method, http_route, http_status, services, updated_at_ms, fingerprint, cause,
-    origin_service, origin_node, diagnosed_update_ms, origin_span_id, edges, node_counts
-  FROM traces ORDER BY start_ns;
+    origin_service, origin_node, diagnosed_update_ms, origin_span_id, edges, node_counts,
+    root_has_parent, root_start_ns)
+  SELECT t.trace_id, t.root_span_id, t.root_service, t.root_name, t.start_ns, t.end_ns, t.span_count,
+    t.error_count, t.http_method, t.http_route, t.http_status, t.services, t.updated_at_ms, t.fingerprint,
+    t.cause, t.origin_service, t.origin_node, t.diagnosed_update_ms, t.origin_span_id, t.edges,
+    t.node_counts, IFNULL(s.parent_span_id IS NOT NULL, 0), IFNULL(s.start_ns, t.start_ns)
+  FROM traces t LEFT JOIN spans s ON s.trace_id = t.trace_id AND s.span_id = t.root_span_id
+  ORDER BY t.start_ns;
   DROP TABLE traces;
   ALTER TABLE traces_v6 RENAME TO traces;
   CREATE UNIQUE INDEX traces_by_id ON traces (trace_id);

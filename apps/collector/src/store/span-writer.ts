@@ -1,7 +1,78 @@
 import { type Attributes, type LogRecord, SERVICE_VERSION, type Span } from '@faultline/model';
 import type Database from 'better-sqlite3';
-import { logToRow, spanToRow } from './span-rows.js';
-import { UPSERT_OPERATION_SQL, UPSERT_TRACE_SUMMARY_SQL } from './trace-summary-sql.js';
+import { logToRow, type SpanRow, spanToRow } from './span-rows.js';
+import { MERGE_TRACE_SUMMARY_SQL, UPSERT_OPERATION_SQL } from './trace-summary-sql.js';
+
+/** What one batch adds to a trace's summary (see MERGE_TRACE_SUMMARY_SQL). */
+interface BatchSummary {
+  traceId: Buffer;
+  rootSpanId: Buffer;
+  rootService: string;
+  rootName: string;
+  rootHasParent: 0 | 1;
+  rootStartNs: bigint;
+  httpMethod: string | null;
+  httpRoute: string | null;
+  httpStatus: number | null;
+  startNs: bigint;
+  endNs: bigint;
+  spanCount: number;
+  errorCount: number;
+  services: Set<string>;
+}
+
+const KIND_SERVER = 2;
+const KIND_CLIENT = 3;
+const STATUS_ERROR = 2;
+
+/** A span counts as an error when its status is ERROR or it is an HTTP call answered 5xx. */
+function isErrorRow(row: SpanRow): boolean {
+  const kind = row[6];
+  return row[9] === STATUS_ERROR || ((row[13] ?? 0) >= 500 && (kind === KIND_SERVER || kind === KIND_CLIENT));
+}
+
+function addToSummary(added: Map<string, BatchSummary>, span: Span, row: SpanRow): void {
+  const hasParent = span.parentSpanId === null ? 0 : 1;
+  const error = isErrorRow(row) ? 1 : 0;
+  const summary = added.get(span.traceId);
+  if (summary === undefined) {
+    added.set(span.traceId, {
+      traceId: row[0],
+      rootSpanId: row[1],
+      rootService: span.service,
+      rootName: span.name,
+      rootHasParent: hasParent,
+      rootStartNs: span.startTimeUnixNano,
+      httpMethod: row[11],
+      httpRoute: row[12],
+      httpStatus: row[13],
+      startNs: span.startTimeUnixNano,
+      endNs: span.endTimeUnixNano,
+      spanCount: 1,
+      errorCount: error,
+      services: new Set([span.service]),
+    });
+    return;
+  }
+  summary.spanCount++;
+  summary.errorCount += error;
+  summary.services.add(span.service);
+  if (span.startTimeUnixNano < summary.startNs) summary.startNs = span.startTimeUnixNano;
+  if (span.endTimeUnixNano > summary.endNs) summary.endNs = span.endTimeUnixNano;
+  if (
+    hasParent < summary.rootHasParent ||
+    (hasParent === summary.rootHasParent && span.startTimeUnixNano < summary.rootStartNs)
+  ) {
+    summary.rootSpanId = row[1];
+    summary.rootService = span.service;
+    summary.rootName = span.name;
+    summary.rootHasParent = hasParent;
+    summary.rootStartNs = span.startTimeUnixNano;
+    summary.httpMethod = row[11];
+    summary.httpRoute = row[12];
+    summary.httpStatus = row[13];
+  }
+}
 
 /**
  * The write path: one batch of spans and logs in one transaction, with resources deduplicated, the
@@ -24,7 +95,7 @@ export class SpanWriter {
         'INSERT INTO resources (fingerprint, service, attributes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       resourceByFingerprint: db.prepare('SELECT resource_id FROM resources WHERE fingerprint = ?').pluck(),
-      upsertSummary: db.prepare(UPSERT_TRACE_SUMMARY_SQL),
+      mergeSummary: db.prepare(MERGE_TRACE_SUMMARY_SQL),
       upsertOperation: db.prepare(UPSERT_OPERATION_SQL),
       upsertVersion: db.prepare(
         `INSERT INTO service_versions VALUES (?, ?, ?)
@@ -62,19 +133,25 @@ export class SpanWriter {
       }
       return id;
     };
-    const touched = new Map<string, Buffer>();
+    const added = new Map<string, BatchSummary>();
     const operations = new Map<string, [string, string, number, bigint]>();
     for (const span of spans) {
       const row = spanToRow(span, idFor(span.resource, span.service, span.startTimeUnixNano));
-      this.stmt.insertSpan.run(row);
-      if (!touched.has(span.traceId)) touched.set(span.traceId, row[0]);
+      // A span already stored (an SDK retry) is ignored by the unique index and counts for nothing.
+      if (this.stmt.insertSpan.run(row).changes === 1) addToSummary(added, span, row);
       const key = `${span.service}\u0000${span.name}\u0000${row[6]}`;
       const seen = operations.get(key);
       if (seen === undefined || seen[3] < span.startTimeUnixNano) {
         operations.set(key, [span.service, span.name, row[6], span.startTimeUnixNano]);
       }
     }
-    for (const traceId of touched.values()) this.stmt.upsertSummary.run({ traceId, nowMs });
+    for (const summary of added.values()) {
+      this.stmt.mergeSummary.run({
+        ...summary,
+        services: JSON.stringify([...summary.services].sort()),
+        nowMs,
+      });
+    }
     for (const op of operations.values()) this.stmt.upsertOperation.run(op);
     for (const log of logs) {
       this.stmt.insertLog.run(logToRow(log, idFor(log.resource, log.service, log.timeUnixNano)));

@@ -62,6 +62,26 @@ describe('SqliteStore', () => {
     expect([...page.traces[0]!.services].sort()).toEqual(['gateway', 'orders']);
   });
 
+  it('gives the same summary whatever order and batching the spans arrive in, retries included', async () => {
+    const chain = makeFailingChain();
+    const permutations = (items: number[]): number[][] =>
+      items.length <= 1
+        ? [items]
+        : items.flatMap((x, i) => permutations(items.filter((_, j) => j !== i)).map((p) => [x, ...p]));
+    const summaryOf = async (spans: typeof chain) =>
+      (await store.searchTraces({ limit: 100 })).traces.find((t) => t.traceId === spans[0]!.traceId);
+    await store.write(chain, []);
+    const expected = await summaryOf(chain);
+    for (const order of permutations([0, 1, 2, 3])) {
+      // A fresh trace id per ordering, the same spans otherwise; every span is sent twice.
+      const traceId = newTraceId();
+      const spans = order.map((i) => ({ ...chain[i]!, traceId }));
+      for (const span of spans) await store.write([span], []);
+      await store.write(spans.slice(0, 2), []);
+      expect({ ...(await summaryOf(spans)), traceId: chain[0]!.traceId }).toEqual(expected);
+    }
+  });
+
   it('stores a span sent twice (an exporter retry) once', async () => {
     const spans = makeFailingChain();
     await store.write(spans, []);

@@ -20,8 +20,16 @@ import {
   type StoredLogRow,
   type StoredSpanRow,
 } from './span-rows.js';
-import { SpanWriter } from './span-writer.js';
-import type { PruneResult, ServiceOperations, Store, TracePage, TraceQuery, TraceSummary } from './store.js';
+import { SqliteWriteSide } from './sqlite-write-side.js';
+import type {
+  FinalizeItem,
+  PruneResult,
+  ServiceOperations,
+  Store,
+  TracePage,
+  TraceQuery,
+  TraceSummary,
+} from './store.js';
 import { buildTraceSearch, encodeCursor } from './trace-search-sql.js';
 
 /** How the SQLite store is opened. */
@@ -74,28 +82,37 @@ function toSummary(row: TraceRow): TraceSummary {
 /** The single-node store: one SQLite file in WAL mode, one writer, statements prepared once. */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
-  private readonly options: SqliteStoreOptions;
   private readonly resourceAttributes = new Map<number, Attributes>();
   private readonly stmt;
   private readonly failures: FailureStore;
   private readonly comparisons: ComparisonStore;
   private readonly edges: EdgeStore;
   private checkpointer: Checkpointer | undefined;
-  private readonly writer: SpanWriter;
+  private readonly writer: SqliteWriteSide;
 
   constructor(options: SqliteStoreOptions) {
-    this.options = options;
+    // This connection migrates the schema, then only reads (queries, the finalizer's trace loads);
+    // every write goes through the write side's own connection. (Running the write side on a worker
+    // thread was measured: on two cores shared with the clients, cloning each batch across threads
+    // cost more than the parallelism gained, 22k vs 30k spans/s; see bench/RESULTS.md.)
     this.db = new Database(options.path);
-    // WAL + synchronous=NORMAL: a commit is in the WAL file before it returns, so it survives the
-    // process being killed; only an OS crash or power loss can take the last transactions.
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 100}`);
-    if (options.backgroundCheckpoints !== false) {
-      // The writer still checkpoints in-line past 16k WAL pages (64 MiB): if the worker falls behind,
-      // ingest slows down to SQLite's own pace instead of growing the WAL without bound.
-      this.db.pragma('wal_autocheckpoint = 16384');
-      this.db.pragma('journal_size_limit = 67108864');
+    this.db.pragma('cache_size = -16384');
+    this.db.pragma('temp_store = MEMORY');
+    migrate(this.db);
+    const background = options.backgroundCheckpoints !== false;
+    this.writer = new SqliteWriteSide({
+      path: options.path,
+      retentionMs: options.retentionMs,
+      maxDbBytes: options.maxDbBytes,
+      // With the checkpoint worker, the writer still checkpoints in-line past 16k WAL pages (64 MiB):
+      // if the worker falls behind, ingest slows to SQLite's own pace instead of growing the WAL
+      // without bound.
+      walAutocheckpointPages: background ? 16384 : 1000,
+      busyTimeoutMs: options.busyTimeoutMs ?? 100,
+    });
+    if (background) {
       let lastLogMs = 0;
       this.checkpointer = startCheckpointer(options.path, {
         intervalMs: 200,
@@ -107,27 +124,13 @@ export class SqliteStore implements Store {
         },
       });
     }
-    this.db.pragma('cache_size = -32768');
-    this.db.pragma('temp_store = MEMORY');
-    migrate(this.db);
     const db = this.db;
     this.stmt = {
       resourceById: db.prepare('SELECT attributes FROM resources WHERE resource_id = ?').pluck(),
       spansOfTrace: db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns').safeIntegers(),
       logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? ORDER BY time_ns').safeIntegers(),
       operations: db.prepare('SELECT * FROM operations ORDER BY service, name').safeIntegers(),
-      oldTraces: db
-        .prepare('SELECT trace_id FROM traces WHERE start_ns < ? ORDER BY start_ns LIMIT ?')
-        .pluck(),
-      oldestTraces: db.prepare('SELECT trace_id FROM traces ORDER BY start_ns LIMIT ?').pluck(),
-      deleteSpans: db.prepare('DELETE FROM spans WHERE trace_id = ?'),
-      deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
-      deleteTrace: db.prepare('DELETE FROM traces WHERE trace_id = ?'),
-      deleteOldLogs: db.prepare(
-        'DELETE FROM logs WHERE log_id IN (SELECT log_id FROM logs WHERE time_ns < ? ORDER BY time_ns LIMIT ?)',
-      ),
     };
-    this.writer = new SpanWriter(this.db);
     this.failures = new FailureStore(this.db);
     this.comparisons = new ComparisonStore(this.db);
     this.edges = new EdgeStore(this.db);
@@ -203,10 +206,12 @@ export class SqliteStore implements Store {
     updateMs: number,
     record: DiagnosisRecord | null,
   ): Promise<RecordOutcome> {
-    return this.db.transaction(() => {
-      this.edges.update(idToBlob(traceId));
-      return this.failures.record(traceId, updateMs, record);
-    })();
+    const [outcome] = await this.finalizeTraces([{ traceId, updateMs, record }]);
+    return outcome!;
+  }
+
+  async finalizeTraces(items: readonly FinalizeItem[]): Promise<RecordOutcome[]> {
+    return this.writer.finalizeTraces(items);
   }
 
   async failureGroups(sinceNs: bigint, limit: number, minutesSinceMs: number): Promise<FailureGroup[]> {
@@ -242,27 +247,12 @@ export class SqliteStore implements Store {
   }
 
   async prune(nowUnixNano: bigint, maxTraces: number): Promise<PruneResult> {
-    const cutoff = nowUnixNano - BigInt(this.options.retentionMs) * 1_000_000n;
-    let victims = this.stmt.oldTraces.all(cutoff, maxTraces) as Buffer[];
-    if (victims.length === 0 && this.usedBytes() > this.options.maxDbBytes) {
-      victims = this.stmt.oldestTraces.all(maxTraces) as Buffer[];
-    }
-    let logsDeleted = 0;
-    this.db.transaction(() => {
-      for (const traceId of victims) {
-        this.stmt.deleteSpans.run(traceId);
-        logsDeleted += this.stmt.deleteTraceLogs.run(traceId).changes;
-        this.stmt.deleteTrace.run(traceId);
-      }
-      logsDeleted += this.stmt.deleteOldLogs.run(cutoff, maxTraces * 10).changes;
-      this.failures.prune(cutoff);
-      this.edges.prune(cutoff);
-    })();
-    return { tracesDeleted: victims.length, logsDeleted };
+    return this.writer.prune(nowUnixNano, maxTraces);
   }
 
   async close(): Promise<void> {
     await this.checkpointer?.stop();
+    this.writer.close();
     this.checkpointer = undefined;
     if (this.db.open) {
       this.db.pragma('wal_checkpoint(TRUNCATE)');

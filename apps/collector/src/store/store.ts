@@ -53,6 +53,13 @@ export interface ServiceOperations {
   lastSeenUnixNano: bigint;
 }
 
+/** One quiet trace to finalize, with its verdict (null when its entry request did not fail). */
+export interface FinalizeItem {
+  traceId: string;
+  updateMs: number;
+  record: DiagnosisRecord | null;
+}
+
 /** What one retention step removed. */
 export interface PruneResult {
   tracesDeleted: number;
@@ -78,6 +85,8 @@ export interface Store {
    * entry request did not fail) into its failure group.
    */
   finalizeTrace(traceId: string, updateMs: number, record: DiagnosisRecord | null): Promise<RecordOutcome>;
+  /** `finalizeTrace` for many traces at once (one transaction where the backend has them), in order. */
+  finalizeTraces(items: readonly FinalizeItem[]): Promise<RecordOutcome[]>;
   /** Failure groups seen since `sinceNs`, most recent first, with per-minute counts since `minutesSinceMs`. */
   failureGroups(sinceNs: bigint, limit: number, minutesSinceMs: number): Promise<FailureGroup[]>;
   /** The first version of a service that started serving after a time (to say a fix took). */

@@ -1,0 +1,108 @@
+import type { LogRecord, Span } from '@faultline/model';
+import Database from 'better-sqlite3';
+import { EdgeStore } from './edge-store.js';
+import { FailureStore, type RecordOutcome } from './failure-store.js';
+import { idToBlob } from './span-rows.js';
+import { SpanWriter } from './span-writer.js';
+import type { FinalizeItem, PruneResult } from './store.js';
+
+/** How the write side opens the database (already migrated by the store that starts it). */
+export interface WriteSideOptions {
+  path: string;
+  retentionMs: number;
+  maxDbBytes: number;
+  /** Checkpoints run on their own worker: the writer only checkpoints in-line past this many pages. */
+  walAutocheckpointPages: number;
+  busyTimeoutMs: number;
+}
+
+/**
+ * Everything that writes to the SQLite file, on one connection: span and log batches, finalized
+ * traces (service-map edges, failure groups) and retention. Reads go through the store's other
+ * connection, so the write side's page cache holds only what writing needs.
+ */
+export class SqliteWriteSide {
+  readonly db: Database.Database;
+  private readonly writer: SpanWriter;
+  private readonly failures: FailureStore;
+  private readonly edges: EdgeStore;
+  private readonly options: WriteSideOptions;
+  private readonly stmt;
+
+  constructor(options: WriteSideOptions) {
+    this.options = options;
+    this.db = new Database(options.path);
+    // WAL + synchronous=NORMAL: a commit is in the WAL file before it returns, so it survives the
+    // process being killed; only an OS crash or power loss can take the last transactions.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
+    this.db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages}`);
+    this.db.pragma('journal_size_limit = 67108864');
+    // The pages a batch touches are the newest ones plus index leaves; 16 MiB holds them.
+    this.db.pragma('cache_size = -16384');
+    this.db.pragma('temp_store = MEMORY');
+    const db = this.db;
+    this.stmt = {
+      oldTraces: db
+        .prepare('SELECT trace_id FROM traces WHERE start_ns < ? ORDER BY start_ns LIMIT ?')
+        .pluck(),
+      oldestTraces: db.prepare('SELECT trace_id FROM traces ORDER BY start_ns LIMIT ?').pluck(),
+      deleteSpans: db.prepare('DELETE FROM spans WHERE trace_id = ?'),
+      deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
+      deleteTrace: db.prepare('DELETE FROM traces WHERE trace_id = ?'),
+      deleteOldLogs: db.prepare(
+        'DELETE FROM logs WHERE log_id IN (SELECT log_id FROM logs WHERE time_ns < ? ORDER BY time_ns LIMIT ?)',
+      ),
+    };
+    this.writer = new SpanWriter(db);
+    this.failures = new FailureStore(db);
+    this.edges = new EdgeStore(db);
+  }
+
+  write(spans: readonly Span[], logs: readonly LogRecord[]): void {
+    this.writer.write(spans, logs);
+  }
+
+  finalizeTraces(items: readonly FinalizeItem[]): RecordOutcome[] {
+    // One commit for the lot: a commit per trace cost more than the finalizing itself.
+    return this.db.transaction(() =>
+      items.map(({ traceId, updateMs, record }) => {
+        this.edges.update(idToBlob(traceId));
+        return this.failures.record(traceId, updateMs, record);
+      }),
+    )();
+  }
+
+  /** Bytes the database really uses: pages in use, not counting free pages awaiting reuse. */
+  usedBytes(): number {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * pageSize;
+  }
+
+  prune(nowUnixNano: bigint, maxTraces: number): PruneResult {
+    const cutoff = nowUnixNano - BigInt(this.options.retentionMs) * 1_000_000n;
+    let victims = this.stmt.oldTraces.all(cutoff, maxTraces) as Buffer[];
+    if (victims.length === 0 && this.usedBytes() > this.options.maxDbBytes) {
+      victims = this.stmt.oldestTraces.all(maxTraces) as Buffer[];
+    }
+    let logsDeleted = 0;
+    this.db.transaction(() => {
+      for (const traceId of victims) {
+        this.stmt.deleteSpans.run(traceId);
+        logsDeleted += this.stmt.deleteTraceLogs.run(traceId).changes;
+        this.stmt.deleteTrace.run(traceId);
+      }
+      logsDeleted += this.stmt.deleteOldLogs.run(cutoff, maxTraces * 10).changes;
+      this.failures.prune(cutoff);
+      this.edges.prune(cutoff);
+    })();
+    return { tracesDeleted: victims.length, logsDeleted };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
