@@ -1,5 +1,6 @@
 import type { Attributes } from '@faultline/model';
 import type Database from 'better-sqlite3';
+import { type Dictionary, decodeAttributes } from './dictionary.js';
 import { blobToId, idToBlob } from './span-rows.js';
 
 /** How many spans each side of a group comparison samples, newest first. */
@@ -20,16 +21,14 @@ interface AttributeRow {
   resource: string;
 }
 
-const merged = (row: AttributeRow): Attributes => ({
-  ...JSON.parse(row.resource),
-  ...JSON.parse(row.attributes),
-});
-
 /** Queries that find what a failure should be compared with. All go through indexes; none scans spans. */
 export class ComparisonStore {
   private readonly stmt;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly keys: Dictionary,
+  ) {
     this.stmt = {
       entryOf: db
         .prepare('SELECT root_service, root_name, start_ns FROM traces WHERE trace_id = ?')
@@ -63,6 +62,10 @@ export class ComparisonStore {
          ORDER BY t.start_ns DESC LIMIT ${SAMPLE}`,
       ),
     };
+  }
+
+  private merged(row: AttributeRow): Attributes {
+    return { ...JSON.parse(row.resource), ...decodeAttributes(row.attributes, this.keys) };
   }
 
   /** The successful trace of the same entry service and operation closest in time, if any. */
@@ -103,8 +106,8 @@ export class ComparisonStore {
     return {
       service: first.service,
       operation: first.name,
-      failing: failing.map(merged),
-      succeeding: succeeding.map(merged),
+      failing: failing.map((row) => this.merged(row)),
+      succeeding: succeeding.map((row) => this.merged(row)),
     };
   }
 }

@@ -16,9 +16,7 @@ export class EdgeStore {
       spans: db.prepare(
         `SELECT span_id, parent_span_id, service, kind,
            (status_code = 2 OR IFNULL(http_status, 0) >= 500) AS failed, db_system, http_method,
-           COALESCE(json_extract(attributes, '$."server.address"'), json_extract(attributes, '$."net.peer.name"'))
-             || IFNULL(':' || COALESCE(json_extract(attributes, '$."server.port"'), json_extract(attributes, '$."net.peer.port"')), '')
-             AS peer
+           CASE WHEN kind = 3 THEN fl_peer(attributes) END AS peer
          FROM spans WHERE trace_id = ?`,
       ),
       previous: db.prepare('SELECT edges, start_ns FROM traces WHERE trace_id = ?').safeIntegers(),

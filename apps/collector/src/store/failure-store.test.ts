@@ -80,6 +80,24 @@ describe('failure groups', () => {
     expect(edges).toContainEqual({ source: 'gateway', target: 'orders', calls: 1, errors: 1 });
   });
 
+  it('names an uninstrumented peer on the service map by the address its caller used', async () => {
+    const traceId = newTraceId();
+    const root = makeSpan({ traceId, service: 'gateway' });
+    const call = makeSpan({
+      traceId,
+      service: 'gateway',
+      parentSpanId: root.spanId,
+      kind: 'CLIENT',
+      name: 'GET',
+      attributes: { 'http.request.method': 'GET', 'server.address': 'legacy', 'server.port': 8082 },
+    });
+    await store.write([root, call], []);
+    await diagnoseAllPending(() => null);
+    expect((await store.serviceMap(0n)).edges).toEqual([
+      { source: 'gateway', target: 'legacy:8082', calls: 1, errors: 0 },
+    ]);
+  });
+
   it('counts traces per group with first/last seen, versions, endpoints, samples and minutes', async () => {
     const t0 = BigInt(Date.now()) * 1_000_000n;
     const traces = [makeFailingChain(), makeFailingChain(), makeFailingChain()];

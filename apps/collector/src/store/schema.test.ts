@@ -5,6 +5,7 @@ import type { Attributes, LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFailingChain, makeLog } from '../../test/helpers/make-span.js';
+import type { Dictionary } from './dictionary.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 import { logToRow, spanToRow } from './span-rows.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -16,6 +17,10 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const DAY_MS = 86_400_000;
+
+/** Dictionaries that are always full: every text stays inline (the row is rewritten below anyway). */
+const FULL = { idFor: () => undefined } as unknown as Dictionary;
+const NO_DICTIONARIES = { keys: FULL, scopes: FULL };
 
 /** Spans and summaries as the version-5 collector wrote them (summary recomputed from the spans). */
 function writeAsVersion5(db: Database.Database, spans: Span[], logs: LogRecord[]): void {
@@ -43,7 +48,13 @@ function writeAsVersion5(db: Database.Database, spans: Span[], logs: LogRecord[]
       (SELECT * FROM spans WHERE trace_id = @t ORDER BY parent_span_id IS NOT NULL, start_ns LIMIT 1) r
     WHERE true ON CONFLICT (trace_id) DO NOTHING`);
   db.transaction(() => {
-    for (const span of spans) insert.run(spanToRow(span, resourceId(span.resource, span.service)));
+    for (const span of spans) {
+      // Version 5 kept attributes as a JSON object and the scope as JSON text (no dictionaries).
+      const row = spanToRow(span, resourceId(span.resource, span.service), NO_DICTIONARIES);
+      row[17] = span.scope ? JSON.stringify(span.scope) : null;
+      row[18] = JSON.stringify(span.attributes);
+      insert.run(row);
+    }
     for (const log of logs) insertLog.run(logToRow(log, resourceId(log.resource, log.service)));
     for (const traceId of new Set(spans.map((s) => s.traceId)))
       summary.run({ t: Buffer.from(traceId, 'hex') });

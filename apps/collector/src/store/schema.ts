@@ -233,6 +233,13 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX traces_by_entry ON traces (root_service, root_name, start_ns);
   CREATE INDEX traces_unfinalized ON traces (updated_at_ms) WHERE diagnosed_update_ms IS NOT updated_at_ms;
   `,
+  // 7: dictionaries for the texts every span repeats. Span attributes are stored as
+  // [keyId, value, …] and `spans.scope` holds a scope id; rows written before stay as they are and
+  // are read as they were (see dictionary.ts).
+  `
+  CREATE TABLE attribute_keys (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+  CREATE TABLE scopes (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+  `,
 ];
 
 /** The schema version a fully migrated database has. */

@@ -16,6 +16,7 @@ import {
   STATUS_CODE_NAMES,
   type StatusCode,
 } from '@faultline/model';
+import { type Dictionary, decodeAttributes, encodeAttributes } from './dictionary.js';
 
 /** The values bound to the span insert statement, in column order. */
 export type SpanRow = [
@@ -36,7 +37,8 @@ export type SpanRow = [
   dbSystem: string | null,
   dbOperation: string | null,
   exceptionType: string | null,
-  scope: string | null,
+  /** A scope id (dictionary), or the scope as JSON when the dictionary is full. */
+  scope: number | string | null,
   attributes: string,
   events: string | null,
   links: string | null,
@@ -45,6 +47,16 @@ export type SpanRow = [
 
 const KIND_NUMBERS = new Map<SpanKind, number>(SPAN_KIND_NAMES.map((name, i) => [name, i]));
 const STATUS_NUMBERS = new Map<StatusCode, number>(STATUS_CODE_NAMES.map((name, i) => [name, i]));
+
+/** The dictionaries of one connection (see dictionary.ts). */
+export interface Dictionaries {
+  keys: Dictionary;
+  scopes: Dictionary;
+}
+
+function scopeColumn(json: string, scopes: Dictionary): number | string {
+  return scopes.idFor(json) ?? json;
+}
 
 /** Hex id to the BLOB it is stored as. */
 export function idToBlob(hex: string): Buffer {
@@ -83,7 +95,7 @@ function firstExceptionType(events: readonly SpanEvent[]): string | null {
  * Flattens a span into the row the store inserts, promoting the attributes queries filter on
  * (HTTP method, route, status; db system and operation; exception type) into columns.
  */
-export function spanToRow(span: Span, resourceId: number): SpanRow {
+export function spanToRow(span: Span, resourceId: number, dictionaries: Dictionaries): SpanRow {
   const a = span.attributes;
   return [
     idToBlob(span.traceId),
@@ -103,8 +115,8 @@ export function spanToRow(span: Span, resourceId: number): SpanRow {
     readString(a, DB_SYSTEM) ?? null,
     readString(a, DB_OPERATION) ?? null,
     firstExceptionType(span.events),
-    span.scope ? JSON.stringify(span.scope) : null,
-    JSON.stringify(a),
+    span.scope ? scopeColumn(JSON.stringify(span.scope), dictionaries.scopes) : null,
+    encodeAttributes(a, dictionaries.keys),
     eventsToJson(span.events),
     span.links.length === 0 ? null : JSON.stringify(span.links),
     span.droppedAttributesCount ?? 0,
@@ -124,14 +136,14 @@ export interface StoredSpanRow {
   end_ns: bigint;
   status_code: bigint;
   status_message: string | null;
-  scope: string | null;
+  scope: bigint | string | null;
   attributes: string;
   events: string | null;
   links: string | null;
 }
 
 /** Rebuilds a domain span from its stored row and its (already parsed) resource attributes. */
-export function rowToSpan(row: StoredSpanRow, resource: Attributes): Span {
+export function rowToSpan(row: StoredSpanRow, resource: Attributes, dictionaries: Dictionaries): Span {
   const span: Span = {
     traceId: blobToId(row.trace_id),
     spanId: blobToId(row.span_id),
@@ -145,12 +157,16 @@ export function rowToSpan(row: StoredSpanRow, resource: Attributes): Span {
       row.status_message === null
         ? { code: STATUS_CODE_NAMES[Number(row.status_code)] ?? 'UNSET' }
         : { code: STATUS_CODE_NAMES[Number(row.status_code)] ?? 'UNSET', message: row.status_message },
-    attributes: JSON.parse(row.attributes) as Attributes,
+    attributes: decodeAttributes(row.attributes, dictionaries.keys),
     resource,
     events: eventsFromJson(row.events),
     links: row.links === null ? [] : JSON.parse(row.links),
   };
-  if (row.scope !== null) span.scope = JSON.parse(row.scope);
+  if (row.scope !== null) {
+    span.scope = JSON.parse(
+      typeof row.scope === 'bigint' ? dictionaries.scopes.textFor(Number(row.scope)) : row.scope,
+    );
+  }
   return span;
 }
 

@@ -1,6 +1,6 @@
 import { type Attributes, type LogRecord, SERVICE_VERSION, type Span } from '@faultline/model';
 import type Database from 'better-sqlite3';
-import { logToRow, type SpanRow, spanToRow } from './span-rows.js';
+import { type Dictionaries, logToRow, type SpanRow, spanToRow } from './span-rows.js';
 import { MERGE_TRACE_SUMMARY_SQL, UPSERT_OPERATION_SQL } from './trace-summary-sql.js';
 
 /** What one batch adds to a trace's summary (see MERGE_TRACE_SUMMARY_SQL). */
@@ -84,7 +84,10 @@ export class SpanWriter {
   /** Writes one batch in one transaction. */
   readonly write: (spans: readonly Span[], logs: readonly LogRecord[]) => void;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly dictionaries: Dictionaries,
+  ) {
     this.stmt = {
       insertSpan: db.prepare(`INSERT OR IGNORE INTO spans VALUES (${new Array(22).fill('?').join(', ')})`),
       insertLog: db.prepare(
@@ -102,9 +105,19 @@ export class SpanWriter {
          ON CONFLICT (service, version) DO UPDATE SET first_seen_ns = min(first_seen_ns, excluded.first_seen_ns)`,
       ),
     };
-    this.write = db.transaction((spans: readonly Span[], logs: readonly LogRecord[]) =>
+    const transaction = db.transaction((spans: readonly Span[], logs: readonly LogRecord[]) =>
       this.writeBatch(spans, logs),
     );
+    this.write = (spans, logs) => {
+      try {
+        transaction(spans, logs);
+      } catch (error) {
+        // The rollback took back dictionary entries this batch added; forget them here too.
+        this.dictionaries.keys.reload();
+        this.dictionaries.scopes.reload();
+        throw error;
+      }
+    };
   }
 
   private resourceId(resource: Attributes, service: string): number {
@@ -136,7 +149,11 @@ export class SpanWriter {
     const added = new Map<string, BatchSummary>();
     const operations = new Map<string, [string, string, number, bigint]>();
     for (const span of spans) {
-      const row = spanToRow(span, idFor(span.resource, span.service, span.startTimeUnixNano));
+      const row = spanToRow(
+        span,
+        idFor(span.resource, span.service, span.startTimeUnixNano),
+        this.dictionaries,
+      );
       // A span already stored (an SDK retry) is ignored by the unique index and counts for nothing.
       if (this.stmt.insertSpan.run(row).changes === 1) addToSummary(added, span, row);
       const key = `${span.service}\u0000${span.name}\u0000${row[6]}`;

@@ -2,6 +2,7 @@ import { type Attributes, type LogRecord, SPAN_KIND_NAMES, type Span } from '@fa
 import Database from 'better-sqlite3';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { type ComparisonSamples, ComparisonStore } from './comparison-store.js';
+import { Dictionary, registerAttributeFunctions } from './dictionary.js';
 import { EdgeStore } from './edge-store.js';
 import {
   type DiagnosisRecord,
@@ -14,6 +15,7 @@ import { migrate } from './schema.js';
 import { computeServiceMap, type ServiceMap } from './service-map.js';
 import {
   blobToId,
+  type Dictionaries,
   idToBlob,
   rowToLog,
   rowToSpan,
@@ -89,6 +91,7 @@ export class SqliteStore implements Store {
   private readonly edges: EdgeStore;
   private checkpointer: Checkpointer | undefined;
   private readonly writer: SqliteWriteSide;
+  private readonly dictionaries: Dictionaries;
 
   constructor(options: SqliteStoreOptions) {
     // This connection migrates the schema, then only reads (queries, the finalizer's trace loads);
@@ -131,8 +134,10 @@ export class SqliteStore implements Store {
       logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? ORDER BY time_ns').safeIntegers(),
       operations: db.prepare('SELECT * FROM operations ORDER BY service, name').safeIntegers(),
     };
+    this.dictionaries = { keys: new Dictionary(db, 'attribute_keys'), scopes: new Dictionary(db, 'scopes') };
+    registerAttributeFunctions(db, this.dictionaries.keys);
     this.failures = new FailureStore(this.db);
-    this.comparisons = new ComparisonStore(this.db);
+    this.comparisons = new ComparisonStore(this.db, this.dictionaries.keys);
     this.edges = new EdgeStore(this.db);
   }
 
@@ -155,13 +160,16 @@ export class SqliteStore implements Store {
     const id = idToBlob(traceId);
     const spanRows = this.stmt.spansOfTrace.all(id) as StoredSpanRow[];
     if (spanRows.length === 0) return null;
-    const spans = spanRows.map((row) => rowToSpan(row, this.resourceOf(Number(row.resource_id))));
+    const spans = spanRows.map((row) =>
+      rowToSpan(row, this.resourceOf(Number(row.resource_id)), this.dictionaries),
+    );
     const logRows = this.stmt.logsOfTrace.all(id) as StoredLogRow[];
     const logs = logRows.map((row) => rowToLog(row, this.resourceOf(Number(row.resource_id))));
     return { spans, logs };
   }
 
   async searchTraces(query: TraceQuery): Promise<TracePage> {
+    this.dictionaries.keys.refresh();
     const { sql, params } = buildTraceSearch(query);
     const rows = this.db
       .prepare(sql)
@@ -227,6 +235,7 @@ export class SqliteStore implements Store {
   }
 
   async groupSamples(fingerprint: string): Promise<ComparisonSamples | null> {
+    this.dictionaries.keys.refresh();
     return this.comparisons.groupSamples(fingerprint);
   }
 

@@ -1,5 +1,6 @@
 import type { LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
+import { Dictionary, registerAttributeFunctions } from './dictionary.js';
 import { EdgeStore } from './edge-store.js';
 import { FailureStore, type RecordOutcome } from './failure-store.js';
 import { idToBlob } from './span-rows.js';
@@ -55,7 +56,9 @@ export class SqliteWriteSide {
         'DELETE FROM logs WHERE log_id IN (SELECT log_id FROM logs WHERE time_ns < ? ORDER BY time_ns LIMIT ?)',
       ),
     };
-    this.writer = new SpanWriter(db);
+    const dictionaries = { keys: new Dictionary(db, 'attribute_keys'), scopes: new Dictionary(db, 'scopes') };
+    registerAttributeFunctions(db, dictionaries.keys);
+    this.writer = new SpanWriter(db, dictionaries);
     this.failures = new FailureStore(db);
     this.edges = new EdgeStore(db);
   }

@@ -78,11 +78,11 @@ export function buildTraceSearch(query: TraceQuery): BoundSql {
     // A key matches a span attribute or an attribute of the span's resource (service.version=1.4.2).
     where.push(
       `EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND (
-         CAST(json_extract(s.attributes, ?) AS TEXT) = ?
+         fl_attr(s.attributes, ?) = ?
          OR EXISTS (SELECT 1 FROM resources r WHERE r.resource_id = s.resource_id
                     AND CAST(json_extract(r.attributes, ?) AS TEXT) = ?)))`,
     );
-    params.push(path, value, path, value);
+    params.push(key, value, path, value);
   }
   if (query.cursor !== undefined) {
     const { startNs, traceId } = decodeCursor(query.cursor);
