@@ -36,14 +36,14 @@ export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise
     try {
       const pending = await options.store.pendingTraces(Date.now() - options.quietMs, options.batchSize);
       const deadline = performance.now() + (options.roundBudgetMs ?? 100);
-      for (const { traceId, updateMs, hasErrors } of pending) {
+      for (const { traceId, stamp, hasErrors } of pending) {
         if (stopped || performance.now() > deadline) return;
         // Only a trace with an error span can have failed at its entry; the rest just get their
         // service-map edges counted, without loading their spans here.
         const trace = hasErrors ? await options.store.getTrace(traceId) : null;
         const diagnosis = trace ? diagnoseTrace(trace.spans, trace.logs) : null;
         const record = diagnosis === null || !trace ? null : toDiagnosisRecord(diagnosis, trace.spans);
-        const outcome = await options.store.finalizeTrace(traceId, updateMs, record);
+        const outcome = await options.store.finalizeTrace(traceId, stamp, record);
         await options.onRecorded?.(traceId, record, outcome);
       }
     } catch (error) {

@@ -38,7 +38,7 @@ function record(overrides: Partial<DiagnosisRecord>): DiagnosisRecord {
 
 async function diagnoseAllPending(make: (traceId: string) => DiagnosisRecord | null) {
   const pending = await store.pendingTraces(Date.now() + 1, 100);
-  for (const p of pending) await store.finalizeTrace(p.traceId, p.updateMs, make(p.traceId));
+  for (const p of pending) await store.finalizeTrace(p.traceId, p.stamp, make(p.traceId));
   return pending.map((p) => p.traceId);
 }
 
@@ -59,7 +59,7 @@ describe('failure groups', () => {
     const span = makeSpan({ traceId: newTraceId() });
     await store.write([span], []);
     expect(await store.pendingTraces(Date.now() + 1, 100)).toEqual([
-      { traceId: span.traceId, updateMs: expect.any(Number), hasErrors: false },
+      { traceId: span.traceId, stamp: expect.any(Number), hasErrors: false },
     ]);
   });
 

@@ -200,12 +200,12 @@ export class SqliteStore implements Store {
 
   async finalizeTrace(
     traceId: string,
-    updateMs: number,
+    stamp: number,
     record: DiagnosisRecord | null,
   ): Promise<RecordOutcome> {
     return this.db.transaction(() => {
       this.edges.update(idToBlob(traceId));
-      return this.failures.record(traceId, updateMs, record);
+      return this.failures.record(traceId, stamp, record);
     })();
   }
 

@@ -77,7 +77,7 @@ export interface Store {
    * Finalizes a quiet trace: counts its service-map edges, and records its verdict (null when its
    * entry request did not fail) into its failure group.
    */
-  finalizeTrace(traceId: string, updateMs: number, record: DiagnosisRecord | null): Promise<RecordOutcome>;
+  finalizeTrace(traceId: string, stamp: number, record: DiagnosisRecord | null): Promise<RecordOutcome>;
   /** Failure groups seen since `sinceNs`, most recent first, with per-minute counts since `minutesSinceMs`. */
   failureGroups(sinceNs: bigint, limit: number, minutesSinceMs: number): Promise<FailureGroup[]>;
   /** The first version of a service that started serving after a time (to say a fix took). */
