@@ -13,13 +13,15 @@ import { installBearerAuth } from './auth.js';
 import type { CollectorConfig } from './config.js';
 import { startDiagnosisLoop } from './diagnosis/diagnosis-loop.js';
 import { installErrorHandler } from './error-handler.js';
+import { OtlpForwarder } from './forward/otlp-forwarder.js';
 import { timeoutSafeServerFactory } from './http-server.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { Redactor } from './ingest/redactor.js';
 import { bindGrpc, buildGrpcServer } from './otlp-grpc/grpc-server.js';
 import { registerOtlpHttpRoutes } from './otlp-http/otlp-http-routes.js';
 import { startRetention } from './retention.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
 
 /** Ports actually bound (differs from the config when it asked for port 0). */
 export interface BoundPorts {
@@ -33,8 +35,10 @@ export interface Collector {
   api: FastifyInstance;
   otlp: FastifyInstance;
   grpc: grpc.Server;
-  store: SqliteStore;
+  store: Store;
   queue: IngestQueue;
+  /** Re-exports what is committed to `--forward`, when set. */
+  forwarder: OtlpForwarder | undefined;
   /** Binds every listener; resolves with the bound ports. */
   listen(): Promise<BoundPorts>;
   /** Stops intake, commits everything acknowledged, closes the database. */
@@ -48,19 +52,26 @@ export interface BuildOptions {
   retentionIntervalMs?: number;
   /** A request (headers and body) must arrive within this long; slow clients are cut off. */
   requestTimeoutMs?: number;
-  /** A trace is diagnosed for failure groups once quiet this long (default 500 ms). */
+  /**
+   * A trace is diagnosed for failure groups once quiet this long (default 500 ms; 5 s on ClickHouse,
+   * where spans arrive through exporters that batch for seconds and quiet is judged by span end times).
+   */
   diagnosisQuietMs?: number;
+  /** A store opened by the caller (tests on an in-process ClickHouse) instead of the configured one. */
+  store?: Store;
 }
 
 const MAX_PENDING_ITEMS = 200_000;
 
 /** Builds the collector without listening, so tests drive it with `inject()`. */
 export async function buildApp(config: CollectorConfig, options: BuildOptions = {}): Promise<Collector> {
-  const store = new SqliteStore({
-    path: config.dbPath,
-    retentionMs: config.retentionMs,
-    maxDbBytes: config.maxDbBytes,
-  });
+  const store = options.store ?? (await openStore(config));
+  const forwarder = config.forwardUrl
+    ? new OtlpForwarder({
+        url: config.forwardUrl,
+        onDrop: (reason, requests) => otlp.log.warn(`forward: dropped ${requests} requests: ${reason}`),
+      })
+    : undefined;
   const maxPendingItems = options.maxPendingItems ?? MAX_PENDING_ITEMS;
   let accepting = false;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -78,6 +89,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     maxPendingItems,
     redactor: new Redactor(config.redactPattern),
     onWriteError: (error) => otlp.log.error({ err: error }, 'store write failed'),
+    ...(forwarder ? { onCommitted: (spans, logs) => forwarder.forward(spans, logs) } : {}),
   });
 
   for (const app of [otlp, api]) {
@@ -88,7 +100,12 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     await otlp.register(cors, { origin: config.corsOrigins, methods: ['POST'], maxAge: 600 });
   }
   registerOtlpHttpRoutes(otlp, { queue, maxBodyBytes: config.maxBodyBytes });
-  registerHealthRoutes(api, { queue, isAccepting: () => accepting, maxPendingItems });
+  registerHealthRoutes(api, {
+    queue,
+    isAccepting: () => accepting,
+    maxPendingItems,
+    ...(forwarder ? { forwardStats: () => forwarder.stats } : {}),
+  });
   registerTraceRoutes(api, store);
   registerFailureRoutes(api, store);
   registerCompareRoutes(api, store);
@@ -105,6 +122,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     grpc: grpcServer,
     store,
     queue,
+    forwarder,
     async listen() {
       await otlp.listen({ host: config.host, port: config.otlpHttpPort });
       await api.listen({ host: config.host, port: config.port });
@@ -133,7 +151,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
               ),
             }
           : {}),
-        quietMs: options.diagnosisQuietMs ?? 500,
+        quietMs: options.diagnosisQuietMs ?? (config.store === 'clickhouse' ? 5000 : 500),
         intervalMs: 250,
         batchSize: 5000,
         roundBudgetMs: 50,
@@ -149,6 +167,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       await otlp.close();
       await queue.drain();
+      await forwarder?.close();
       await api.close();
       await store.close();
     },

@@ -9,7 +9,9 @@ describe('smoke', () => {
     const spans = makeFailingChain();
     await store.write(spans, [makeLog(spans[3]!, 'boom')]);
     const trace = await store.getTrace(spans[0]!.traceId);
-    console.log(JSON.stringify(trace, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 1).slice(0, 3000));
+    console.log(
+      JSON.stringify(trace, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 1).slice(0, 3000),
+    );
     console.log(await store.searchTraces({ limit: 10 }));
     const pending = await store.pendingTraces(Date.now() + 1, 100);
     console.log(pending);

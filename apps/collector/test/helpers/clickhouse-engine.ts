@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
 
 /** The exporter schemas reproduced as fixtures (see the SQL files for their source versions). */
 export type ExporterDdl = 'exporter-current' | 'exporter-legacy' | 'none';
@@ -31,7 +31,12 @@ export function exporterStatements(ddl: Exclude<ExporterDdl, 'none'>): string[] 
  */
 export async function chdbClient(ddl: ExporterDdl = 'exporter-current'): Promise<ClickHouseClient> {
   const { createChdbConnection } = await import('chdb/connection');
-  const client = createClient({ connection: createChdbConnection({ path: ':memory:' }) });
+  // chdb 3.4 types its connection against @clickhouse/client-common 1.23.0; @clickhouse/client 1.23.1
+  // bundles a common whose settings type grew one key. The runtime contract is the same.
+  const connection = createChdbConnection({
+    path: ':memory:',
+  }) as unknown as ClickHouseClientConfigOptions['connection'];
+  const client = createClient({ connection });
   for (const table of TABLES) await client.command({ query: `DROP TABLE IF EXISTS ${table}` });
   if (ddl !== 'none') for (const query of exporterStatements(ddl)) await client.command({ query });
   return client;

@@ -237,10 +237,8 @@ export class ClickHouseStore implements Store {
     await this.finalizer.flush();
     const trace = await this.getTrace(traceId);
     if (!trace) return null;
-    const start = trace.spans.reduce(
-      (min, s) => (s.startTimeUnixNano < min ? s.startTimeUnixNano : min),
-      trace.spans[0]!.startTimeUnixNano,
-    );
+    let start = trace.spans[0]!.startTimeUnixNano;
+    for (const span of trace.spans) if (span.startTimeUnixNano < start) start = span.startTimeUnixNano;
     return this.comparisons.nearestSuccessfulTrace(traceId, start);
   }
 
