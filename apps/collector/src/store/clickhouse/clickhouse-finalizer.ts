@@ -133,7 +133,13 @@ export class ClickHouseFinalizer {
       TraceId: traceId,
       Stamp: stamp,
       StartNs: traceStart.toString(),
-      Edges: edges.map((e) => [e.source, e.target, e.targetKind, e.calls, e.errors]),
+      Edges: edges.map((e) => ({
+        source: e.source,
+        target: e.target,
+        kind: e.targetKind,
+        calls: e.calls,
+        errors: e.errors,
+      })),
       Version: version,
     });
     const alreadyCounted = previousFingerprint !== null && previousFingerprint === record?.fingerprint;
