@@ -7,27 +7,25 @@ export type ExporterDdl = 'exporter-current' | 'exporter-legacy' | 'none';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/clickhouse');
 
-const TABLES = [
-  'otel_traces_trace_id_ts_mv',
-  'otel_traces',
-  'otel_traces_trace_id_ts',
-  'otel_logs',
-  'faultline_finalized',
-  'faultline_verdicts',
-];
+let databases = 0;
 
-/** The statements of a fixture DDL file, verbatim (statements end on a line holding only ";"). */
-export function exporterStatements(ddl: Exclude<ExporterDdl, 'none'>): string[] {
+/**
+ * The statements of a fixture DDL file, verbatim but for the database the exporter renders into them
+ * (`default` in the fixtures). Statements end on a line holding only ";".
+ */
+export function exporterStatements(ddl: Exclude<ExporterDdl, 'none'>, database: string): string[] {
   return readFileSync(join(FIXTURES, `${ddl}.sql`), 'utf8')
     .split(/^;$/m)
     .map((s) => s.replace(/^--.*$/gm, '').trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .map((s) => s.replace(/(["`]?)\bdefault\1\./g, `$1${database}$1.`));
 }
 
 /**
  * A client on a real ClickHouse engine: `chdb` (ClickHouse 26.x in this process) through
- * `@clickhouse/client`'s `createClient({ connection })`. chdb binds one engine per process, so a
- * fresh database is the same engine with every table dropped; the exporter's DDL is then run as is.
+ * `@clickhouse/client`'s `createClient({ connection })`, on a database of its own. chdb runs one
+ * engine per process and a `USE` holds per connection, so stores opened side by side stay apart.
+ * The exporter's DDL is then run as the exporter renders it.
  */
 export async function chdbClient(ddl: ExporterDdl = 'exporter-current'): Promise<ClickHouseClient> {
   const { createChdbConnection } = await import('chdb/connection');
@@ -37,7 +35,9 @@ export async function chdbClient(ddl: ExporterDdl = 'exporter-current'): Promise
     path: ':memory:',
   }) as unknown as ClickHouseClientConfigOptions['connection'];
   const client = createClient({ connection });
-  for (const table of TABLES) await client.command({ query: `DROP TABLE IF EXISTS ${table}` });
-  if (ddl !== 'none') for (const query of exporterStatements(ddl)) await client.command({ query });
+  const database = `faultline_test_${process.pid}_${++databases}`;
+  await client.command({ query: `CREATE DATABASE ${database}` });
+  await client.command({ query: `USE ${database}` });
+  if (ddl !== 'none') for (const query of exporterStatements(ddl, database)) await client.command({ query });
   return client;
 }
