@@ -34,10 +34,8 @@ export function loadRecordedTraces(nowNs: bigint): RecordedTrace[] {
     };
     const spans = recorded.spans.map(fromWireSpan);
     const logs = (recorded.logs ?? []).map(fromWireLogRecord);
-    const start = spans.reduce(
-      (min, s) => (s.startTimeUnixNano < min ? s.startTimeUnixNano : min),
-      spans[0]!.startTimeUnixNano,
-    );
+    let start = spans[0]!.startTimeUnixNano;
+    for (const span of spans) if (span.startTimeUnixNano < start) start = span.startTimeUnixNano;
     const shift = nowNs - BigInt(files.length - i + 5) * 1_000_000_000n - start;
     for (const span of spans) {
       span.startTimeUnixNano += shift;
