@@ -14,7 +14,7 @@ export async function openStore(config: CollectorConfig): Promise<Store> {
       maxDbBytes: config.maxDbBytes,
     });
   }
-  const [{ createClient }, { ClickHouseStore }] = await Promise.all([
+  const [{ createClient, ClickHouseLogLevel }, { ClickHouseStore }] = await Promise.all([
     import('@clickhouse/client'),
     import('./clickhouse/clickhouse-store.js'),
   ]);
@@ -25,6 +25,8 @@ export async function openStore(config: CollectorConfig): Promise<Store> {
     ...(user ? { username: user } : {}),
     ...(password ? { password } : {}),
     application: 'faultline',
+    // Failures reach the caller as errors (and the collector's log); the client's own logger would say them twice.
+    log: { level: ClickHouseLogLevel.OFF },
   });
   try {
     return await ClickHouseStore.open({ client, retentionMs: config.retentionMs });
