@@ -151,10 +151,21 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
               ),
             }
           : {}),
-        quietMs: options.diagnosisQuietMs ?? (config.store === 'clickhouse' ? 5000 : 500),
-        intervalMs: 250,
-        batchSize: 5000,
-        roundBudgetMs: 50,
+        // On ClickHouse a round mostly waits on queries (the event loop stays free), so it may run
+        // longer, less often, on smaller batches than SQLite's in-process rounds.
+        ...(config.store === 'clickhouse'
+          ? {
+              quietMs: options.diagnosisQuietMs ?? 5000,
+              intervalMs: 1000,
+              batchSize: 1000,
+              roundBudgetMs: 2000,
+            }
+          : {
+              quietMs: options.diagnosisQuietMs ?? 500,
+              intervalMs: 250,
+              batchSize: 5000,
+              roundBudgetMs: 50,
+            }),
         onError: (error) => api.log.error({ err: error }, 'diagnosis failed'),
       });
       accepting = true;

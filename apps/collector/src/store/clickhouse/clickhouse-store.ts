@@ -81,13 +81,11 @@ export class ClickHouseStore implements Store {
 
   /** Inserts the batch as the exporter would (JSONEachRow); resolves once ClickHouse acknowledged it. */
   async write(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void> {
-    const settings = { date_time_input_format: 'best_effort' as const };
     if (spans.length > 0) {
       await this.client.insert({
         table: 'otel_traces',
         values: spans.map((s) => spanToExporterRow(s, this.schema)),
         format: 'JSONEachRow',
-        clickhouse_settings: settings,
       });
     }
     if (logs.length > 0 && this.schema.logColumns.size > 0) {
@@ -95,7 +93,6 @@ export class ClickHouseStore implements Store {
         table: 'otel_logs',
         values: logs.map((l) => logToExporterRow(l, this.schema)),
         format: 'JSONEachRow',
-        clickhouse_settings: settings,
       });
     }
   }
