@@ -74,9 +74,16 @@ export class ClickHouseFinalizer {
       FROM (SELECT TraceId, uniqExact(SpanId) AS span_count, max(${COUNTS_AS_ERROR}) AS has_errors,
           max(${END_NS}) AS last_end_ns
         FROM otel_traces WHERE ${since('from')} GROUP BY TraceId HAVING last_end_ns <= {quietNs:Int64}) AS s
-      LEFT JOIN (SELECT TraceId, Stamp FROM faultline_finalized FINAL) AS f ON f.TraceId = s.TraceId
+      LEFT JOIN (SELECT TraceId, Stamp FROM faultline_finalized FINAL WHERE StartNs >= {finalizedFrom:Int64}) AS f
+        ON f.TraceId = s.TraceId
       WHERE f.Stamp != s.span_count ORDER BY s.last_end_ns LIMIT {limit:UInt32}`,
-      { from: ns(now - LOOKBACK_NS), quietNs: ns(BigInt(quietSinceMs) * 1_000_000n), limit },
+      {
+        from: ns(now - LOOKBACK_NS),
+        // A trace's finalized row is keyed by its start, which may precede the window's first span.
+        finalizedFrom: ns(now - 2n * LOOKBACK_NS),
+        quietNs: ns(BigInt(quietSinceMs) * 1_000_000n),
+        limit,
+      },
     );
     this.facts = await this.loadFacts(
       rows.map((r) => r.trace_id),

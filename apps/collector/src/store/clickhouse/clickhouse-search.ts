@@ -87,7 +87,8 @@ export function buildClickHouseSearch(
       t.span_count AS span_count, t.error_count AS error_count, t.root AS root, t.services AS services,
       v.Fingerprint AS fingerprint, v.Cause AS cause, v.OriginService AS origin_service
     FROM (${summary}${having.length ? ` HAVING ${having.join(' AND ')}` : ''}) AS t
-    LEFT JOIN (SELECT TraceId, Fingerprint, Cause, OriginService FROM faultline_verdicts FINAL WHERE Failing = 1) AS v
+    LEFT JOIN (SELECT TraceId, Fingerprint, Cause, OriginService FROM faultline_verdicts FINAL
+      WHERE Failing = 1 AND StartNs >= {spansFrom:Int64}) AS v
       ON v.TraceId = t.trace_id
     WHERE ${where.join(' AND ')}
     ORDER BY t.start_ns DESC, t.trace_id DESC LIMIT {limit:UInt32}`;
