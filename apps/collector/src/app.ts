@@ -13,6 +13,7 @@ import { installBearerAuth } from './auth.js';
 import type { CollectorConfig } from './config.js';
 import { startDiagnosisLoop } from './diagnosis/diagnosis-loop.js';
 import { installErrorHandler } from './error-handler.js';
+import { OtlpForwarder } from './forward/otlp-forwarder.js';
 import { timeoutSafeServerFactory } from './http-server.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { Redactor } from './ingest/redactor.js';
@@ -20,7 +21,8 @@ import { bindGrpc, buildGrpcServer } from './otlp-grpc/grpc-server.js';
 import { InflightBudget, installInflightBudget } from './otlp-http/inflight-budget.js';
 import { registerOtlpHttpRoutes } from './otlp-http/otlp-http-routes.js';
 import { startRetention } from './retention.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
 
 /** Ports actually bound (differs from the config when it asked for port 0). */
 export interface BoundPorts {
@@ -34,8 +36,10 @@ export interface Collector {
   api: FastifyInstance;
   otlp: FastifyInstance;
   grpc: grpc.Server;
-  store: SqliteStore;
+  store: Store;
   queue: IngestQueue;
+  /** Re-exports what is committed to `--forward`, when set. */
+  forwarder: OtlpForwarder | undefined;
   /** Binds every listener; resolves with the bound ports. */
   listen(): Promise<BoundPorts>;
   /** Stops intake, commits everything acknowledged, closes the database. */
@@ -49,8 +53,13 @@ export interface BuildOptions {
   retentionIntervalMs?: number;
   /** A request (headers and body) must arrive within this long; slow clients are cut off. */
   requestTimeoutMs?: number;
-  /** A trace is diagnosed for failure groups once quiet this long (default 500 ms). */
+  /**
+   * A trace is diagnosed for failure groups once quiet this long (default 500 ms; 5 s on ClickHouse,
+   * where spans arrive through exporters that batch for seconds and quiet is judged by span end times).
+   */
   diagnosisQuietMs?: number;
+  /** A store opened by the caller (tests on an in-process ClickHouse) instead of the configured one. */
+  store?: Store;
 }
 
 const MAX_PENDING_ITEMS = 200_000;
@@ -59,11 +68,13 @@ const MAX_CONNECTIONS = 1024;
 
 /** Builds the collector without listening, so tests drive it with `inject()`. */
 export async function buildApp(config: CollectorConfig, options: BuildOptions = {}): Promise<Collector> {
-  const store = new SqliteStore({
-    path: config.dbPath,
-    retentionMs: config.retentionMs,
-    maxDbBytes: config.maxDbBytes,
-  });
+  const store = options.store ?? (await openStore(config));
+  const forwarder = config.forwardUrl
+    ? new OtlpForwarder({
+        url: config.forwardUrl,
+        onDrop: (reason, requests) => otlp.log.warn(`forward: dropped ${requests} requests: ${reason}`),
+      })
+    : undefined;
   const maxPendingItems = options.maxPendingItems ?? MAX_PENDING_ITEMS;
   let accepting = false;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -81,6 +92,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     maxPendingItems,
     redactor: new Redactor(config.redactPattern),
     onWriteError: (error) => otlp.log.error({ err: error }, 'store write failed'),
+    ...(forwarder ? { onCommitted: (spans, logs) => forwarder.forward(spans, logs) } : {}),
   });
 
   for (const app of [otlp, api]) {
@@ -98,7 +110,12 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     app.server.maxConnections = MAX_CONNECTIONS;
   }
   registerOtlpHttpRoutes(otlp, { queue, maxBodyBytes: config.maxBodyBytes });
-  registerHealthRoutes(api, { queue, isAccepting: () => accepting, maxPendingItems });
+  registerHealthRoutes(api, {
+    queue,
+    isAccepting: () => accepting,
+    maxPendingItems,
+    ...(forwarder ? { forwardStats: () => forwarder.stats } : {}),
+  });
   registerTraceRoutes(api, store);
   registerFailureRoutes(api, store);
   registerCompareRoutes(api, store);
@@ -115,6 +132,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     grpc: grpcServer,
     store,
     queue,
+    forwarder,
     async listen() {
       await otlp.listen({ host: config.host, port: config.otlpHttpPort });
       await api.listen({ host: config.host, port: config.port });
@@ -143,10 +161,21 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
               ),
             }
           : {}),
-        quietMs: options.diagnosisQuietMs ?? 500,
-        intervalMs: 250,
-        batchSize: 5000,
-        roundBudgetMs: 50,
+        // On ClickHouse a round mostly waits on queries (the event loop stays free), so it may run
+        // longer, less often, on smaller batches than SQLite's in-process rounds.
+        ...(config.store === 'clickhouse'
+          ? {
+              quietMs: options.diagnosisQuietMs ?? 5000,
+              intervalMs: 1000,
+              batchSize: 1000,
+              roundBudgetMs: 2000,
+            }
+          : {
+              quietMs: options.diagnosisQuietMs ?? 500,
+              intervalMs: 250,
+              batchSize: 5000,
+              roundBudgetMs: 50,
+            }),
         onError: (error) => api.log.error({ err: error }, 'diagnosis failed'),
       });
       accepting = true;
@@ -159,6 +188,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       await otlp.close();
       await queue.drain();
+      await forwarder?.close();
       await api.close();
       await store.close();
     },

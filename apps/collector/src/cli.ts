@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, USAGE } from './config.js';
 import { reportCommand } from './report/report-command.js';
+import { describeStore } from './store/open-store.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -25,8 +26,9 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  const storeName = config.store === 'sqlite' ? resolve(config.dbPath) : describeStore(config);
   const collector = await buildApp(config).catch((error: unknown) => {
-    process.stderr.write(`faultline: cannot open ${resolve(config.dbPath)}: ${(error as Error).message}\n`);
+    process.stderr.write(`faultline: cannot open ${storeName}: ${(error as Error).message}\n`);
     process.exit(1);
   });
   const ports = await collector.listen().catch(async (error: unknown) => {
@@ -41,7 +43,8 @@ export async function main(argv: string[]): Promise<void> {
       `  UI + API   http://${host}:${ports.port}/`,
       `  OTLP/HTTP  http://${host}:${ports.otlpHttpPort}  (/v1/traces, /v1/logs)`,
       `  OTLP/gRPC  ${host}:${ports.otlpGrpcPort}`,
-      `  database   ${resolve(config.dbPath)}`,
+      `  database   ${storeName}`,
+      ...(config.forwardUrl ? [`  forward    ${config.forwardUrl}`] : []),
       '',
     ].join('\n'),
   );

@@ -27,6 +27,17 @@ export interface CollectorConfig {
   maxBodyBytes: number;
   /** Request-body bytes all requests together may hold in memory; beyond it ingest answers 503. */
   maxInflightBytes: number;
+  /** Where spans are stored: one SQLite file (default) or the ClickHouse tables a team shares. */
+  store: 'sqlite' | 'clickhouse';
+  /** ClickHouse HTTP(S) URL, database and credentials (with `store: 'clickhouse'`). */
+  clickhouse: {
+    url: string | undefined;
+    database: string | undefined;
+    user: string | undefined;
+    password: string | undefined;
+  };
+  /** An OTLP/HTTP endpoint every received span and log is re-exported to (an OTel Collector). */
+  forwardUrl: string | undefined;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -48,6 +59,9 @@ export const DEFAULT_CONFIG: CollectorConfig = {
   redactPattern: undefined,
   maxBodyBytes: 20 * 1024 * 1024,
   maxInflightBytes: 64 * 1024 * 1024,
+  store: 'sqlite',
+  clickhouse: { url: undefined, database: undefined, user: undefined, password: undefined },
+  forwardUrl: undefined,
 };
 
 /** Thrown for a flag or variable that cannot be used; the CLI prints it and exits 2. */
@@ -111,6 +125,10 @@ export const USAGE = `Usage: faultline [flags]            start the collector
   --public-url URL         the UI's address for links in alerts (FAULTLINE_PUBLIC_URL)
   --redact-pattern REGEX   attribute keys to redact at ingest (FAULTLINE_REDACT_PATTERN;
                            default: authorization, cookie, password, secret, token, api key)
+  --store sqlite|clickhouse where spans are stored   (FAULTLINE_STORE, default sqlite)
+  --clickhouse-url URL     ClickHouse HTTP(S) URL for --store clickhouse (FAULTLINE_CLICKHOUSE_URL;
+                           FAULTLINE_CLICKHOUSE_DATABASE, _USER, _PASSWORD from the environment)
+  --forward URL            also re-export everything received as OTLP/HTTP to URL (FAULTLINE_FORWARD)
   FAULTLINE_TOKEN          when set, ingest and API require "Authorization: Bearer <token>"
   -h, --help               print this help
 `;
@@ -133,6 +151,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
       'alert-webhook': { type: 'string' },
       'public-url': { type: 'string' },
       'redact-pattern': { type: 'string' },
+      store: { type: 'string' },
+      'clickhouse-url': { type: 'string' },
+      forward: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -145,6 +166,22 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
   const retention = pick(values.retention, 'FAULTLINE_RETENTION');
   const maxDb = pick(values['max-db-size'], 'FAULTLINE_MAX_DB_SIZE');
   const cors = pick(values['cors-origins'], 'FAULTLINE_CORS_ORIGINS');
+  const store = pick(values.store, 'FAULTLINE_STORE') ?? DEFAULT_CONFIG.store;
+  if (store !== 'sqlite' && store !== 'clickhouse') {
+    throw new ConfigError(`--store must be sqlite or clickhouse, got "${store}"`);
+  }
+  const clickhouseUrl = pick(values['clickhouse-url'], 'FAULTLINE_CLICKHOUSE_URL');
+  if (store === 'clickhouse' && clickhouseUrl === undefined) {
+    throw new ConfigError('--store clickhouse needs --clickhouse-url (or FAULTLINE_CLICKHOUSE_URL)');
+  }
+  const forwardUrl = pick(values.forward, 'FAULTLINE_FORWARD');
+  for (const [flag, url] of [
+    ['--clickhouse-url', clickhouseUrl],
+    ['--forward', forwardUrl],
+  ] as const) {
+    if (url !== undefined && !/^https?:\/\/./.test(url))
+      throw new ConfigError(`${flag} must be an http(s) URL, got "${url}"`);
+  }
   return {
     ...DEFAULT_CONFIG,
     dbPath: pick(values.db, 'FAULTLINE_DB') ?? DEFAULT_CONFIG.dbPath,
@@ -169,5 +206,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
     publicUrl: pick(values['public-url'], 'FAULTLINE_PUBLIC_URL'),
     redactPattern: parsePattern(pick(values['redact-pattern'], 'FAULTLINE_REDACT_PATTERN')),
     token: pick(undefined, 'FAULTLINE_TOKEN'),
+    store,
+    clickhouse: {
+      url: clickhouseUrl,
+      database: pick(undefined, 'FAULTLINE_CLICKHOUSE_DATABASE'),
+      user: pick(undefined, 'FAULTLINE_CLICKHOUSE_USER'),
+      password: pick(undefined, 'FAULTLINE_CLICKHOUSE_PASSWORD'),
+    },
+    forwardUrl,
   };
 }

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../src/store/sqlite-store.js';
 import { sendOrdersRequest } from './helpers/send-failing-request.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 
 let running: RunningCollector;
 let baseline: { traces: number; groups: number; tables: unknown };
 const countTables = () =>
-  running.collector.store.db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get();
+  (running.collector.store as SqliteStore).db
+    .prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+    .pluck()
+    .get();
 
 async function get(url: string) {
   return running.collector.api.inject({ method: 'GET', url });
@@ -82,7 +86,9 @@ describe('every query parameter of every API route, with injection payloads', ()
         ).toBe(true);
       }
     }
-    expect(running.collector.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((running.collector.store as SqliteStore).db.pragma('integrity_check', { simple: true })).toBe(
+      'ok',
+    );
     expect((await get('/api/traces')).json().traces).toHaveLength(baseline.traces);
     expect((await get('/api/failures')).json().groups).toHaveLength(baseline.groups);
     expect(countTables()).toBe(baseline.tables);

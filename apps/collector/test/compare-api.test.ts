@@ -1,22 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendOrdersRequest } from './helpers/send-failing-request.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
+import { STORE_BACKENDS } from './helpers/store-backends.js';
 
-let running: RunningCollector;
-beforeAll(async () => {
-  running = await startCollector({}, { diagnosisQuietMs: 100 });
-});
-afterAll(async () => {
-  await running.stop();
-});
+describe.each(STORE_BACKENDS)('compare with success on the $name store', (backend) => {
+  let running: RunningCollector;
+  beforeAll(async () => {
+    running = await startCollector({}, { diagnosisQuietMs: 100 }, backend);
+  });
+  afterAll(async () => {
+    await running.stop();
+  });
 
-async function api(url: string) {
-  const response = await running.collector.api.inject({ method: 'GET', url });
-  expect(response.statusCode, url).toBe(200);
-  return response.json();
-}
+  async function api(url: string) {
+    const response = await running.collector.api.inject({ method: 'GET', url });
+    expect(response.statusCode, url).toBe(200);
+    return response.json();
+  }
 
-describe('compare with success', () => {
   it('diffs a failing trace against the nearest successful request of the same entry', async () => {
     await sendOrdersRequest(running.otlpHttpPort, '1.4.2', false);
     const nearest = await sendOrdersRequest(running.otlpHttpPort, '1.4.2', false);
@@ -32,7 +33,7 @@ describe('compare with success', () => {
   });
 
   it('answers a null baseline when no request of that entry ever succeeded', async () => {
-    const lonely = await startCollector();
+    const lonely = await startCollector({}, {}, backend);
     try {
       const { traceId } = await sendOrdersRequest(lonely.otlpHttpPort, '1.0.0', true);
       const response = await lonely.collector.api.inject({

@@ -5,34 +5,35 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendFailingOrdersRequest } from './helpers/send-failing-request.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
+import { STORE_BACKENDS } from './helpers/store-backends.js';
 
-let running: RunningCollector;
-beforeAll(async () => {
-  running = await startCollector({}, { diagnosisQuietMs: 100 });
-});
-afterAll(async () => {
-  await running.stop();
-});
+describe.each(STORE_BACKENDS)('failures across services on the $name store', (backend) => {
+  let running: RunningCollector;
+  beforeAll(async () => {
+    running = await startCollector({}, { diagnosisQuietMs: 100 }, backend);
+  });
+  afterAll(async () => {
+    await running.stop();
+  });
 
-const sendFailingRequest = (version: string) => sendFailingOrdersRequest(running.otlpHttpPort, version);
+  const sendFailingRequest = (version: string) => sendFailingOrdersRequest(running.otlpHttpPort, version);
 
-async function api(url: string) {
-  const response = await running.collector.api.inject({ method: 'GET', url });
-  expect(response.statusCode).toBe(200);
-  return response.json();
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  async function api(url: string) {
+    const response = await running.collector.api.inject({ method: 'GET', url });
+    expect(response.statusCode).toBe(200);
+    return response.json();
   }
-}
 
-describe('failures across services', () => {
+  async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   it('diagnoses the trace, groups repeats of the same failure, and maps where it originated', async () => {
     const first = await sendFailingRequest('1.4.2');
     const second = await sendFailingRequest('1.4.2');

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../src/store/sqlite-store.js';
 import { jsonBatch, protobufBatch } from './helpers/otlp-payloads.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 
@@ -79,6 +80,8 @@ describe('OTLP/HTTP under fuzzing', () => {
 
   it('is still healthy and consistent afterwards', async () => {
     expect(await post(protobufBatch(), 'application/x-protobuf')).toBe(200);
-    expect(running.collector.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((running.collector.store as SqliteStore).db.pragma('integrity_check', { simple: true })).toBe(
+      'ok',
+    );
   });
 });

@@ -4,6 +4,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../src/store/sqlite-store.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 
 let running: RunningCollector;
@@ -46,7 +47,7 @@ describe('sensitive data', () => {
     expect(stored['app.password']).toBe('[REDACTED]');
     expect(stored['url.full']).toBe('https://auth.example/login?next=/home&token=[REDACTED]');
     expect(stored['http.route']).toBe('/login');
-    running.collector.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    (running.collector.store as SqliteStore).db.pragma('wal_checkpoint(TRUNCATE)');
     const file = readFileSync(running.dbPath).toString('latin1');
     expect(file).toContain('/login');
     expect(file).not.toMatch(/SECRET_\d/);

@@ -7,6 +7,8 @@ export interface HealthDeps {
   /** True once every listener is up and the store is open. */
   isAccepting: () => boolean;
   maxPendingItems: number;
+  /** Forwarding counters, when `--forward` is set. */
+  forwardStats?: () => object;
 }
 
 /**
@@ -21,8 +23,11 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
   app.get('/readyz', async (_request, reply) => {
     const backlog = deps.queue.backlog;
     const ready = deps.isAccepting() && backlog <= deps.maxPendingItems / 2;
-    return reply
-      .status(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'busy', backlog, ...deps.queue.stats });
+    return reply.status(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'busy',
+      backlog,
+      ...deps.queue.stats,
+      ...(deps.forwardStats ? { forward: deps.forwardStats() } : {}),
+    });
   });
 }

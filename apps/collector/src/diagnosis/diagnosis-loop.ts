@@ -43,13 +43,13 @@ export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise
       for (let from = 0; from < pending.length; from += FINALIZE_CHUNK) {
         if (stopped || performance.now() > deadline) return;
         const items: FinalizeItem[] = [];
-        for (const { traceId, updateMs, hasErrors } of pending.slice(from, from + FINALIZE_CHUNK)) {
+        for (const { traceId, stamp, hasErrors } of pending.slice(from, from + FINALIZE_CHUNK)) {
           // Only a trace with an error span can have failed at its entry; the rest just get their
           // service-map edges counted, without loading their spans here.
           const trace = hasErrors ? await options.store.getTrace(traceId) : null;
           const diagnosis = trace ? diagnoseTrace(trace.spans, trace.logs) : null;
           const record = diagnosis === null || !trace ? null : toDiagnosisRecord(diagnosis, trace.spans);
-          items.push({ traceId, updateMs, record });
+          items.push({ traceId, stamp, record });
           if (performance.now() > deadline) break;
         }
         const outcomes = await options.store.finalizeTraces(items);

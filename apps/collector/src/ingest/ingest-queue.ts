@@ -11,6 +11,8 @@ export interface IngestQueueOptions {
   redactor?: Redactor;
   /** Called when a write fails, with the error the store threw (for the collector's log). */
   onWriteError?: (error: unknown) => void;
+  /** Called with every batch once it is committed (the OTLP forwarder hangs off this). */
+  onCommitted?: (spans: readonly Span[], logs: readonly LogRecord[]) => void;
 }
 
 interface Pending {
@@ -92,6 +94,7 @@ export class IngestQueue {
     this.stats.batchesWritten++;
     this.stats.spansWritten += spans.length;
     this.stats.logsWritten += logs.length;
+    this.options.onCommitted?.(spans, logs);
     for (const p of batch) p.resolve();
   }
 

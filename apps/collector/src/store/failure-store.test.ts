@@ -1,22 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFailingChain, makeSpan, newTraceId, resourceFor } from '../../test/helpers/make-span.js';
+import { type OpenedStore, STORE_BACKENDS } from '../../test/helpers/store-backends.js';
 import type { DiagnosisRecord } from './failure-store.js';
-import { SqliteStore } from './sqlite-store.js';
-
-let dir: string;
-let store: SqliteStore;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'faultline-failures-'));
-  store = new SqliteStore({ path: join(dir, 'f.db'), retentionMs: 86_400_000, maxDbBytes: 2 ** 31 });
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+import type { Store } from './store.js';
 
 function record(overrides: Partial<DiagnosisRecord>): DiagnosisRecord {
   return {
@@ -36,13 +22,26 @@ function record(overrides: Partial<DiagnosisRecord>): DiagnosisRecord {
   };
 }
 
-async function diagnoseAllPending(make: (traceId: string) => DiagnosisRecord | null) {
-  const pending = await store.pendingTraces(Date.now() + 1, 100);
-  for (const p of pending) await store.finalizeTrace(p.traceId, p.updateMs, make(p.traceId));
-  return pending.map((p) => p.traceId);
-}
+describe.each(STORE_BACKENDS)('failure groups on the $name store', (backend) => {
+  let opened: OpenedStore;
+  let store: Store;
 
-describe('failure groups', () => {
+  beforeEach(async () => {
+    opened = await backend.open({ retentionMs: 86_400_000 });
+    store = opened.store;
+  });
+  afterEach(() => opened.dispose());
+
+  // Quiet since a minute from now: every span written so far has ended (ClickHouse judges quiet by
+  // span end times, SQLite by write times).
+  const quietNow = () => Date.now() + 60_000;
+
+  async function diagnoseAllPending(make: (traceId: string) => DiagnosisRecord | null) {
+    const pending = await store.pendingTraces(quietNow(), 100);
+    for (const p of pending) await store.finalizeTrace(p.traceId, p.stamp, make(p.traceId));
+    return pending.map((p) => p.traceId);
+  }
+
   it('offers each failing trace for diagnosis once, and again only after a late span changes it', async () => {
     const chain = makeFailingChain();
     await store.write(chain.slice(1), []);
@@ -58,8 +57,8 @@ describe('failure groups', () => {
   it('offers traces without errors too (for the service map), marked as such', async () => {
     const span = makeSpan({ traceId: newTraceId() });
     await store.write([span], []);
-    expect(await store.pendingTraces(Date.now() + 1, 100)).toEqual([
-      { traceId: span.traceId, updateMs: expect.any(Number), hasErrors: false },
+    expect(await store.pendingTraces(quietNow(), 100)).toEqual([
+      { traceId: span.traceId, stamp: expect.any(Number), hasErrors: false },
     ]);
   });
 

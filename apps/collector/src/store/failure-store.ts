@@ -22,7 +22,11 @@ export interface DiagnosisRecord {
 /** A trace waiting to be finalized; only those with errors need a diagnosis. */
 export interface PendingTrace {
   traceId: string;
-  updateMs: number;
+  /**
+   * The trace's state when it was offered, handed back to `finalizeTrace`: the trace is offered again
+   * only once its stamp changes (SQLite: the time of its last write; ClickHouse: its distinct span count).
+   */
+  stamp: number;
   hasErrors: boolean;
 }
 
@@ -145,13 +149,13 @@ export class FailureStore {
     }[];
     return rows.map((r) => ({
       traceId: blobToId(r.trace_id),
-      updateMs: Number(r.updated_at_ms),
+      stamp: Number(r.updated_at_ms),
       hasErrors: r.error_count > 0n,
     }));
   }
 
   /** Records a trace's verdict (null: the entry request did not fail) and keeps its group's counts right. */
-  record(traceId: string, updateMs: number, record: DiagnosisRecord | null): RecordOutcome {
+  record(traceId: string, stamp: number, record: DiagnosisRecord | null): RecordOutcome {
     const id = idToBlob(traceId);
     return this.db.transaction((): RecordOutcome => {
       const state = this.stmt.traceState.get(id) as
@@ -175,7 +179,7 @@ export class FailureStore {
         record?.originService ?? null,
         record?.originNode ?? null,
         record ? idToBlob(record.originSpanId) : null,
-        updateMs,
+        stamp,
         id,
       );
       if (record === null) return 'not_failing';

@@ -211,10 +211,10 @@ export class SqliteStore implements Store {
 
   async finalizeTrace(
     traceId: string,
-    updateMs: number,
+    stamp: number,
     record: DiagnosisRecord | null,
   ): Promise<RecordOutcome> {
-    const [outcome] = await this.finalizeTraces([{ traceId, updateMs, record }]);
+    const [outcome] = await this.finalizeTraces([{ traceId, stamp, record }]);
     return outcome!;
   }
 

@@ -70,9 +70,9 @@ export class SqliteWriteSide {
   finalizeTraces(items: readonly FinalizeItem[]): RecordOutcome[] {
     // One commit for the lot: a commit per trace cost more than the finalizing itself.
     return this.db.transaction(() =>
-      items.map(({ traceId, updateMs, record }) => {
+      items.map(({ traceId, stamp, record }) => {
         this.edges.update(idToBlob(traceId));
-        return this.failures.record(traceId, updateMs, record);
+        return this.failures.record(traceId, stamp, record);
       }),
     )();
   }

@@ -56,7 +56,8 @@ export interface ServiceOperations {
 /** One quiet trace to finalize, with its verdict (null when its entry request did not fail). */
 export interface FinalizeItem {
   traceId: string;
-  updateMs: number;
+  /** The `stamp` of the pending trace (see PendingTrace). */
+  stamp: number;
   record: DiagnosisRecord | null;
 }
 
@@ -84,7 +85,7 @@ export interface Store {
    * Finalizes a quiet trace: counts its service-map edges, and records its verdict (null when its
    * entry request did not fail) into its failure group.
    */
-  finalizeTrace(traceId: string, updateMs: number, record: DiagnosisRecord | null): Promise<RecordOutcome>;
+  finalizeTrace(traceId: string, stamp: number, record: DiagnosisRecord | null): Promise<RecordOutcome>;
   /** `finalizeTrace` for many traces at once (one transaction where the backend has them), in order. */
   finalizeTraces(items: readonly FinalizeItem[]): Promise<RecordOutcome[]>;
   /** Failure groups seen since `sinceNs`, most recent first, with per-minute counts since `minutesSinceMs`. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BoundPorts, type BuildOptions, buildApp, type Collector } from '../../src/app.js';
 import { type CollectorConfig, DEFAULT_CONFIG } from '../../src/config.js';
+import { type StoreBackend, sqliteBackend } from './store-backends.js';
 
 /** A collector on free loopback ports with a database in a fresh temp folder. */
 export interface RunningCollector extends BoundPorts {
@@ -12,16 +13,21 @@ export interface RunningCollector extends BoundPorts {
   stop(): Promise<void>;
 }
 
-/** Builds and starts a collector for a test; `stop()` closes it and removes its folder. */
+/**
+ * Builds and starts a collector for a test; `stop()` closes it and removes its folder. On a backend
+ * other than SQLite the store is opened by the backend and handed to the collector.
+ */
 export async function startCollector(
   overrides: Partial<CollectorConfig> = {},
   options: BuildOptions = {},
+  backend: StoreBackend = sqliteBackend,
 ): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-test-'));
   const dbPath = join(dir, 'faultline.db');
+  const store = backend === sqliteBackend ? undefined : (await backend.open()).store;
   const collector = await buildApp(
     { ...DEFAULT_CONFIG, dbPath, port: 0, otlpHttpPort: 0, otlpGrpcPort: 0, uiDir: dir, ...overrides },
-    options,
+    store ? { ...options, store } : options,
   );
   const ports = await collector.listen();
   return {

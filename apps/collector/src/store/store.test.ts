@@ -3,26 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFailingChain, makeLog, makeSpan, newTraceId } from '../../test/helpers/make-span.js';
+import { type OpenedStore, STORE_BACKENDS } from '../../test/helpers/store-backends.js';
 import { SqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
 
-let dir: string;
-let store: SqliteStore;
+describe.each(STORE_BACKENDS)('the $name store', (backend) => {
+  let opened: OpenedStore;
+  let store: Store;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'faultline-store-'));
-  store = new SqliteStore({
-    path: join(dir, 'test.db'),
-    retentionMs: 7 * 86_400_000,
-    maxDbBytes: 2 * 1024 ** 3,
+  beforeEach(async () => {
+    opened = await backend.open();
+    store = opened.store;
   });
-});
+  afterEach(() => opened.dispose());
 
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('SqliteStore', () => {
   it('returns a trace exactly as written: ids, ns times, status, attributes, events, resource', async () => {
     const spans = makeFailingChain();
     const logs = [makeLog(spans[3]!, 'query failed')];
@@ -30,14 +24,13 @@ describe('SqliteStore', () => {
     const trace = await store.getTrace(spans[0]!.traceId);
     expect(trace).not.toBeNull();
     const byId = new Map(trace!.spans.map((s) => [s.spanId, s]));
-    for (const span of spans) expect(byId.get(span.spanId)).toEqual(span);
+    for (const span of spans) expect(byId.get(span.spanId)).toEqual(backend.asStored(span));
     expect(trace!.logs).toEqual(logs);
   });
 
   it('answers null for a trace it never saw', async () => {
     expect(await store.getTrace(newTraceId())).toBeNull();
   });
-
   it('keeps the trace summary right when spans arrive child-first from three services in separate batches', async () => {
     const [gateway, client, orders, query] = makeFailingChain();
     await store.write([query!], []);
@@ -90,17 +83,36 @@ describe('SqliteStore', () => {
     expect((await store.searchTraces({ limit: 10 })).traces[0]!.spanCount).toBe(4);
   });
 
-  it('deduplicates resources: one row per distinct resource', async () => {
-    await store.write(makeFailingChain(), []);
-    await store.write(makeFailingChain(), []);
-    expect(store.db.prepare('SELECT count(*) FROM resources').pluck().get()).toBe(2);
-  });
-
   it('lists services with their operations', async () => {
     await store.write(makeFailingChain(), []);
     const services = await store.listServices();
     expect(services.map((s) => s.service)).toEqual(['gateway', 'orders']);
     expect(services[1]!.operations.map((o) => o.name)).toEqual(['GET /orders/:id', 'pg.query:SELECT shop']);
+  });
+});
+
+describe('SqliteStore', () => {
+  let dir: string;
+  let store: SqliteStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'faultline-store-'));
+    store = new SqliteStore({
+      path: join(dir, 'test.db'),
+      retentionMs: 7 * 86_400_000,
+      maxDbBytes: 2 * 1024 ** 3,
+    });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('deduplicates resources: one row per distinct resource', async () => {
+    await store.write(makeFailingChain(), []);
+    await store.write(makeFailingChain(), []);
+    expect(store.db.prepare('SELECT count(*) FROM resources').pluck().get()).toBe(2);
   });
 
   it('prunes traces past retention whole, spans and logs with them', async () => {

@@ -1,0 +1,269 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { type LogRecord, SPAN_KIND_NAMES, type Span } from '@faultline/model';
+import type { ComparisonSamples } from '../comparison-store.js';
+import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from '../failure-store.js';
+import type { ServiceMap } from '../service-map.js';
+import type { FinalizeItem, PruneResult, ServiceOperations, Store, TracePage, TraceQuery } from '../store.js';
+import { encodeCursor } from '../trace-search-sql.js';
+import { ClickHouseComparisons } from './clickhouse-comparisons.js';
+import { ClickHouseFailures } from './clickhouse-failures.js';
+import { ClickHouseFinalizer } from './clickhouse-finalizer.js';
+import { type ExporterSchema, prepareSchema } from './clickhouse-schema.js';
+import { buildClickHouseSearch } from './clickhouse-search.js';
+import {
+  type ExporterLogRow,
+  type ExporterSpanRow,
+  logColumnsSql,
+  logToExporterRow,
+  rowToLog,
+  rowToSpan,
+  spanColumnsSql,
+  spanToExporterRow,
+} from './exporter-rows.js';
+import { KIND, START_NS, since } from './exporter-sql.js';
+import { ns, queryRows } from './query-rows.js';
+
+/** How the ClickHouse store is opened. */
+export interface ClickHouseStoreOptions {
+  /** A client for the database holding (or to hold) the exporter's tables. */
+  client: ClickHouseClient;
+  /** How far back searches, the service list and the services on the map look; TTL of created tables. */
+  retentionMs: number;
+}
+
+interface SummaryRow {
+  trace_id: string;
+  start_ns: string;
+  end_ns: string;
+  span_count: string;
+  error_count: string;
+  root: [string, string, string | null, string | null, number | null];
+  services: string[];
+  fingerprint: string;
+  cause: string;
+  origin_service: string;
+}
+
+/** How far around a trace's lookup bounds its logs are read. */
+const LOG_MARGIN_NS = 3_600_000_000_000n;
+const SECOND_NS = 1_000_000_000n;
+
+/**
+ * The shared store: reads and writes the tables of the OpenTelemetry Collector's clickhouseexporter
+ * (`otel_traces`, `otel_traces_trace_id_ts`, `otel_logs`), so every sidecar and an existing
+ * OTel Collector pipeline feed one store, and keeps Faultline's own state in `faultline_*` tables.
+ */
+export class ClickHouseStore implements Store {
+  readonly client: ClickHouseClient;
+  readonly schema: ExporterSchema;
+  private readonly retentionNs: bigint;
+  private readonly finalizer: ClickHouseFinalizer;
+  private readonly failures: ClickHouseFailures;
+  private readonly comparisons: ClickHouseComparisons;
+
+  private constructor(options: ClickHouseStoreOptions, schema: ExporterSchema) {
+    this.client = options.client;
+    this.schema = schema;
+    this.retentionNs = BigInt(options.retentionMs) * 1_000_000n;
+    this.finalizer = new ClickHouseFinalizer(this.client);
+    this.failures = new ClickHouseFailures(this.client);
+    this.comparisons = new ClickHouseComparisons(this.client);
+  }
+
+  /** Opens the store: reads the exporter's schema as it is, creating only what is missing. */
+  static async open(options: ClickHouseStoreOptions): Promise<ClickHouseStore> {
+    return new ClickHouseStore(options, await prepareSchema(options.client, options.retentionMs));
+  }
+
+  private nowNs(): bigint {
+    return BigInt(Date.now()) * 1_000_000n;
+  }
+
+  /** Inserts the batch as the exporter would (JSONEachRow); resolves once ClickHouse acknowledged it. */
+  async write(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void> {
+    if (spans.length > 0) {
+      await this.client.insert({
+        table: 'otel_traces',
+        values: spans.map((s) => spanToExporterRow(s, this.schema)),
+        format: 'JSONEachRow',
+      });
+    }
+    if (logs.length > 0 && this.schema.logColumns.size > 0) {
+      await this.client.insert({
+        table: 'otel_logs',
+        values: logs.map((l) => logToExporterRow(l, this.schema)),
+        format: 'JSONEachRow',
+      });
+    }
+  }
+
+  /**
+   * Where a trace's spans lie in time, from the exporter's trace-id lookup table (its Start/End may
+   * be whole seconds, so the end is widened by one), or null when the table has no row for it.
+   */
+  private async traceBounds(traceId: string): Promise<{ fromNs: bigint; toNs: bigint } | null> {
+    if (!this.schema.traceIdLookup) return null;
+    const [row] = await queryRows<{ n: string; start_ns: string; end_ns: string }>(
+      this.client,
+      `SELECT count() AS n, toString(toUnixTimestamp64Nano(toDateTime64(min(Start), 9))) AS start_ns,
+        toString(toUnixTimestamp64Nano(toDateTime64(max(End), 9))) AS end_ns
+      FROM otel_traces_trace_id_ts WHERE TraceId = {traceId:String}`,
+      { traceId },
+    );
+    if (!row || row.n === '0') return null;
+    return { fromNs: BigInt(row.start_ns), toNs: BigInt(row.end_ns) + SECOND_NS };
+  }
+
+  private async spansOf(
+    traceId: string,
+    bounds: { fromNs: bigint; toNs: bigint } | null,
+  ): Promise<ExporterSpanRow[]> {
+    const window = bounds
+      ? ' AND Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({to:Int64})'
+      : '';
+    return queryRows<ExporterSpanRow>(
+      this.client,
+      `SELECT ${spanColumnsSql(this.schema)} FROM otel_traces WHERE TraceId = {traceId:String}${window}
+      ORDER BY Timestamp LIMIT 1 BY SpanId`,
+      bounds ? { traceId, from: ns(bounds.fromNs), to: ns(bounds.toNs) } : { traceId },
+    );
+  }
+
+  async getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null> {
+    const bounds = await this.traceBounds(traceId);
+    let rows = await this.spansOf(traceId, bounds);
+    // A lookup row that is missing or stale (another writer, a table created later) falls back to
+    // the plain TraceId filter, which the bloom-filter index keeps affordable.
+    if (rows.length === 0 && bounds) rows = await this.spansOf(traceId, null);
+    if (rows.length === 0) return null;
+    const resources = new Map<string, Span['resource']>();
+    const spans = rows.map((row) => rowToSpan(row, resources));
+    if (this.schema.logColumns.size === 0) return { spans, logs: [] };
+    const window = bounds
+      ? ' AND Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({to:Int64})'
+      : '';
+    const logRows = await queryRows<ExporterLogRow>(
+      this.client,
+      `SELECT ${logColumnsSql(this.schema)} FROM otel_logs WHERE TraceId = {traceId:String}${window} ORDER BY Timestamp`,
+      bounds
+        ? { traceId, from: ns(bounds.fromNs - LOG_MARGIN_NS), to: ns(bounds.toNs + LOG_MARGIN_NS) }
+        : { traceId },
+    );
+    return { spans, logs: logRows.map((row) => rowToLog(row, resources)) };
+  }
+
+  async searchTraces(query: TraceQuery): Promise<TracePage> {
+    await this.finalizer.flush();
+    const { sql, params } = buildClickHouseSearch(query, this.nowNs(), this.retentionNs);
+    const rows = await queryRows<SummaryRow>(this.client, sql, params);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const nextCursor =
+      rows.length > query.limit && last
+        ? encodeCursor(BigInt(last.start_ns), Buffer.from(last.trace_id, 'hex'))
+        : null;
+    return {
+      traces: page.map((row) => ({
+        traceId: row.trace_id,
+        rootService: row.root[0],
+        rootName: row.root[1],
+        startTimeUnixNano: BigInt(row.start_ns),
+        endTimeUnixNano: BigInt(row.end_ns),
+        spanCount: Number(row.span_count),
+        errorCount: Number(row.error_count),
+        httpMethod: row.root[2],
+        httpRoute: row.root[3],
+        httpStatusCode: row.root[4] === null ? null : Number(row.root[4]),
+        services: row.services,
+        cause: row.cause || null,
+        originService: row.origin_service || null,
+        fingerprint: row.fingerprint || null,
+      })),
+      nextCursor,
+    };
+  }
+
+  async listServices(): Promise<ServiceOperations[]> {
+    const rows = await queryRows<{ service: string; name: string; kind: number; last_seen_ns: string }>(
+      this.client,
+      `SELECT ServiceName AS service, SpanName AS name, ${KIND} AS kind, toString(max(${START_NS})) AS last_seen_ns
+      FROM otel_traces WHERE ${since('from')} GROUP BY service, name, kind ORDER BY service, name`,
+      { from: ns(this.nowNs() - this.retentionNs) },
+    );
+    const services = new Map<string, ServiceOperations>();
+    for (const row of rows) {
+      let entry = services.get(row.service);
+      if (!entry) {
+        entry = { service: row.service, operations: [], lastSeenUnixNano: 0n };
+        services.set(row.service, entry);
+      }
+      const lastSeen = BigInt(row.last_seen_ns);
+      entry.operations.push({
+        name: row.name,
+        kind: SPAN_KIND_NAMES[Number(row.kind)] ?? 'UNSPECIFIED',
+        lastSeenUnixNano: lastSeen,
+      });
+      if (lastSeen > entry.lastSeenUnixNano) entry.lastSeenUnixNano = lastSeen;
+    }
+    return [...services.values()];
+  }
+
+  pendingTraces(quietSinceMs: number, limit: number): Promise<PendingTrace[]> {
+    return this.finalizer.pending(quietSinceMs, limit);
+  }
+
+  finalizeTrace(traceId: string, stamp: number, record: DiagnosisRecord | null): Promise<RecordOutcome> {
+    return this.finalizer.finalize(traceId, stamp, record);
+  }
+
+  async finalizeTraces(items: readonly FinalizeItem[]): Promise<RecordOutcome[]> {
+    // The finalizer batches its own inserts; each verdict still needs its group's current state.
+    const outcomes: RecordOutcome[] = [];
+    for (const { traceId, stamp, record } of items)
+      outcomes.push(await this.finalizer.finalize(traceId, stamp, record));
+    return outcomes;
+  }
+
+  async failureGroups(sinceNs: bigint, limit: number, minutesSinceMs: number): Promise<FailureGroup[]> {
+    await this.finalizer.flush();
+    return this.failures.groups(sinceNs, limit, minutesSinceMs);
+  }
+
+  versionStartedAfter(service: string, afterNs: bigint, failingVersions: readonly string[]) {
+    return this.failures.versionStartedAfter(service, afterNs, failingVersions);
+  }
+
+  async groupOfTrace(traceId: string): Promise<FailureGroup | null> {
+    await this.finalizer.flush();
+    return this.failures.groupOfTrace(traceId);
+  }
+
+  async nearestSuccessfulTrace(traceId: string): Promise<string | null> {
+    await this.finalizer.flush();
+    const trace = await this.getTrace(traceId);
+    if (!trace) return null;
+    let start = trace.spans[0]!.startTimeUnixNano;
+    for (const span of trace.spans) if (span.startTimeUnixNano < start) start = span.startTimeUnixNano;
+    return this.comparisons.nearestSuccessfulTrace(traceId, start);
+  }
+
+  async groupSamples(fingerprint: string): Promise<ComparisonSamples | null> {
+    await this.finalizer.flush();
+    return this.comparisons.groupSamples(fingerprint);
+  }
+
+  async serviceMap(sinceNs: bigint): Promise<ServiceMap> {
+    await this.finalizer.flush();
+    return this.failures.serviceMap(sinceNs, this.nowNs() - this.retentionNs);
+  }
+
+  /** Retention is ClickHouse's: the tables' TTL drops old parts, so there is nothing to delete here. */
+  async prune(): Promise<PruneResult> {
+    return { tracesDeleted: 0, logsDeleted: 0 };
+  }
+
+  async close(): Promise<void> {
+    await this.finalizer.flush();
+    await this.client.close();
+  }
+}
