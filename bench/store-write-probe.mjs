@@ -20,7 +20,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const template = makeTemplate(512);
 const dir = mkdtempSync(join(tmpdir(), 'faultline-probe-'));
 try {
-  const store = new SqliteStore({ path: join(dir, 'f.db'), retentionMs: 1e12, maxDbBytes: 1e15, backgroundCheckpoints: process.env.BG !== '0' });
+  const store = new SqliteStore({ path: join(dir, 'f.db'), retentionMs: 1e12, maxDbBytes: 1e15 });
   const batches = Array.from({ length: 200 }, () => decodeTracesProtobuf(template.stamp()).spans);
   let spans = 0;
   let i = 0;
