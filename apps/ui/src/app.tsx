@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized } from './api/http-client.js';
+import { DropImport, ImportButton, ImportNotice } from './import/import-ui.js';
+import { useImporter } from './import/use-importer.js';
 import { FailuresPage } from './pages/failures-page.js';
 import { MapPage } from './pages/map-page.js';
 import { TracePage } from './pages/trace-page.js';
@@ -32,6 +34,7 @@ export function App() {
   // Bumping the key remounts the page, so its loads run again with the new token.
   const [generation, setGeneration] = useState(0);
   useEffect(() => onUnauthorized(() => setNeedsToken(true)), []);
+  const importer = useImporter();
   useEffect(() => {
     document.title = pageTitle(route);
   }, [pathname, search]);
@@ -62,9 +65,12 @@ export function App() {
         </nav>
         <span class="shortcuts-hint muted" title="Keyboard shortcuts">
           <kbd>/</kbd> search · <kbd>j</kbd>
-          <kbd>k</kbd> spans · <kbd>e</kbd> next error · <kbd>o</kbd> origin
+          <kbd>k</kbd> spans · <kbd>e</kbd> next error · <kbd>o</kbd> origin · <kbd>c</kbd> critical path
         </span>
+        <ImportButton busy={importer.state.step === 'importing'} onFile={importer.importFile} />
       </header>
+      <ImportNotice state={importer.state} onDismiss={importer.dismiss} />
+      <DropImport onFile={importer.importFile} />
       <div key={generation}>
         {route.page === 'failures' && <FailuresPage />}
         {route.page === 'traces' && <TracesPage params={route.params} />}
