@@ -23,10 +23,16 @@ const nodes = () => screen.getAllByTestId('map-node');
 const node = (id: string) => nodes().find((n) => n.dataset.nodeId === id)!;
 const edge = (source: string, target: string) =>
   screen.getAllByTestId('map-edge').find((e) => e.dataset.source === source && e.dataset.target === target)!;
+/** An edge's label, its lines (calls above the line, errors below) joined with ' · '. */
 const edgeLabel = (source: string, target: string) =>
-  screen
-    .getAllByTestId('map-edge-label')
-    .find((e) => e.dataset.source === source && e.dataset.target === target)!.textContent;
+  [
+    ...screen
+      .getAllByTestId('map-edge-label')
+      .find((e) => e.dataset.source === source && e.dataset.target === target)!
+      .querySelectorAll('tspan'),
+  ]
+    .map((line) => line.textContent)
+    .join(' · ');
 
 describe('the service map page', () => {
   it('draws services, databases and uninstrumented peers apart, named in words, with their failures', async () => {

@@ -2,7 +2,8 @@
  * The first half of the service map's layered layout: which column (layer) each node sits in, and the
  * order of nodes within a column. Calls flow left to right, so a node's layer is its call depth: the
  * longest chain of calls from a node nobody calls. Cycles (orders -> inventory -> orders) are broken by
- * setting aside the edges that close them ("back edges"), which are drawn separately.
+ * setting aside the edges that close them ("back edges"): they do not count for the layers, and are laid
+ * out as if they ran the other way (left to right), then drawn back into their target.
  *
  *   layer 0      layer 1     layer 2
  *   gateway ---> orders ---> postgresql
@@ -30,7 +31,10 @@ export interface LayeredEdge {
   target: string;
   /** `forward`: drawn left to right; `back`: closes a cycle; `self`: a node calling itself. */
   kind: 'forward' | 'back' | 'self';
-  /** Item ids the edge passes through, source first and target last (forward edges only). */
+  /**
+   * Item ids the edge passes through, left to right: source to target for a forward edge, target to
+   * source for a back edge; empty for a self edge.
+   */
   chain: string[];
 }
 
@@ -72,18 +76,20 @@ export function layerGraph(nodeIds: readonly string[], edgeList: readonly Layout
 
   const layered: LayeredEdge[] = [];
   for (const e of edges) {
-    if (e.source === e.target) layered.push({ ...e, kind: 'self', chain: [] });
-    else if (back.has(edgeKey(e.source, e.target))) layered.push({ ...e, kind: 'back', chain: [] });
-    else {
-      const chain = [e.source];
-      for (let layer = layerOf.get(e.source)! + 1; layer < layerOf.get(e.target)!; layer++) {
-        const id = `\u0000${e.source}\u0000${e.target}\u0000${layer}`;
-        layers[layer]!.push({ id, nodeId: undefined, layer });
-        chain.push(id);
-      }
-      chain.push(e.target);
-      layered.push({ ...e, kind: 'forward', chain });
+    if (e.source === e.target) {
+      layered.push({ ...e, kind: 'self', chain: [] });
+      continue;
     }
+    const kind = back.has(edgeKey(e.source, e.target)) ? 'back' : 'forward';
+    const [left, right] = kind === 'forward' ? [e.source, e.target] : [e.target, e.source];
+    const chain = [left];
+    for (let layer = layerOf.get(left)! + 1; layer < layerOf.get(right)!; layer++) {
+      const id = `\u0000${e.source}\u0000${e.target}\u0000${layer}`;
+      layers[layer]!.push({ id, nodeId: undefined, layer });
+      chain.push(id);
+    }
+    chain.push(right);
+    layered.push({ ...e, kind, chain });
   }
   orderLayers(layers, layered);
   return { layers, edges: layered };

@@ -161,7 +161,7 @@ describe('layoutServiceMap', () => {
     }
   });
 
-  it('survives cycles: every node gets a column and the edge closing the loop runs back underneath', () => {
+  it('survives cycles: every node gets a column and the edge closing the loop runs back right to left', () => {
     const layout = layoutServiceMap(
       ['orders', 'inventory', 'pricing'],
       [
@@ -174,9 +174,17 @@ describe('layoutServiceMap', () => {
     expect(layout.nodes.map((n) => n.layer).sort()).toEqual([0, 1, 2]);
     const kinds = layout.edges.map((e) => e.kind).sort();
     expect(kinds).toEqual(['back', 'forward', 'forward', 'self']);
+    // The call closing the loop runs right to left: out of its source's left side, into its target's right.
     const back = layout.edges.find((e) => e.kind === 'back')!;
-    const lowest = Math.max(...layout.nodes.map((n) => n.y + n.height));
-    expect(back.label.y).toBeGreaterThan(lowest);
+    const nodes = byId(layout);
+    const [from, to] = [nodes.get(back.source)!, nodes.get(back.target)!];
+    expect(from.layer - to.layer).toBe(2);
+    expect(back.points[0]!.x).toBe(from.x);
+    expect(back.points.at(-1)!.x).toBe(to.x + to.width);
+    // It passes the middle column through a slot of its own, not through the box there.
+    const middle = layout.nodes.find((n) => n.layer === 1)!;
+    const through = back.points[1]!.y;
+    expect(through < middle.y || through > middle.y + middle.height).toBe(true);
     expectNoOverlap(layout);
     expectInside(layout);
   });

@@ -25,7 +25,7 @@ export interface MapLayoutOptions {
 export const DEFAULT_MAP_LAYOUT: MapLayoutOptions = {
   nodeWidth: 210,
   nodeHeight: 78,
-  columnGap: 170,
+  columnGap: 150,
   rowGap: 30,
   margin: 24,
 };

@@ -16,7 +16,7 @@ describe('routePath', () => {
     ).toBe('M 0 0 C 50 0, 50 40, 100 40 L 300 40 C 350 40, 350 0, 400 0');
     expect(
       routePath({
-        kind: 'back',
+        kind: 'self',
         points: [
           { x: 400, y: 70 },
           { x: 400, y: 110 },

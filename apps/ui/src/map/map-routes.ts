@@ -19,7 +19,8 @@ export interface Point {
 
 /**
  * An edge's route. `forward`: a polyline from the source's right side to the target's left side, to be
- * drawn smooth; `back` and `self`: the four control points of one cubic curve.
+ * drawn smooth; `back` (closing a cycle): the same from the source's left side to the target's right
+ * side; `self`: the four control points of one cubic curve.
  */
 export interface RoutedEdge {
   source: string;
@@ -40,9 +41,6 @@ interface Box {
   height: number;
 }
 
-/** How far below the lowest box a cycle-closing edge dips, and how far apart two such edges run. */
-const BACK_EDGE_DIP = 40;
-const BACK_EDGE_STEP = 16;
 /** Ports on one side spread over the middle half of the box. */
 const PORT_SPREAD = 0.5;
 /** A label on a line's end sits this far from the box, clear of the arrowhead. */
@@ -58,66 +56,54 @@ export function routeEdges(
     const box = boxes.get(id);
     return box ? box.y + box.height / 2 : grid.dummyCentre(id);
   };
-  const forward = edges.filter((e) => e.kind === 'forward');
-  // Each call's port: ordered by where the line goes next (leaving) or comes from (entering).
-  const outPort = ports(
-    forward,
-    boxes,
-    (e) => e.source,
-    (e) => centreY(e.chain[1]!),
-  );
-  const inPort = ports(
-    forward,
-    boxes,
-    (e) => e.target,
-    (e) => centreY(e.chain.at(-2)!),
-  );
-  const outDegree = countBy(forward, (e) => e.source);
-  const inDegree = countBy(forward, (e) => e.target);
-  const lowest = Math.max(0, ...[...boxes.values()].map((b) => b.y + b.height));
-  let backEdges = 0;
+  // Forward and back edges both run left to right along their chain; a back edge is turned round last.
+  const chained = edges.filter((e) => e.kind !== 'self');
+  const left = (e: LayeredEdge) => e.chain[0]!;
+  const right = (e: LayeredEdge) => e.chain.at(-1)!;
+  // Each line's port: ordered by where the line goes next (leaving) or comes from (entering).
+  const outPort = ports(chained, boxes, left, (e) => centreY(e.chain[1]!));
+  const inPort = ports(chained, boxes, right, (e) => centreY(e.chain.at(-2)!));
+  const outDegree = countBy(chained, left);
+  const inDegree = countBy(chained, right);
   return edges.map((edge): RoutedEdge => {
-    const from = boxes.get(edge.source)!;
-    const to = boxes.get(edge.target)!;
-    if (edge.kind === 'forward') {
-      const start = { x: from.x + from.width, y: outPort.get(edge)! };
-      const end = { x: to.x, y: inPort.get(edge)! };
-      const points: Point[] = [start];
-      const dummies = edge.chain.slice(1, -1);
-      dummies.forEach((id, i) => {
-        const x = grid.columnX(from.layer + 1 + i);
-        points.push({ x, y: grid.dummyCentre(id) }, { x: x + grid.columnWidth, y: grid.dummyCentre(id) });
-      });
-      points.push(end);
-      if (dummies.length > 0) {
-        // On a long edge the label sits on the straight run through its middle dummy.
-        const at = 1 + 2 * Math.floor((dummies.length - 1) / 2);
-        return { ...edge, points, label: midpoint(points[at]!, points[at + 1]!), labelAnchor: 'middle' };
-      }
-      const fansOut = outDegree.get(edge.source)! > 1;
-      const fansIn = inDegree.get(edge.target)! > 1;
-      // On the straight end of the line that is alone at its box: the target's end of a fan-out.
-      if (fansOut && !fansIn)
-        return { ...edge, points, label: { x: end.x - LABEL_INSET, y: end.y }, labelAnchor: 'end' };
-      if (fansIn && !fansOut)
-        return { ...edge, points, label: { x: start.x + LABEL_INSET, y: start.y }, labelAnchor: 'start' };
-      return { ...edge, points, label: midpoint(start, end), labelAnchor: 'middle' };
-    }
-    if (edge.kind === 'back') {
-      const dipY = lowest + BACK_EDGE_DIP + BACK_EDGE_STEP * backEdges++;
-      const start = { x: from.x + from.width / 2, y: from.y + from.height };
-      const end = { x: to.x + to.width / 2, y: to.y + to.height };
-      const points = [start, { x: start.x, y: dipY }, { x: end.x, y: dipY }, end];
+    if (edge.kind === 'self') {
+      // A node calling itself: a loop over its top edge.
+      const box = boxes.get(edge.source)!;
+      const points = [
+        { x: box.x + box.width * 0.7, y: box.y },
+        { x: box.x + box.width * 0.85, y: box.y - 44 },
+        { x: box.x + box.width * 0.15, y: box.y - 44 },
+        { x: box.x + box.width * 0.3, y: box.y },
+      ];
       return { ...edge, points, label: cubicMidpoint(points), labelAnchor: 'middle' };
     }
-    // A node calling itself: a loop over its top edge.
-    const points = [
-      { x: from.x + from.width * 0.7, y: from.y },
-      { x: from.x + from.width * 0.85, y: from.y - 44 },
-      { x: from.x + from.width * 0.15, y: from.y - 44 },
-      { x: from.x + from.width * 0.3, y: from.y },
-    ];
-    return { ...edge, points, label: cubicMidpoint(points), labelAnchor: 'middle' };
+    const from = boxes.get(left(edge))!;
+    const to = boxes.get(right(edge))!;
+    const start = { x: from.x + from.width, y: outPort.get(edge)! };
+    const end = { x: to.x, y: inPort.get(edge)! };
+    const points: Point[] = [start];
+    const dummies = edge.chain.slice(1, -1);
+    dummies.forEach((id, i) => {
+      const x = grid.columnX(from.layer + 1 + i);
+      points.push({ x, y: grid.dummyCentre(id) }, { x: x + grid.columnWidth, y: grid.dummyCentre(id) });
+    });
+    points.push(end);
+    let label: Point;
+    let labelAnchor: RoutedEdge['labelAnchor'] = 'middle';
+    if (dummies.length > 0) {
+      // On a long edge the label sits on the straight run through its middle dummy.
+      const at = 1 + 2 * Math.floor((dummies.length - 1) / 2);
+      label = midpoint(points[at]!, points[at + 1]!);
+    } else {
+      // On the straight end of the line that is alone at its box: the target's end of a fan-out.
+      const fansOut = outDegree.get(left(edge))! > 1;
+      const fansIn = inDegree.get(right(edge))! > 1;
+      if (fansOut && !fansIn) [label, labelAnchor] = [{ x: end.x - LABEL_INSET, y: end.y }, 'end'];
+      else if (fansIn && !fansOut) [label, labelAnchor] = [{ x: start.x + LABEL_INSET, y: start.y }, 'start'];
+      else label = midpoint(start, end);
+    }
+    // A back edge was laid out from its target to its source: draw it the way the calls go.
+    return { ...edge, points: edge.kind === 'back' ? points.reverse() : points, label, labelAnchor };
   });
 }
 
@@ -150,13 +136,13 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /**
- * The SVG path of a route: a forward edge runs smooth through its points (horizontal at each end, so it
- * leaves and enters boxes straight); a back or self edge is its one cubic curve.
+ * The SVG path of a route: a forward or back edge runs smooth through its points (horizontal at each
+ * end, so it leaves and enters boxes straight); a self edge is its one cubic curve.
  */
 export function routePath(edge: Pick<RoutedEdge, 'kind' | 'points'>): string {
   const p = edge.points;
   const at = (point: Point) => `${round(point.x)} ${round(point.y)}`;
-  if (edge.kind !== 'forward') return `M ${at(p[0]!)} C ${at(p[1]!)}, ${at(p[2]!)}, ${at(p[3]!)}`;
+  if (edge.kind === 'self') return `M ${at(p[0]!)} C ${at(p[1]!)}, ${at(p[2]!)}, ${at(p[3]!)}`;
   let d = `M ${at(p[0]!)}`;
   for (let i = 1; i < p.length; i++) {
     const [a, b] = [p[i - 1]!, p[i]!];

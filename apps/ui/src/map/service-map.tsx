@@ -1,6 +1,8 @@
 import { useMemo } from 'preact/hooks';
-import { formatCount } from '../format/count-format.js';
+import { formatCount, formatShortCount } from '../format/count-format.js';
+import { useElementWidth } from '../hooks/use-element-width.js';
 import type { MapEdge, MapNode } from './map-data.js';
+import { estimateLabelWidth, type LabelPlace, placeLabels } from './map-labels.js';
 import { layoutServiceMap } from './map-layout.js';
 import { MapNodeView } from './map-node.js';
 import { type RoutedEdge, routePath } from './map-routes.js';
@@ -30,12 +32,15 @@ function ArrowMarkers() {
   );
 }
 
-function edgeLabel(edge: MapEdge): string {
-  const counts =
-    edge.errors > 0
-      ? `${formatCount(edge.calls, 'call')} · ${formatCount(edge.errors, 'error')}`
-      : formatCount(edge.calls, 'call');
-  return edge.traceOnly ? `this trace: ${counts}` : counts;
+/**
+ * An edge's counts as the lines of its label: calls (above the line), then errors (below it) when
+ * some failed. `format` shortens large counts to fit between two columns.
+ */
+function labelLines(edge: MapEdge, format = formatShortCount): string[] {
+  const calls = format(edge.calls, 'call');
+  const lines = [edge.traceOnly ? `this trace: ${calls}` : calls];
+  if (edge.errors > 0) lines.push(format(edge.errors, 'error'));
+  return lines;
 }
 
 function MapEdgeView(props: { edge: MapEdge; route: RoutedEdge; highlighted: boolean; dimmed: boolean }) {
@@ -43,8 +48,8 @@ function MapEdgeView(props: { edge: MapEdge; route: RoutedEdge; highlighted: boo
   const tone = props.highlighted ? 'lit' : edge.errors > 0 ? 'errors' : 'plain';
   const classes = ['map-edge', tone, route.kind];
   if (props.dimmed) classes.push('dimmed');
-  // Wider for busier edges, within reason: 1.5 px for one call, about 4 px for thousands.
-  const width = 1.5 + Math.min(2.5, Math.log10(edge.calls + 1) * 0.8);
+  // Wider for busier edges, within reason: 1.4 px for one call, 3 px from about 10,000.
+  const width = 1.25 + Math.min(1.75, Math.log10(edge.calls + 1) * 0.45);
   return (
     <g
       class={classes.join(' ')}
@@ -53,7 +58,7 @@ function MapEdgeView(props: { edge: MapEdge; route: RoutedEdge; highlighted: boo
       data-target={edge.target}
       data-highlighted={props.highlighted ? 'true' : undefined}
     >
-      <title>{`${edge.source} → ${edge.target}: ${edgeLabel(edge)}`}</title>
+      <title>{`${edge.source} → ${edge.target}: ${labelLines(edge, formatCount).join(', ')}`}</title>
       <path
         class="map-edge-line"
         d={routePath(route)}
@@ -65,25 +70,37 @@ function MapEdgeView(props: { edge: MapEdge; route: RoutedEdge; highlighted: boo
 }
 
 /** An edge's counts, drawn above every line so a line crossing it cannot hide it. */
-function MapEdgeLabel(props: { edge: MapEdge; route: RoutedEdge; highlighted: boolean; dimmed: boolean }) {
-  const { edge, route } = props;
+function MapEdgeLabel(props: { edge: MapEdge; place: LabelPlace; highlighted: boolean; dimmed: boolean }) {
+  const { edge, place } = props;
   const classes = ['map-edge-label', props.highlighted ? 'lit' : edge.errors > 0 ? 'errors' : 'plain'];
   if (props.dimmed) classes.push('dimmed');
+  const [calls, errors] = labelLines(edge);
   return (
     <text
       class={classes.join(' ')}
       data-testid="map-edge-label"
       data-source={edge.source}
       data-target={edge.target}
-      x={route.label.x}
-      y={route.label.y}
-      text-anchor={route.labelAnchor}
+      text-anchor={place.anchor}
       dominant-baseline="central"
     >
-      {edgeLabel(edge)}
+      <tspan x={place.at.x} y={place.at.y - LABEL_LINE_OFFSET}>
+        {calls}
+      </tspan>
+      {errors && (
+        <tspan class="map-edge-errors" x={place.at.x} y={place.at.y + LABEL_LINE_OFFSET}>
+          {errors}
+        </tspan>
+      )}
     </text>
   );
 }
+
+/** Label lines sit this far above and below their edge's line, so the line stays in sight between them. */
+const LABEL_LINE_OFFSET = 8;
+
+/** The smallest a map is drawn before it scrolls instead: 13 px names become 10.4 px. */
+const MIN_SCALE = 0.8;
 
 /** A node only an edge names (the collector lists every endpoint, but the drawing must not depend on it). */
 const UNKNOWN_NODE: MapNode = { id: '', kind: 'service', originated: 0, passedThrough: 0, traceOnly: false };
@@ -111,6 +128,9 @@ export function ServiceMap(props: { nodes: MapNode[]; edges: MapEdge[]; highligh
       ),
     [shape],
   );
+  // A wide map shrinks to fit the page, down to where its text stays legible; past that it scrolls.
+  const [frame, frameWidth] = useElementWidth<HTMLElement>(Number.POSITIVE_INFINITY);
+  const scale = Math.max(MIN_SCALE, Math.min(1, (frameWidth - 2) / layout.width));
   const boxes = new Map(layout.nodes.map((box) => [box.id, box]));
   const edgeData = new Map(edges.map((e) => [edgeKey(e.source, e.target), e]));
   const nodeData = new Map(nodes.map((n) => [n.id, n]));
@@ -119,16 +139,28 @@ export function ServiceMap(props: { nodes: MapNode[]; edges: MapEdge[]; highligh
     const lit = highlight?.calls.has(key) ?? false;
     return { ...route, key, edge: edgeData.get(key)!, lit, dim: highlight !== undefined && !lit };
   });
+  // The highlighted path's labels choose their places first.
+  const byPriority = [...routes].sort((a, b) => Number(b.lit) - Number(a.lit));
+  const places = placeLabels(
+    byPriority,
+    byPriority.map((r) => {
+      const lines = labelLines(r.edge);
+      return { width: Math.max(...lines.map(estimateLabelWidth)), lines: lines.length };
+    }),
+    layout.nodes,
+  );
+  const placeOf = new Map(byPriority.map((r, i) => [r.key, places[i]!]));
   return (
     <section
+      ref={frame}
       class="service-map-scroll"
       aria-label={`Service map: ${formatCount(nodes.length, 'node')}, ${formatCount(edges.length, 'connection')}`}
     >
       <svg
         class="service-map"
         data-testid="service-map"
-        width={layout.width}
-        height={layout.height}
+        width={Math.round(layout.width * scale)}
+        height={Math.round(layout.height * scale)}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
       >
         <title>Services, databases and uninstrumented peers, and the calls between them</title>
@@ -149,7 +181,7 @@ export function ServiceMap(props: { nodes: MapNode[]; edges: MapEdge[]; highligh
             <MapEdgeLabel
               key={route.key}
               edge={route.edge}
-              route={route}
+              place={placeOf.get(route.key)!}
               highlighted={route.lit}
               dimmed={route.dim}
             />

@@ -139,9 +139,8 @@ function DiffSections(props: { diff: TraceDiff }) {
           {slower.inherited.length > 0 && (
             <details class="compare-more">
               <summary>
-                {formatCount(slower.inherited.length, 'span')} above{' '}
-                {slower.inherited.length === 1 ? 'it' : 'them'} took longer only because of{' '}
-                {slower.own.length === 1 ? 'it' : 'them'}
+                {formatCount(slower.inherited.length, 'span')} above {slower.own.length === 1 ? 'it' : 'them'}{' '}
+                took longer only because of {slower.own.length === 1 ? 'it' : 'them'}
               </summary>
               <Slower spans={slower.inherited} />
             </details>
