@@ -33,7 +33,7 @@ export interface LabelSize {
 }
 
 /** Height of one line of label (11 px text and its halo); the first sits above the edge's line. */
-const LINE_HEIGHT = 16;
+const LINE_HEIGHT = 20;
 /** A label at a line's end stays this far from the box the line touches, clear of the arrowhead. */
 const END_INSET = 14;
 

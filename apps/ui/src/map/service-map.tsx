@@ -97,7 +97,7 @@ function MapEdgeLabel(props: { edge: MapEdge; place: LabelPlace; highlighted: bo
 }
 
 /** Label lines sit this far above and below their edge's line, so the line stays in sight between them. */
-const LABEL_LINE_OFFSET = 8;
+const LABEL_LINE_OFFSET = 10;
 
 /** The smallest a map is drawn before it scrolls instead: 13 px names become 10.4 px. */
 const MIN_SCALE = 0.8;

@@ -117,6 +117,7 @@ export function Waterfall(props: {
         <div class="waterfall-axis" style={{ position: 'sticky', top: 0, zIndex: 2 }}>
           <div class="axis-title">
             {model.nodes.length} spans · {formatDurationMs(model.traceDurationMs)}
+            {props.critical && <span class="critical-legend"> · ◆ critical path</span>}
           </div>
           <div class="axis-ticks" aria-hidden="true">
             {ticks.map((t, i) => (
