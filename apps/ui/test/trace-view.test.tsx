@@ -103,6 +103,56 @@ describe('the waterfall', () => {
   });
 });
 
+describe('the critical path', () => {
+  const critical = (container: Element) =>
+    rows(container)
+      .filter((r) => r.dataset.critical === 'true')
+      .map((r) => r.dataset.spanId);
+
+  it('is off by default and, switched on, marks the chain the request waited on', () => {
+    const { container } = render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+    expect(critical(container)).toEqual([]);
+    const toggle = screen.getByRole('button', { name: /critical path/i });
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    // auth.verify (1-3 ms) ended before the call to orders began, so the request waited on it too.
+    expect(critical(container)).toEqual([
+      GATEWAY_SERVER,
+      AUTH_CALL,
+      GATEWAY_CLIENT,
+      ORDERS_SERVER,
+      ORDERS_HANDLER,
+      POOL_CONNECT,
+    ]);
+    const pool = rows(container).find((r) => r.dataset.spanId === POOL_CONNECT)!;
+    expect(pool.querySelector('.critical-mark')).not.toBeNull();
+    expect(pool.querySelectorAll('.row-critical')).toHaveLength(1);
+  });
+
+  it('leaves out a span that ran beside the one the request waited on', () => {
+    const spans = structuredClone(poolExhaustedTrace.spans);
+    const auth = spans.find((s) => s.spanId === AUTH_CALL)!;
+    // auth.verify now runs alongside the call to orders and ends before it: nobody waited for it.
+    auth.startTimeUnixNano = (BigInt(auth.startTimeUnixNano) + 5_000_000n).toString();
+    auth.endTimeUnixNano = (BigInt(auth.endTimeUnixNano) + 500_000_000n).toString();
+    const { container } = render(
+      <TraceView trace={fromWireTrace({ ...poolExhaustedTrace, spans })} spanId={undefined} />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: /critical path/i }));
+    expect(critical(container)).not.toContain(AUTH_CALL);
+    expect(critical(container)).toContain(POOL_CONNECT);
+  });
+
+  it('turns on and off with c', () => {
+    const { container } = render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+    fireEvent.keyDown(window, { key: 'c' });
+    expect(critical(container)).toHaveLength(6);
+    fireEvent.keyDown(window, { key: 'c' });
+    expect(critical(container)).toEqual([]);
+  });
+});
+
 describe('the verdict banner', () => {
   it('names the status, origin service, origin operation and the cause in words', () => {
     render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);

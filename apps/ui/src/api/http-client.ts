@@ -37,10 +37,41 @@ export function withQuery(path: string, params: QueryParams = {}): string {
 
 /** GETs JSON from the query API, sending the bearer token when one is known. */
 export async function getJson<T>(path: string, params?: QueryParams, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const response = await request(withQuery(path, params), {
+    headers: { accept: 'application/json' },
+    signal,
+  });
+  return (await response.json()) as T;
+}
+
+/** GETs a text answer (a markdown report) from the query API. */
+export async function getText(path: string, signal?: AbortSignal): Promise<string> {
+  const response = await request(path, { headers: { accept: 'text/markdown, text/plain' }, signal });
+  return response.text();
+}
+
+/** POSTs a JSON body (already serialised) and reads the JSON answer. */
+export async function postJson<T>(path: string, body: string, signal?: AbortSignal): Promise<T> {
+  const response = await request(path, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body,
+    signal,
+  });
+  return (await response.json()) as T;
+}
+
+/**
+ * Sends one request with the token and turns any answer other than 2xx into an ApiError carrying the
+ * collector's own message (its error bodies are `{ code, message, statusCode }`).
+ */
+async function request(
+  url: string,
+  init: RequestInit & { headers: Record<string, string> },
+): Promise<Response> {
   const token = currentToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(withQuery(path, params), { headers, signal });
+  if (token) init.headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, init);
   if (!response.ok) {
     if (response.status === 401) for (const listener of unauthorizedListeners) listener();
     let message = `${response.status} ${response.statusText}`;
@@ -52,5 +83,5 @@ export async function getJson<T>(path: string, params?: QueryParams, signal?: Ab
     }
     throw new ApiError(response.status, message);
   }
-  return (await response.json()) as T;
+  return response;
 }

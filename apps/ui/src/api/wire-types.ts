@@ -64,3 +64,35 @@ export interface WireServices {
     operations: { name: string; kind: string; lastSeenUnixNano: string }[];
   }[];
 }
+
+/** One node of `GET /api/service-map`: a service, a database, or a peer that sends no spans. */
+export interface WireMapNode {
+  id: string;
+  kind: 'service' | 'database' | 'uninstrumented';
+  /** Failing traces whose failure originated in this node. */
+  originated: number;
+  /** Failing traces that crossed this node without originating there. */
+  passedThrough: number;
+}
+
+/** One directed edge of `GET /api/service-map`: calls from `source` to `target`, and how many failed. */
+export interface WireMapEdge {
+  source: string;
+  target: string;
+  calls: number;
+  errors: number;
+}
+
+/** `GET /api/service-map` answer. */
+export interface WireServiceMap {
+  nodes: WireMapNode[];
+  edges: WireMapEdge[];
+}
+
+/** `POST /api/import` answer: what the file held and was stored. */
+export interface WireImportResult {
+  traceIds: string[];
+  spans: number;
+  logs: number;
+  rejectedSpans: number;
+}

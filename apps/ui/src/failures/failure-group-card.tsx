@@ -1,13 +1,19 @@
+import { useState } from 'preact/hooks';
 import type { FailureGroup } from '../api/failures-api.js';
 import { serviceStyle } from '../format/service-colour.js';
 import { formatAgo, formatDateTime, unixNanoToMs } from '../format/time-format.js';
 import { Link } from '../router/history.js';
 import { tracePath, tracesPath } from '../router/routes.js';
+import { GroupDifferences } from './group-differences.js';
 import { Sparkline } from './sparkline.js';
 
-/** One failure group: where it originated, why, how often, since when; a click opens its latest trace. */
+/**
+ * One failure group: where it originated, why, how often, since when; a click opens its latest trace,
+ * and "What differs" shows what its failing requests have that successful ones do not.
+ */
 export function FailureGroupCard(props: { group: FailureGroup; nowMs: number }) {
   const { group, nowMs } = props;
+  const [showDifferences, setShowDifferences] = useState(false);
   const lastMs = unixNanoToMs(group.lastSeenUnixNano);
   const firstMs = unixNanoToMs(group.firstSeenUnixNano);
   return (
@@ -50,7 +56,16 @@ export function FailureGroupCard(props: { group: FailureGroup; nowMs: number }) 
           <Link href={tracePath(group.latestTraceId)}>latest trace</Link> ·{' '}
           <Link href={tracesPath({ group: group.fingerprint })}>all traces →</Link>
         </span>
+        <button
+          type="button"
+          class="link-button differences-toggle"
+          aria-expanded={showDifferences}
+          onClick={() => setShowDifferences((shown) => !shown)}
+        >
+          {showDifferences ? 'Hide what differs' : 'What differs'}
+        </button>
       </div>
+      {showDifferences && <GroupDifferences fingerprint={group.fingerprint} />}
     </li>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, tracePath } from './routes.js';
+import { mapPath, parseRoute, tracePath } from './routes.js';
 
 describe('parseRoute', () => {
   it('opens on failures, and maps trace search and one trace', () => {
@@ -12,6 +12,17 @@ describe('parseRoute', () => {
       spanId: '00f067aa0ba902b7',
     });
     expect(parseRoute('/traces/not-an-id', '')).toEqual({ page: 'not-found', path: '/traces/not-an-id' });
+  });
+
+  it('maps the service map, with or without a trace to highlight', () => {
+    expect(parseRoute('/map', '')).toEqual({ page: 'map', traceId: undefined });
+    expect(parseRoute('/map', `?trace=${'AB'.repeat(16)}`)).toEqual({
+      page: 'map',
+      traceId: 'ab'.repeat(16),
+    });
+    expect(parseRoute('/map/', '?trace=nope')).toEqual({ page: 'map', traceId: undefined });
+    expect(mapPath('ab'.repeat(16))).toBe(`/map?trace=${'ab'.repeat(16)}`);
+    expect(mapPath()).toBe('/map');
   });
 
   it('builds the path of a trace with its selected span', () => {

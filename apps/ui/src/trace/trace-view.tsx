@@ -1,16 +1,15 @@
 import { buildTraceTree, isErrorSpan } from '@faultline/diagnosis';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Trace } from '../api/trace-api.js';
-import { serviceStyle } from '../format/service-colour.js';
-import { formatDateTime, formatDurationMs } from '../format/time-format.js';
-import { Link } from '../router/history.js';
 import { tracePath } from '../router/routes.js';
-import { downloadJson } from './download-json.js';
+import { ComparePanel } from './compare-panel.js';
+import { findCriticalPath, segmentsBySpan } from './critical-path.js';
 import { EvidencePanel, NextSteps } from './evidence-panel.js';
 import { LogTable } from './log-table.js';
 import { SpanDetails } from './span-details.js';
 import { failureMarks } from './span-roles.js';
 import { matchingSpanIds, nextErrorIndex, stepRow } from './trace-navigation.js';
+import { TraceToolbar } from './trace-toolbar.js';
 import { useTraceKeys } from './use-trace-keys.js';
 import { NoFailureBanner, VerdictBanner } from './verdict-banner.js';
 import { type RevealRequest, Waterfall } from './waterfall.js';
@@ -19,11 +18,12 @@ import { ancestorSpanIds, buildWaterfall, visibleRows } from './waterfall-model.
 /** One trace: the verdict and its evidence, the waterfall (or all logs), and the selected span's details. */
 export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
   const { trace } = props;
+  const tree = useMemo(() => buildTraceTree(trace.spans), [trace]);
   const model = useMemo(() => {
-    const built = buildWaterfall(buildTraceTree(trace.spans));
+    const built = buildWaterfall(tree);
     performance.mark('faultline:waterfall-built');
     return built;
-  }, [trace]);
+  }, [tree]);
   const errors = useMemo(() => model.nodes.map((n) => isErrorSpan(n.span)), [model]);
   const errorCount = useMemo(() => errors.filter(Boolean).length, [errors]);
   const marks = useMemo(() => failureMarks(trace.diagnosis), [trace]);
@@ -33,8 +33,14 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
   const [reveal, setReveal] = useState<RevealRequest | undefined>(
     selected ? { spanId: selected, seq: 0 } : undefined,
   );
-  const [tab, setTab] = useState<'waterfall' | 'logs'>('waterfall');
+  const [tab, setTab] = useState<'waterfall' | 'logs' | 'compare'>('waterfall');
   const [query, setQuery] = useState('');
+  const [showCritical, setShowCritical] = useState(false);
+  // Computed only when asked for: most visits are about the failure, not the latency.
+  const critical = useMemo(
+    () => (showCritical ? segmentsBySpan(findCriticalPath(tree)) : undefined),
+    [tree, showCritical],
+  );
   const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
   const matches = useMemo(() => matchingSpanIds(model, query), [model, query]);
 
@@ -89,6 +95,10 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
     nextError: goToNextError,
     origin: goToOrigin,
     close: () => select(undefined, false),
+    criticalPath: () => {
+      setTab('waterfall');
+      setShowCritical((on) => !on);
+    },
   });
 
   const toggle = (spanId: string) =>
@@ -103,31 +113,13 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
     const index = model.indexBySpanId.get(spanId);
     return index === undefined ? undefined : model.nodes[index]!.span.name;
   };
+  const entry = model.nodes[0]?.span;
+  const entryName = entry ? `${entry.service} › ${entry.name}` : 'this entry';
   const originIndex = marks.originSpanId ? model.indexBySpanId.get(marks.originSpanId) : undefined;
 
   return (
     <main class="page trace-page">
-      <div class="trace-toolbar">
-        <Link href="/traces">← Traces</Link>
-        <span class="trace-id" title="Trace id">
-          {trace.traceId}
-        </span>
-        <span class="muted">
-          {formatDateTime(model.traceStartUnixNano)} · {formatDurationMs(model.traceDurationMs)} ·{' '}
-          {model.nodes.length} spans
-        </span>
-        <span class="trace-services">
-          {services.map((s) => (
-            <span key={s} class="service-dot" style={serviceStyle(s)}>
-              {s}
-            </span>
-          ))}
-        </span>
-        <span class="spacer" />
-        <button type="button" onClick={() => downloadJson(`trace-${trace.traceId}.json`, trace.wire)}>
-          Download JSON
-        </button>
-      </div>
+      <TraceToolbar trace={trace} model={model} services={services} />
       <div class={trace.diagnosis ? 'verdict-row' : 'verdict-row single'}>
         {trace.diagnosis ? (
           <>
@@ -159,6 +151,27 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
         <button type="button" role="tab" aria-selected={tab === 'logs'} onClick={() => setTab('logs')}>
           Logs ({trace.logs.length})
         </button>
+        {trace.diagnosis && (
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'compare'}
+            onClick={() => setTab('compare')}
+          >
+            Compare with a successful request
+          </button>
+        )}
+        {tab === 'waterfall' && (
+          <button
+            type="button"
+            class="toggle"
+            aria-pressed={showCritical}
+            title="Mark the chain of spans the request waited on: what set its duration"
+            onClick={() => setShowCritical((on) => !on)}
+          >
+            Critical path<kbd>c</kbd>
+          </button>
+        )}
         {tab === 'waterfall' && (
           <label class="find">
             Find span
@@ -184,11 +197,12 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
             selectedSpanId={selected}
             collapsed={collapsed}
             matches={matches}
+            critical={critical}
             reveal={reveal}
             onSelect={(spanId) => select(spanId, false)}
             onToggle={toggle}
           />
-        ) : (
+        ) : tab === 'logs' ? (
           <section class="logs-panel" aria-label="All logs of the trace">
             <LogTable
               logs={trace.logs}
@@ -197,8 +211,10 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
               onSelectSpan={(id) => select(id, false)}
             />
           </section>
+        ) : (
+          <ComparePanel traceId={trace.traceId} entry={entryName} />
         )}
-        {selectedNode && (
+        {selectedNode && tab !== 'compare' && (
           <SpanDetails
             span={selectedNode.span}
             logs={selectedLogs}

@@ -1,13 +1,17 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { isTypingTarget } from '../global-shortcuts.js';
 
-/** The trace page's keys: `j`/`k` next/previous span, `e` next error, `o` origin, Escape closes details. */
+/**
+ * The trace page's keys: `j`/`k` next/previous span, `e` next error, `o` origin, `c` critical path on
+ * or off, Escape closes details.
+ */
 export interface TraceKeyActions {
   next: () => void;
   previous: () => void;
   nextError: () => void;
   origin: () => void;
   close: () => void;
+  criticalPath: () => void;
 }
 
 const KEY_ACTIONS: Record<string, keyof TraceKeyActions | undefined> = {
@@ -17,6 +21,7 @@ const KEY_ACTIONS: Record<string, keyof TraceKeyActions | undefined> = {
   ArrowUp: 'previous',
   e: 'nextError',
   o: 'origin',
+  c: 'criticalPath',
   Escape: 'close',
 };
 

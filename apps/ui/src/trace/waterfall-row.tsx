@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { serviceStyle } from '../format/service-colour.js';
 import { formatDurationMs } from '../format/time-format.js';
+import type { CriticalSegment } from './critical-path.js';
 import type { SpanRole } from './span-roles.js';
 import type { WaterfallNode } from './waterfall-model.js';
 
@@ -19,6 +20,9 @@ export interface WaterfallRowProps {
   selected: boolean;
   collapsed: boolean;
   match: boolean;
+  /** This span's stretches of the critical path when it is on it (maybe none: its children were). */
+  critical: CriticalSegment[] | undefined;
+  traceStartUnixNano: bigint;
   top: number;
   onSelect: (spanId: string) => void;
   onToggle: (spanId: string) => void;
@@ -38,6 +42,7 @@ export function WaterfallRow(props: WaterfallRowProps) {
   if (props.role === 'origin') classes.push('origin');
   if (props.selected) classes.push('selected');
   if (props.match) classes.push('match');
+  if (props.critical) classes.push('critical');
   const toggle = (event: JSX.TargetedMouseEvent<HTMLButtonElement>) => {
     event.stopPropagation();
     props.onToggle(span.spanId);
@@ -57,6 +62,7 @@ export function WaterfallRow(props: WaterfallRowProps) {
       data-span-id={span.spanId}
       data-testid={props.role === 'origin' ? 'origin-span' : 'span-row'}
       data-on-path={props.onPath ? 'true' : undefined}
+      data-critical={props.critical ? 'true' : undefined}
       onClick={() => props.onSelect(span.spanId)}
       onKeyDown={(event) => {
         if (event.key === 'Enter' || event.key === ' ') {
@@ -82,6 +88,11 @@ export function WaterfallRow(props: WaterfallRowProps) {
           </button>
         ) : (
           <span class="row-toggle-spacer" />
+        )}
+        {props.critical && (
+          <span class="critical-mark" title="On the critical path: the request waited on this span">
+            ◆
+          </span>
         )}
         <span class="service-chip small row-service" style={serviceStyle(span.service)}>
           {span.service}
@@ -115,6 +126,17 @@ export function WaterfallRow(props: WaterfallRowProps) {
           style={{ left: `${left}%`, width: `${width}%` }}
           title={`${formatDurationMs(node.durationMs)} at +${formatDurationMs(node.offsetMs)}`}
         />
+        {props.critical?.map((segment) => {
+          const startMs = Number(segment.startNs - props.traceStartUnixNano) / 1e6;
+          const lengthMs = Number(segment.endNs - segment.startNs) / 1e6;
+          return (
+            <span
+              key={String(segment.startNs)}
+              class="row-critical"
+              style={{ left: `${startMs * scale}%`, width: `${lengthMs * scale}%` }}
+            />
+          );
+        })}
         <span
           class={`row-duration ${labelPlace}`}
           style={

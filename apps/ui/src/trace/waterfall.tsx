@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatDurationMs } from '../format/time-format.js';
+import type { CriticalSegment } from './critical-path.js';
 import type { FailureMarks } from './span-roles.js';
 import { timeTicks } from './time-ticks.js';
 import { scrollTopToReveal, visibleRowWindow } from './virtual-window.js';
@@ -31,6 +32,8 @@ export function Waterfall(props: {
   selectedSpanId: string | undefined;
   collapsed: ReadonlySet<string>;
   matches: ReadonlySet<string>;
+  /** The critical path's segments by span, when it is shown. */
+  critical: ReadonlyMap<string, CriticalSegment[]> | undefined;
   reveal: RevealRequest | undefined;
   onSelect: (spanId: string) => void;
   onToggle: (spanId: string) => void;
@@ -91,6 +94,8 @@ export function Waterfall(props: {
         selected={spanId === props.selectedSpanId}
         collapsed={props.collapsed.has(spanId)}
         match={props.matches.has(spanId)}
+        critical={props.critical?.get(spanId)}
+        traceStartUnixNano={model.traceStartUnixNano}
         top={r * ROW_HEIGHT_PX}
         onSelect={props.onSelect}
         onToggle={props.onToggle}
@@ -112,6 +117,7 @@ export function Waterfall(props: {
         <div class="waterfall-axis" style={{ position: 'sticky', top: 0, zIndex: 2 }}>
           <div class="axis-title">
             {model.nodes.length} spans · {formatDurationMs(model.traceDurationMs)}
+            {props.critical && <span class="critical-legend"> · ◆ critical path</span>}
           </div>
           <div class="axis-ticks" aria-hidden="true">
             {ticks.map((t, i) => (
