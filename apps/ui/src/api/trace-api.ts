@@ -43,9 +43,36 @@ export function fromWireTrace(wire: WireTrace): Trace {
   };
 }
 
+/** `GET /api/traces/:traceId?resources=shared`: each resource once, spans and logs refer to it by index. */
+interface SharedWireTrace {
+  traceId: string;
+  resources: WireSpan['resource'][];
+  spans: (Omit<WireSpan, 'resource'> & { resourceRef: number })[];
+  logs: (Omit<WireLogRecord, 'resource'> & { resourceRef: number })[];
+  diagnosis: Diagnosis | null;
+}
+
+/** Back to the contract shape (spans of one resource share one object), at a fraction of the bytes. */
+export function expandResources(shared: SharedWireTrace | WireTrace): WireTrace {
+  // A collector from before `?resources=shared` ignores the parameter and answers the full shape.
+  if (!('resources' in shared)) return shared;
+  const resourceOf = (ref: number) => shared.resources[ref] ?? {};
+  return {
+    traceId: shared.traceId,
+    spans: shared.spans.map(({ resourceRef, ...span }) => ({ ...span, resource: resourceOf(resourceRef) })),
+    logs: shared.logs.map(({ resourceRef, ...log }) => ({ ...log, resource: resourceOf(resourceRef) })),
+    diagnosis: shared.diagnosis,
+  };
+}
+
 /** Loads one trace; rejects with ApiError 404 when the collector has no span of it. */
 export async function getTrace(traceId: string, signal?: AbortSignal): Promise<Trace> {
-  const wire = await getJson<WireTrace>(`/api/traces/${encodeURIComponent(traceId)}`, undefined, signal);
+  const shared = await getJson<SharedWireTrace>(
+    `/api/traces/${encodeURIComponent(traceId)}?resources=shared`,
+    undefined,
+    signal,
+  );
+  const wire = expandResources(shared);
   // User-timing marks let scripts/tti-10k.mjs split load time into download+parse, conversion and render.
   performance.mark('faultline:trace-parsed');
   const trace = fromWireTrace(wire);
