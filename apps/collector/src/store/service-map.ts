@@ -26,13 +26,15 @@ export interface ServiceMap {
   edges: ServiceMapEdge[];
 }
 
-/** Computes the service map of traces started at or after `sinceNs` from the per-minute edge counts. */
-export function computeServiceMap(
-  db: Database.Database,
-  edgeStore: EdgeStore,
-  failures: FailureStore,
-  sinceNs: bigint,
-): ServiceMap {
+/** What a store found for the map: services seen, summed edges, and per-node failure counts. */
+export interface ServiceMapParts {
+  services: Iterable<string>;
+  edges: Iterable<ServiceMapEdge & { targetKind: ServiceMapNode['kind'] }>;
+  nodeCounts: Iterable<{ node: string; originated: number; passedThrough: number }>;
+}
+
+/** Puts the map together the same way for every store: each node once, with its kind and counts. */
+export function assembleServiceMap(parts: ServiceMapParts): ServiceMap {
   const nodes = new Map<string, ServiceMapNode>();
   const node = (id: string, kind: ServiceMapNode['kind']) => {
     let entry = nodes.get(id);
@@ -42,21 +44,33 @@ export function computeServiceMap(
     }
     return entry;
   };
-  for (const { service } of db.prepare('SELECT DISTINCT service FROM operations').all() as {
-    service: string;
-  }[]) {
-    node(service, 'service');
-  }
+  for (const service of parts.services) node(service, 'service');
   const edges: ServiceMapEdge[] = [];
-  for (const e of edgeStore.edgesSince(Number(sinceNs / 1_000_000n))) {
+  for (const e of parts.edges) {
     node(e.source, 'service');
     node(e.target, e.targetKind);
     edges.push({ source: e.source, target: e.target, calls: e.calls, errors: e.errors });
   }
-  for (const row of failures.nodeCounts(Number(sinceNs / 1_000_000n))) {
-    const entry = node(row.node, nodes.get(row.node)?.kind ?? 'service');
-    entry.originated = row.originated;
-    entry.passedThrough = row.passedThrough;
+  for (const row of parts.nodeCounts) {
+    const entry = node(row.node, 'service');
+    entry.originated += row.originated;
+    entry.passedThrough += row.passedThrough;
   }
   return { nodes: [...nodes.values()], edges };
+}
+
+/** Computes the service map of traces started at or after `sinceNs` from the per-minute edge counts. */
+export function computeServiceMap(
+  db: Database.Database,
+  edgeStore: EdgeStore,
+  failures: FailureStore,
+  sinceNs: bigint,
+): ServiceMap {
+  const sinceMs = Number(sinceNs / 1_000_000n);
+  const services = db.prepare('SELECT DISTINCT service FROM operations').pluck().all() as string[];
+  return assembleServiceMap({
+    services,
+    edges: edgeStore.edgesSince(sinceMs),
+    nodeCounts: failures.nodeCounts(sinceMs),
+  });
 }

@@ -1,4 +1,4 @@
-import { type Attributes, type LogRecord, SPAN_KIND_NAMES, type Span } from '@faultline/model';
+import type { Attributes, LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { type ComparisonSamples, ComparisonStore } from './comparison-store.js';
@@ -23,14 +23,15 @@ import {
   type StoredSpanRow,
 } from './span-rows.js';
 import { SqliteWriteSide } from './sqlite-write-side.js';
-import type {
-  FinalizeItem,
-  PruneResult,
-  ServiceOperations,
-  Store,
-  TracePage,
-  TraceQuery,
-  TraceSummary,
+import {
+  type FinalizeItem,
+  groupOperations,
+  type PruneResult,
+  type ServiceOperations,
+  type Store,
+  type TracePage,
+  type TraceQuery,
+  type TraceSummary,
 } from './store.js';
 import { buildTraceSearch, encodeCursor } from './trace-search-sql.js';
 
@@ -196,21 +197,14 @@ export class SqliteStore implements Store {
       kind: bigint;
       last_seen_ns: bigint;
     }[];
-    const services = new Map<string, ServiceOperations>();
-    for (const row of rows) {
-      let entry = services.get(row.service);
-      if (!entry) {
-        entry = { service: row.service, operations: [], lastSeenUnixNano: 0n };
-        services.set(row.service, entry);
-      }
-      entry.operations.push({
+    return groupOperations(
+      rows.map((row) => ({
+        service: row.service,
         name: row.name,
-        kind: SPAN_KIND_NAMES[Number(row.kind)] ?? 'UNSPECIFIED',
+        kind: Number(row.kind),
         lastSeenUnixNano: row.last_seen_ns,
-      });
-      if (row.last_seen_ns > entry.lastSeenUnixNano) entry.lastSeenUnixNano = row.last_seen_ns;
-    }
-    return [...services.values()];
+      })),
+    );
   }
 
   async pendingTraces(quietSinceMs: number, limit: number): Promise<PendingTrace[]> {

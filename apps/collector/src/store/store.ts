@@ -1,4 +1,4 @@
-import type { LogRecord, Span } from '@faultline/model';
+import { type LogRecord, SPAN_KIND_NAMES, type Span } from '@faultline/model';
 import type { ComparisonSamples } from './comparison-store.js';
 import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from './failure-store.js';
 import type { ServiceMap } from './service-map.js';
@@ -59,6 +59,27 @@ export interface FinalizeItem {
   /** The `stamp` of the pending trace (see PendingTrace). */
   stamp: number;
   record: DiagnosisRecord | null;
+}
+
+/** Groups (service, operation, kind, last seen) rows, sorted by service then name, per service. */
+export function groupOperations(
+  rows: Iterable<{ service: string; name: string; kind: number; lastSeenUnixNano: bigint }>,
+): ServiceOperations[] {
+  const services = new Map<string, ServiceOperations>();
+  for (const row of rows) {
+    let entry = services.get(row.service);
+    if (!entry) {
+      entry = { service: row.service, operations: [], lastSeenUnixNano: 0n };
+      services.set(row.service, entry);
+    }
+    entry.operations.push({
+      name: row.name,
+      kind: SPAN_KIND_NAMES[row.kind] ?? 'UNSPECIFIED',
+      lastSeenUnixNano: row.lastSeenUnixNano,
+    });
+    if (row.lastSeenUnixNano > entry.lastSeenUnixNano) entry.lastSeenUnixNano = row.lastSeenUnixNano;
+  }
+  return [...services.values()];
 }
 
 /** What one retention step removed. */

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FailureGroup } from '../failure-store.js';
-import type { ServiceMap, ServiceMapNode } from '../service-map.js';
+import { assembleServiceMap, type ServiceMap, type ServiceMapNode } from '../service-map.js';
 import { since } from './exporter-sql.js';
 import { ns, queryRows } from './query-rows.js';
 
@@ -158,30 +158,19 @@ export class ClickHouseFailures {
         params,
       ),
     ]);
-    const nodes = new Map<string, ServiceMapNode>();
-    const node = (id: string, kind: ServiceMapNode['kind']) => {
-      let entry = nodes.get(id);
-      if (!entry) {
-        entry = { id, kind, originated: 0, passedThrough: 0 };
-        nodes.set(id, entry);
-      }
-      return entry;
-    };
-    for (const { service } of services) node(service, 'service');
-    for (const e of edges) {
-      node(e.source, 'service');
-      node(e.target, e.kind);
-    }
-    for (const row of originated) node(row.node, 'service').originated = Number(row.count);
-    for (const row of passed) node(row.node, 'service').passedThrough = Number(row.count);
-    return {
-      nodes: [...nodes.values()],
+    return assembleServiceMap({
+      services: services.map((row) => row.service),
       edges: edges.map((e) => ({
         source: e.source,
         target: e.target,
+        targetKind: e.kind,
         calls: Number(e.calls),
         errors: Number(e.errors),
       })),
-    };
+      nodeCounts: [
+        ...originated.map((row) => ({ node: row.node, originated: Number(row.count), passedThrough: 0 })),
+        ...passed.map((row) => ({ node: row.node, originated: 0, passedThrough: Number(row.count) })),
+      ],
+    });
   }
 }

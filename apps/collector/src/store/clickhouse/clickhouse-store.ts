@@ -1,9 +1,17 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { type LogRecord, SPAN_KIND_NAMES, type Span } from '@faultline/model';
+import type { LogRecord, Span } from '@faultline/model';
 import type { ComparisonSamples } from '../comparison-store.js';
 import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from '../failure-store.js';
 import type { ServiceMap } from '../service-map.js';
-import type { FinalizeItem, PruneResult, ServiceOperations, Store, TracePage, TraceQuery } from '../store.js';
+import {
+  type FinalizeItem,
+  groupOperations,
+  type PruneResult,
+  type ServiceOperations,
+  type Store,
+  type TracePage,
+  type TraceQuery,
+} from '../store.js';
 import { encodeCursor } from '../trace-search-sql.js';
 import { ClickHouseComparisons } from './clickhouse-comparisons.js';
 import { ClickHouseFailures } from './clickhouse-failures.js';
@@ -190,22 +198,14 @@ export class ClickHouseStore implements Store {
       FROM otel_traces WHERE ${since('from')} GROUP BY service, name, kind ORDER BY service, name`,
       { from: ns(this.nowNs() - this.retentionNs) },
     );
-    const services = new Map<string, ServiceOperations>();
-    for (const row of rows) {
-      let entry = services.get(row.service);
-      if (!entry) {
-        entry = { service: row.service, operations: [], lastSeenUnixNano: 0n };
-        services.set(row.service, entry);
-      }
-      const lastSeen = BigInt(row.last_seen_ns);
-      entry.operations.push({
+    return groupOperations(
+      rows.map((row) => ({
+        service: row.service,
         name: row.name,
-        kind: SPAN_KIND_NAMES[Number(row.kind)] ?? 'UNSPECIFIED',
-        lastSeenUnixNano: lastSeen,
-      });
-      if (lastSeen > entry.lastSeenUnixNano) entry.lastSeenUnixNano = lastSeen;
-    }
-    return [...services.values()];
+        kind: Number(row.kind),
+        lastSeenUnixNano: BigInt(row.last_seen_ns),
+      })),
+    );
   }
 
   pendingTraces(quietSinceMs: number, limit: number): Promise<PendingTrace[]> {
