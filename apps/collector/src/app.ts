@@ -173,7 +173,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
           : {
               quietMs: options.diagnosisQuietMs ?? 500,
               intervalMs: 250,
-              batchSize: 5000,
+              batchSize: 1000,
               roundBudgetMs: 50,
             }),
         onError: (error) => api.log.error({ err: error }, 'diagnosis failed'),

@@ -40,8 +40,8 @@ export class SqliteWriteSide {
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
     this.db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages}`);
     this.db.pragma('journal_size_limit = 67108864');
-    // The pages a batch touches are the newest ones plus index leaves; 16 MiB holds them.
-    this.db.pragma('cache_size = -16384');
+    // The pages a batch touches are the newest ones plus index leaves (the OS page cache holds the rest).
+    this.db.pragma('cache_size = -8192');
     this.db.pragma('temp_store = MEMORY');
     const db = this.db;
     this.stmt = {
