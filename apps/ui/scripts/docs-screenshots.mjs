@@ -1,5 +1,6 @@
 // Screenshots for docs/getting-started.md, taken from a running `pnpm demo` (or any collector with
-// failures): the failures page, one trace with its origin, and the traces search.
+// failures): the failures page, one trace with its origin, its failing path on the service map, and
+// the traces search.
 // Usage: node apps/ui/scripts/docs-screenshots.mjs [http://127.0.0.1:8318] (writes docs/images/*.png)
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,6 +33,12 @@ try {
   await page.getByTestId('origin-span').waitFor({ timeout: 15_000 });
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(out, 'trace.png') });
+
+  await page.getByTestId('show-on-map').click();
+  await page.getByTestId('service-map').waitFor({ timeout: 15_000 });
+  await page.locator('[data-testid="map-node"][data-origin="true"]').waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(out, 'map.png') });
 
   await page.goto(`${base}/traces?errors=true`);
   await page.getByTestId('trace-row').first().waitFor({ timeout: 15_000 });

@@ -251,14 +251,6 @@ export class SqliteStore implements Store {
     return computeServiceMap(this.db, this.edges, this.failures, sinceNs);
   }
 
-  /** Bytes the database really uses: pages in use, not counting free pages awaiting reuse. */
-  usedBytes(): number {
-    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    return (pages - free) * pageSize;
-  }
-
   async prune(nowUnixNano: bigint, maxTraces: number): Promise<PruneResult> {
     return this.writer.prune(nowUnixNano, maxTraces);
   }
