@@ -106,6 +106,42 @@ describe('what differs in a failure group', () => {
     );
   });
 
+  it('says when there are too few successful requests for a difference to mean much', async () => {
+    stubFetch({
+      [COMPARE]: () =>
+        jsonResponse({
+          fingerprint: group.fingerprint,
+          service: 'orders',
+          operation: 'GET /orders/:id',
+          failingCount: 12,
+          succeedingCount: 1,
+          overRepresented: [{ key: 'server.port', value: '36361', failingShare: 1, baselineShare: 0 }],
+        }),
+    });
+    openDifferences();
+    await screen.findAllByTestId('over-represented');
+    expect(screen.getByTestId('few-successes').textContent).toContain(
+      'Only 1 successful request to compare with',
+    );
+  });
+
+  it('gives no such warning with enough successful requests', async () => {
+    stubFetch({
+      [COMPARE]: () =>
+        jsonResponse({
+          fingerprint: group.fingerprint,
+          service: 'orders',
+          operation: 'GET /orders/:id',
+          failingCount: 12,
+          succeedingCount: 40,
+          overRepresented: [{ key: 'service.version', value: '1.4.3', failingShare: 1, baselineShare: 0.2 }],
+        }),
+    });
+    openDifferences();
+    await screen.findAllByTestId('over-represented');
+    expect(screen.queryByTestId('few-successes')).toBeNull();
+  });
+
   it('shows why when the group is gone', async () => {
     stubFetch({});
     openDifferences();

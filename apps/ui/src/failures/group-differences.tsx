@@ -3,6 +3,9 @@ import { compareFailureGroup } from '../api/compare-api.js';
 import { formatCount, formatShare } from '../format/count-format.js';
 import { usePolled } from '../hooks/use-polled.js';
 
+/** Below this many successful requests, a difference in shares says little. */
+const FEW_SUCCESSES = 5;
+
 function ShareBar(props: { share: number; tone: 'failing' | 'baseline'; label: string }) {
   return (
     <span class="share" title={`${formatShare(props.share)} of ${props.label}`}>
@@ -70,6 +73,12 @@ export function GroupDifferences(props: { fingerprint: string }) {
             <p class="notice">
               No request of this operation has succeeded, so nothing sets the failures apart: below is what
               they all have in common.
+            </p>
+          )}
+          {answer.succeedingCount > 0 && answer.succeedingCount < FEW_SUCCESSES && (
+            <p class="notice" data-testid="few-successes">
+              Only {formatCount(answer.succeedingCount, 'successful request')} to compare with: a value
+              missing from so few may be chance, not the cause.
             </p>
           )}
           {answer.overRepresented.length === 0 ? (
