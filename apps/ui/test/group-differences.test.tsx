@@ -26,6 +26,21 @@ const group: FailureGroup = {
 };
 const COMPARE = `/api/failures/${group.fingerprint}/compare`;
 
+/** Answers the group's compare call as the collector would, for `orders › GET /orders/:id`. */
+function stubComparison(failingCount: number, succeedingCount: number, overRepresented: object[]) {
+  return stubFetch({
+    [COMPARE]: () =>
+      jsonResponse({
+        fingerprint: group.fingerprint,
+        service: 'orders',
+        operation: 'GET /orders/:id',
+        failingCount,
+        succeedingCount,
+        overRepresented,
+      }),
+  });
+}
+
 function openDifferences() {
   render(
     <ul>
@@ -40,20 +55,10 @@ function openDifferences() {
 
 describe('what differs in a failure group', () => {
   it('lists the values over-represented among failures, with their share in failing and successful requests', async () => {
-    const seen = stubFetch({
-      [COMPARE]: () =>
-        jsonResponse({
-          fingerprint: group.fingerprint,
-          service: 'orders',
-          operation: 'GET /orders/:id',
-          failingCount: 14,
-          succeedingCount: 200,
-          overRepresented: [
-            { key: 'service.version', value: '1.4.3', failingShare: 1, baselineShare: 0.5 },
-            { key: 'host.name', value: 'web-3', failingShare: 0.71, baselineShare: 0.002 },
-          ],
-        }),
-    });
+    const seen = stubComparison(14, 200, [
+      { key: 'service.version', value: '1.4.3', failingShare: 1, baselineShare: 0.5 },
+      { key: 'host.name', value: 'web-3', failingShare: 0.71, baselineShare: 0.002 },
+    ]);
     const toggle = openDifferences();
     const rows = await screen.findAllByTestId('over-represented');
     expect(seen.map((r) => r.url)).toEqual([COMPARE]);
@@ -70,17 +75,7 @@ describe('what differs in a failure group', () => {
   });
 
   it('says when nothing stands out, and hides again', async () => {
-    stubFetch({
-      [COMPARE]: () =>
-        jsonResponse({
-          fingerprint: group.fingerprint,
-          service: 'orders',
-          operation: 'GET /orders/:id',
-          failingCount: 3,
-          succeedingCount: 40,
-          overRepresented: [],
-        }),
-    });
+    stubComparison(3, 40, []);
     const toggle = openDifferences();
     expect((await screen.findByTestId('no-differences')).textContent).toContain('Nothing stands out');
     fireEvent.click(toggle);
@@ -88,17 +83,7 @@ describe('what differs in a failure group', () => {
   });
 
   it('warns that nothing could be compared when no request of the operation succeeded', async () => {
-    stubFetch({
-      [COMPARE]: () =>
-        jsonResponse({
-          fingerprint: group.fingerprint,
-          service: 'orders',
-          operation: 'GET /orders/:id',
-          failingCount: 3,
-          succeedingCount: 0,
-          overRepresented: [{ key: 'service.version', value: '1.4.3', failingShare: 1, baselineShare: 0 }],
-        }),
-    });
+    stubComparison(3, 0, [{ key: 'service.version', value: '1.4.3', failingShare: 1, baselineShare: 0 }]);
     openDifferences();
     await screen.findAllByTestId('over-represented');
     expect(screen.getByTestId('group-differences').textContent).toContain(
@@ -107,17 +92,7 @@ describe('what differs in a failure group', () => {
   });
 
   it('says when there are too few successful requests for a difference to mean much', async () => {
-    stubFetch({
-      [COMPARE]: () =>
-        jsonResponse({
-          fingerprint: group.fingerprint,
-          service: 'orders',
-          operation: 'GET /orders/:id',
-          failingCount: 12,
-          succeedingCount: 1,
-          overRepresented: [{ key: 'server.port', value: '36361', failingShare: 1, baselineShare: 0 }],
-        }),
-    });
+    stubComparison(12, 1, [{ key: 'server.port', value: '36361', failingShare: 1, baselineShare: 0 }]);
     openDifferences();
     await screen.findAllByTestId('over-represented');
     expect(screen.getByTestId('few-successes').textContent).toContain(
@@ -126,17 +101,7 @@ describe('what differs in a failure group', () => {
   });
 
   it('gives no such warning with enough successful requests', async () => {
-    stubFetch({
-      [COMPARE]: () =>
-        jsonResponse({
-          fingerprint: group.fingerprint,
-          service: 'orders',
-          operation: 'GET /orders/:id',
-          failingCount: 12,
-          succeedingCount: 40,
-          overRepresented: [{ key: 'service.version', value: '1.4.3', failingShare: 1, baselineShare: 0.2 }],
-        }),
-    });
+    stubComparison(12, 40, [{ key: 'service.version', value: '1.4.3', failingShare: 1, baselineShare: 0.2 }]);
     openDifferences();
     await screen.findAllByTestId('over-represented');
     expect(screen.queryByTestId('few-successes')).toBeNull();
