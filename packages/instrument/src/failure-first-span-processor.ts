@@ -4,6 +4,7 @@ import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { warnOnce } from './faultline-log.js';
 import { FailureFirstBuffer } from './span-buffer.js';
+import { SuccessSampler, type SuccessSamplerSettings } from './success-sampler.js';
 
 /** Batching knobs, named as the OTEL_BSP_* variables that set them. */
 export interface BatchSettings {
@@ -53,16 +54,29 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
   private exporting: Promise<void> | undefined;
   private inFlight: ReadableSpan[] = [];
   private isShutdown = false;
+  private readonly sampler: SuccessSampler | undefined;
 
+  /**
+   * @param successSampling when given, successful traces beyond a rate are sampled (success-sampler.ts);
+   *   without it every span is exported.
+   */
   constructor(
     private readonly exporter: SpanExporter,
     private readonly settings: BatchSettings,
     private readonly onExportFailure: ExportFailureListener,
+    successSampling?: Omit<SuccessSamplerSettings, 'maxPendingSpans'>,
   ) {
     this.buffer = new FailureFirstBuffer<ReadableSpan>(
       { isFailure: isFailingSpan, traceIdOf: (span) => span.spanContext().traceId },
       settings.maxQueueSize,
     );
+    this.sampler =
+      successSampling &&
+      new SuccessSampler(
+        { ...successSampling, maxPendingSpans: settings.maxQueueSize },
+        isFailingSpan,
+        (span) => this.enqueue(span),
+      );
   }
 
   /** Spans given up because the queue was full. */
@@ -70,10 +84,20 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
     return this.buffer.droppedCount;
   }
 
+  /** Successful traces (and their spans) left out by success sampling; zero without it. */
+  get sampledOut(): { traces: number; spans: number } {
+    return { traces: this.sampler?.sampledOutTraces ?? 0, spans: this.sampler?.sampledOutSpans ?? 0 };
+  }
+
   onStart(): void {}
 
   onEnd(span: ReadableSpan): void {
     if (this.isShutdown || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.sampler) this.sampler.admit(span);
+    else this.enqueue(span);
+  }
+
+  private enqueue(span: ReadableSpan): void {
     if (!this.buffer.push(span)) {
       warnOnce(
         'span-queue-full',
@@ -86,6 +110,7 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
   }
 
   async forceFlush(): Promise<void> {
+    this.sampler?.releaseAll();
     while (this.exporting !== undefined || this.buffer.size > 0) {
       await (this.exporting ?? this.exportNextBatch());
     }
@@ -104,7 +129,7 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
    * sent right now (it may arrive twice; receivers keep one copy per span id).
    */
   takeUndelivered(): ReadableSpan[] {
-    return this.inFlight.concat(this.buffer.takeAll());
+    return this.inFlight.concat(this.buffer.takeAll(), this.sampler?.takePending() ?? []);
   }
 
   private schedule(delayMillis: number): void {

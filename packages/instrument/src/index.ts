@@ -15,3 +15,8 @@ import { runningInstance } from './start.js';
 export function droppedSpanCount(): number {
   return runningInstance()?.droppedSpanCount() ?? 0;
 }
+
+/** Successful traces (and their spans) left out by success sampling so far (zeros when not running). */
+export function sampledOutCount(): { traces: number; spans: number } {
+  return runningInstance()?.sampledOut() ?? { traces: 0, spans: 0 };
+}

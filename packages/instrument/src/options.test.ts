@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENDPOINT, resolveOptions } from './options.js';
 
 describe('resolveOptions', () => {
-  it('defaults to the sidecar collector with every feature on and a 2 s shutdown deadline', () => {
+  it('defaults to the sidecar collector with every feature on, a 2 s shutdown deadline and success sampling past 100 traces/s', () => {
     expect(resolveOptions(undefined, {})).toEqual({
       ok: true,
       warnings: [],
@@ -15,8 +15,22 @@ describe('resolveOptions', () => {
         traceResponseHeader: true,
         handleSigterm: true,
         shutdownTimeoutMillis: 2000,
+        successfulTracesPerSecond: 100,
       },
     });
+  });
+
+  it('samples successful traces unless switched off or OTEL_TRACES_SAMPLER names a sampler', () => {
+    const rate = (input: unknown, env: NodeJS.ProcessEnv) => {
+      const result = resolveOptions(input, env);
+      return result.ok ? result.options.successfulTracesPerSecond : 'refused';
+    };
+    expect(rate({}, { FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND: '20' })).toBe(20);
+    expect(rate({ successfulTracesPerSecond: 5 }, { FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND: '20' })).toBe(5);
+    expect(rate({}, { FAULTLINE_SAMPLE_SUCCESSFUL_TRACES: 'false' })).toBeUndefined();
+    expect(rate({ sampleSuccessfulTraces: false }, {})).toBeUndefined();
+    expect(rate({}, { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' })).toBeUndefined();
+    expect(rate({ successfulTracesPerSecond: 0 }, {})).toBe('refused');
   });
 
   it('lets FAULTLINE_* variables switch features, and a code option win over them', () => {
@@ -33,11 +47,16 @@ describe('resolveOptions', () => {
   it('ignores a nonsense variable with a warning and keeps the default', () => {
     const result = resolveOptions(
       {},
-      { FAULTLINE_CAPTURE_CONSOLE: 'maybe', FAULTLINE_SHUTDOWN_TIMEOUT_MS: 'soon' },
+      {
+        FAULTLINE_CAPTURE_CONSOLE: 'maybe',
+        FAULTLINE_SHUTDOWN_TIMEOUT_MS: 'soon',
+        FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND: 'lots',
+      },
     );
     expect(result.ok && result.options.captureConsole).toBe(true);
     expect(result.ok && result.options.shutdownTimeoutMillis).toBe(2000);
-    expect(result.ok && result.warnings).toHaveLength(2);
+    expect(result.ok && result.options.successfulTracesPerSecond).toBe(100);
+    expect(result.ok && result.warnings).toHaveLength(3);
   });
 
   it.each([

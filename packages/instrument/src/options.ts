@@ -22,6 +22,13 @@ export interface FaultlineOptions {
   handleSigterm?: boolean;
   /** Deadline for `shutdown()` and the SIGTERM flush (FAULTLINE_SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMillis?: number;
+  /**
+   * Past `successfulTracesPerSecond`, export a consistent share of the successful traces; failing
+   * traces are always exported whole (FAULTLINE_SAMPLE_SUCCESSFUL_TRACES). Off when OTEL_TRACES_SAMPLER is set.
+   */
+  sampleSuccessfulTraces?: boolean;
+  /** Successful traces a second exported in full before sampling starts (FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND). */
+  successfulTracesPerSecond?: number;
 }
 
 /** Options after defaults and environment are applied. */
@@ -34,6 +41,8 @@ export interface ResolvedOptions {
   traceResponseHeader: boolean;
   handleSigterm: boolean;
   shutdownTimeoutMillis: number;
+  /** Undefined when every trace is exported. */
+  successfulTracesPerSecond: number | undefined;
 }
 
 /** Outcome of resolving: either options (perhaps with warnings about ignored variables) or the reason to stay off. */
@@ -44,6 +53,8 @@ export type OptionsResolution =
 /** Where OTLP goes when nothing says otherwise: the sidecar collector. */
 export const DEFAULT_ENDPOINT = 'http://localhost:4318';
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 2000;
+/** Enough to see every request of a dev or staging service, and a steady sample of a busy one. */
+export const DEFAULT_SUCCESSFUL_TRACES_PER_SECOND = 100;
 
 type Kind = 'string' | 'boolean' | 'number';
 const OPTION_KINDS: Record<keyof FaultlineOptions, Kind> = {
@@ -55,6 +66,8 @@ const OPTION_KINDS: Record<keyof FaultlineOptions, Kind> = {
   traceResponseHeader: 'boolean',
   handleSigterm: 'boolean',
   shutdownTimeoutMillis: 'number',
+  sampleSuccessfulTraces: 'boolean',
+  successfulTracesPerSecond: 'number',
 };
 
 /** Checks code-supplied options; any unknown key or wrong type is a problem (typos must not pass silently). */
@@ -108,14 +121,18 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv): OptionsR
     warnings.push(`ignoring ${name}="${env[name]}": expected true or false`);
     return fallback;
   };
-  const timeoutFromEnv = (): number => {
-    const raw = env['FAULTLINE_SHUTDOWN_TIMEOUT_MS']?.trim();
-    if (raw === undefined || raw === '') return DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const positiveNumber = (name: string, fallback: number): number => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
     if (Number.isFinite(value) && value > 0) return value;
-    warnings.push(`ignoring FAULTLINE_SHUTDOWN_TIMEOUT_MS="${raw}": expected a positive number`);
-    return DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    warnings.push(`ignoring ${name}="${raw}": expected a positive number`);
+    return fallback;
   };
+  // A sampler named in OTEL_TRACES_SAMPLER is the user's sampling policy; Faultline adds none of its own.
+  const sampleSuccesses =
+    given.sampleSuccessfulTraces ??
+    flag('FAULTLINE_SAMPLE_SUCCESSFUL_TRACES', !env['OTEL_TRACES_SAMPLER']?.trim());
   return {
     ok: true,
     warnings,
@@ -127,7 +144,13 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv): OptionsR
       captureConsole: given.captureConsole ?? flag('FAULTLINE_CAPTURE_CONSOLE', true),
       traceResponseHeader: given.traceResponseHeader ?? flag('FAULTLINE_TRACE_RESPONSE', true),
       handleSigterm: given.handleSigterm ?? flag('FAULTLINE_HANDLE_SIGTERM', true),
-      shutdownTimeoutMillis: given.shutdownTimeoutMillis ?? timeoutFromEnv(),
+      shutdownTimeoutMillis:
+        given.shutdownTimeoutMillis ??
+        positiveNumber('FAULTLINE_SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS),
+      successfulTracesPerSecond: sampleSuccesses
+        ? (given.successfulTracesPerSecond ??
+          positiveNumber('FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND', DEFAULT_SUCCESSFUL_TRACES_PER_SECOND))
+        : undefined,
     },
   };
 }

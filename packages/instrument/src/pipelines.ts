@@ -13,7 +13,11 @@ export interface TracePipeline {
 }
 
 /** Builds span export: OTLP/HTTP protobuf through the failure-first processor. */
-export function createTracePipeline(env: NodeJS.ProcessEnv, endpoint: string): TracePipeline | undefined {
+export function createTracePipeline(
+  env: NodeJS.ProcessEnv,
+  endpoint: string,
+  successfulTracesPerSecond: number | undefined,
+): TracePipeline | undefined {
   if (!usesFaultlinePipeline('traces', env)) return undefined;
   const destination = resolveOtlpDestination('traces', env, endpoint);
   // When an OTEL_* variable names the endpoint the exporter reads it itself (and its TLS, timeout ...).
@@ -22,6 +26,7 @@ export function createTracePipeline(env: NodeJS.ProcessEnv, endpoint: string): T
     exporter,
     batchSettingsFromEnv(env),
     exportFailureReporter('spans', destination.url),
+    successfulTracesPerSecond === undefined ? undefined : { tracesPerSecond: successfulTracesPerSecond },
   );
   return { processor, destination };
 }

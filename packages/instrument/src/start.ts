@@ -27,6 +27,8 @@ export interface FaultlineHandle {
   shutdown(): Promise<void>;
   /** Spans given up because the export queue was full (successful ones first). */
   droppedSpanCount(): number;
+  /** Successful traces, and their spans, not exported because of success sampling. */
+  sampledOut(): { traces: number; spans: number };
 }
 
 const NOT_STARTED: FaultlineHandle = {
@@ -34,6 +36,7 @@ const NOT_STARTED: FaultlineHandle = {
   forceFlush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
   droppedSpanCount: () => 0,
+  sampledOut: () => ({ traces: 0, spans: 0 }),
 };
 /** How long a crashing process may block to deliver its last spans. */
 const CRASH_FLUSH_TIMEOUT_MS = 1000;
@@ -82,7 +85,7 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
 
   // Everything that can throw on bad configuration is built before anything is registered.
   const openServerSpans = new OpenServerSpans();
-  const tracePipeline = createTracePipeline(env, options.endpoint);
+  const tracePipeline = createTracePipeline(env, options.endpoint, options.successfulTracesPerSecond);
   const logProcessor = createLogProcessor(env, options.endpoint);
   const spanProcessors: SpanProcessor[] | undefined = tracePipeline && [
     new SpanEnrichmentProcessor(),
@@ -142,6 +145,7 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
       return stopping;
     },
     droppedSpanCount: () => tracePipeline?.processor.droppedSpanCount ?? 0,
+    sampledOut: () => tracePipeline?.processor.sampledOut ?? { traces: 0, spans: 0 },
   };
   if (options.handleSigterm) cleanups.push(flushOnSigterm(() => handle.shutdown()));
   // When the event loop runs dry the process would exit with telemetry still queued.

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { FailureFirstSpanProcessor, isFailingSpan } from './failure-first-span-processor.js';
+import { ADJUSTED_COUNT_ATTRIBUTE, keepsSuccess, SuccessSampler } from './success-sampler.js';
+
+/** A sampler fed by a real tracer, with a clock the test moves. */
+function setup(tracesPerSecond = 100, maxPendingSpans = 1000) {
+  const kept: ReadableSpan[] = [];
+  let clock = 0;
+  const sampler = new SuccessSampler(
+    { tracesPerSecond, maxPendingSpans, now: () => clock },
+    isFailingSpan,
+    (span) => kept.push(span),
+  );
+  const processor: SpanProcessor = {
+    onStart: () => {},
+    onEnd: (span) => sampler.admit(span),
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
+  const tracer = new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('test');
+  /** One request as a service sees it: a server span whose parent is in the caller, with children. */
+  const request = (
+    traceId: string,
+    options: { status?: number; failingChild?: boolean; children?: number } = {},
+  ) => {
+    const remote = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId,
+      spanId: randomBytes(8).toString('hex'),
+      traceFlags: 1,
+      isRemote: true,
+    });
+    const root = tracer.startSpan('GET /orders', {}, remote);
+    const inRoot = trace.setSpan(remote, root);
+    for (let i = 0; i < (options.children ?? 2); i++) {
+      const child = tracer.startSpan(`query ${i}`, {}, inRoot);
+      if (options.failingChild && i === 0)
+        child.setStatus({ code: SpanStatusCode.ERROR, message: 'timeout' });
+      child.end();
+    }
+    root.setAttribute('http.response.status_code', options.status ?? 200);
+    return { root, inRoot };
+  };
+  return {
+    sampler,
+    kept,
+    tracer,
+    request,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+  };
+}
+
+const newTraceId = () => randomBytes(16).toString('hex');
+const keptTraceIds = (spans: ReadableSpan[]) => new Set(spans.map((s) => s.spanContext().traceId));
+
+/** Runs one second of `count` successful requests so the sampler measures that rate. */
+function busySecond(s: ReturnType<typeof setup>, count: number): void {
+  for (let i = 0; i < count; i++) {
+    s.request(newTraceId()).root.end();
+    s.advance(1000 / count);
+  }
+}
+
+describe('SuccessSampler', () => {
+  it('holds the spans of a request until its root ends, then exports them all while traffic is low', () => {
+    const s = setup();
+    const traceId = newTraceId();
+    const { root } = s.request(traceId);
+    expect(s.kept).toEqual([]);
+    root.end();
+    expect(s.kept.map((span) => span.name)).toEqual(['query 0', 'query 1', 'GET /orders']);
+    expect(s.kept[0]?.attributes[ADJUSTED_COUNT_ATTRIBUTE]).toBeUndefined();
+  });
+
+  it('under load keeps the successful traces the trace id selects, each standing for 2^k requests', () => {
+    const s = setup(100);
+    busySecond(s, 1000); // 10 x the budget: the next window keeps 1 in 16 (2^4)
+    s.kept.length = 0;
+    const [tracesBefore, spansBefore] = [s.sampler.sampledOutTraces, s.sampler.sampledOutSpans];
+    const ids = Array.from({ length: 1000 }, newTraceId);
+    for (const id of ids) s.request(id).root.end();
+    const expected = ids.filter((id) => keepsSuccess(id, 4));
+    expect(keptTraceIds(s.kept)).toEqual(new Set(expected));
+    expect(expected.length).toBeGreaterThan(20);
+    expect(expected.length).toBeLessThan(130);
+    expect(s.kept.every((span) => span.attributes[ADJUSTED_COUNT_ATTRIBUTE] === 16)).toBe(true);
+    expect(s.sampler.sampledOutTraces - tracesBefore).toBe(1000 - expected.length);
+    expect(s.sampler.sampledOutSpans - spansBefore).toBe(3 * (1000 - expected.length));
+  });
+
+  it('reacts to a burst at once: 2,000 requests in one instant keep only a few dozen', () => {
+    const s = setup(10);
+    const ids = Array.from({ length: 2000 }, newTraceId);
+    for (const id of ids) s.request(id).root.end();
+    const kept = keptTraceIds(s.kept).size;
+    expect(kept).toBeGreaterThanOrEqual(10);
+    expect(kept).toBeLessThan(100);
+    expect(s.sampler.keptShare).toBeLessThanOrEqual(1 / 128);
+  });
+
+  it('keeps every failing trace whole under load, failing spans first', () => {
+    const s = setup(10);
+    busySecond(s, 5000);
+    s.kept.length = 0;
+    const failedChild = newTraceId();
+    const answered500 = newTraceId();
+    s.request(failedChild, { failingChild: true }).root.end();
+    s.request(answered500, { status: 503 }).root.end();
+    const ofTrace = (id: string) => s.kept.filter((span) => span.spanContext().traceId === id);
+    expect(ofTrace(failedChild).map((span) => span.name)).toEqual(['query 0', 'query 1', 'GET /orders']);
+    expect(ofTrace(answered500).map((span) => span.name)).toEqual(['GET /orders', 'query 0', 'query 1']);
+    expect(ofTrace(answered500)[0]?.attributes[ADJUSTED_COUNT_ATTRIBUTE]).toBeUndefined();
+  });
+
+  it('applies the decision to spans that end after their root, and keeps a late failure', () => {
+    const s = setup(10);
+    busySecond(s, 5000);
+    const dropped = [newTraceId(), newTraceId(), newTraceId()].find((id) => !keepsSuccess(id, 9));
+    if (dropped === undefined) throw new Error('three random ids all selected at 1 in 512');
+    const { root, inRoot } = s.request(dropped);
+    root.end();
+    s.kept.length = 0;
+    s.tracer.startSpan('late cache write', {}, inRoot).end();
+    expect(s.kept).toEqual([]);
+    const late = s.tracer.startSpan('late audit call', {}, inRoot);
+    late.setStatus({ code: SpanStatusCode.ERROR, message: 'ECONNREFUSED' });
+    late.end();
+    s.tracer.startSpan('after the failure', {}, inRoot).end();
+    expect(s.kept.map((span) => span.name)).toEqual(['late audit call', 'after the failure']);
+  });
+
+  it('never holds more than its bound: the oldest undecided trace is kept', () => {
+    const s = setup(100, 4);
+    const first = newTraceId();
+    const second = newTraceId();
+    s.request(first, { children: 3 }); // root never ends (a long poll)
+    expect(s.kept).toEqual([]);
+    s.request(second, { children: 2 }); // pushes the held spans past 4
+    expect(keptTraceIds(s.kept)).toEqual(new Set([first]));
+  });
+
+  it('releases undecided spans on flush and hands them over for a crash export', async () => {
+    const exporter = new InMemorySpanExporter();
+    const settings = {
+      maxQueueSize: 100,
+      maxExportBatchSize: 50,
+      scheduledDelayMillis: 5,
+      exportTimeoutMillis: 1000,
+    };
+    const processor = new FailureFirstSpanProcessor(exporter, settings, () => {}, { tracesPerSecond: 100 });
+    const tracer = new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('test');
+    const root = tracer.startSpan('GET /crash');
+    tracer.startSpan('work', {}, trace.setSpan(ROOT_CONTEXT, root)).end();
+    expect(processor.takeUndelivered().map((span) => span.name)).toEqual(['work']);
+
+    const other = tracer.startSpan('GET /slow');
+    tracer.startSpan('step', {}, trace.setSpan(ROOT_CONTEXT, other)).end();
+    await processor.forceFlush();
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['step']);
+  });
+});
+
+describe('keepsSuccess', () => {
+  it('keeps about 2^-k of trace ids, and what level k keeps every lower level keeps too', () => {
+    const ids = Array.from({ length: 20_000 }, newTraceId);
+    for (let level = 1; level <= 6; level++) {
+      const kept = ids.filter((id) => keepsSuccess(id, level));
+      const share = kept.length / ids.length;
+      expect(share).toBeGreaterThan(0.6 * 2 ** -level);
+      expect(share).toBeLessThan(1.4 * 2 ** -level);
+      expect(kept.every((id) => keepsSuccess(id, level - 1))).toBe(true);
+    }
+    expect(ids.every((id) => keepsSuccess(id, 0))).toBe(true);
+  });
+});

@@ -1,0 +1,196 @@
+/*
+ * Keeps every failing trace and, once a process serves more successful requests than anyone will
+ * read, a consistent share of the successful ones.
+ *
+ * Exporting every span of every successful request is most of what tracing costs a busy service
+ * (serialisation, the HTTP export, and the collector's CPU on the same host), and nobody hunting a 500
+ * reads the ten-thousandth identical 200. So the spans of a local trace (the spans this process made
+ * for one trace id) wait here until its local root span ends, then:
+ * - if any of them failed (status ERROR or an HTTP 5xx), all of them are exported;
+ * - otherwise they are exported while the process sees at most `tracesPerSecond` local roots a
+ *   second, and beyond that a share of 1/2^k of them (re-measured every second, raised at once by a burst), chosen by the trace id's random bits (the last
+ *   56 bits, as in OpenTelemetry's consistent probability sampling). Every service that samples at
+ *   the same or a higher rate keeps the same successful traces, so kept traces stay whole across
+ *   services; kept spans carry `faultline.sampling.adjusted_count` = 2^k (how many requests each
+ *   stands for).
+ * Spans that end after their local root follow the decision made for it (a failing one is always
+ * kept). Nothing is held without bound: past `maxPendingSpans` the oldest undecided trace is kept.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+
+/** The attribute kept spans of a sampled successful trace carry: how many requests each stands for. */
+export const ADJUSTED_COUNT_ATTRIBUTE = 'faultline.sampling.adjusted_count';
+
+/** How many decided trace ids to remember for spans that end after their local root. */
+const DECISION_MEMORY = 4096;
+/** How often the rate of local roots is re-measured. */
+const RATE_WINDOW_MS = 1000;
+/** The finest share kept: 1 in 2^32. */
+const MAX_LEVEL = 32;
+
+export interface SuccessSamplerSettings {
+  /** Successful local traces a second kept in full before sampling starts. */
+  tracesPerSecond: number;
+  /** Undecided spans held at most; beyond it the oldest undecided trace is kept. */
+  maxPendingSpans: number;
+  /** The clock, in milliseconds (tests move it). */
+  now?: () => number;
+}
+
+interface PendingTrace {
+  spans: ReadableSpan[];
+  failing: boolean;
+}
+
+/** See the file comment. `forward` receives every span that is kept, failing spans of a trace first. */
+export class SuccessSampler {
+  /** Successful local traces not exported. */
+  sampledOutTraces = 0;
+  /** Spans of those traces. */
+  sampledOutSpans = 0;
+  private readonly pending = new Map<string, PendingTrace>();
+  private pendingSpans = 0;
+  private readonly decided = new Map<string, boolean>();
+  private readonly now: () => number;
+  private windowStart: number;
+  private windowRoots = 0;
+  /** Successful traces are kept with probability 2^-level. */
+  private level = 0;
+
+  constructor(
+    private readonly settings: SuccessSamplerSettings,
+    private readonly isFailing: (span: ReadableSpan) => boolean,
+    private readonly forward: (span: ReadableSpan) => void,
+  ) {
+    this.now = settings.now ?? (() => performance.now());
+    this.windowStart = this.now();
+  }
+
+  /** The share of successful traces currently kept (1 = all). */
+  get keptShare(): number {
+    return 2 ** -this.level;
+  }
+
+  /** Takes a finished span: holds it until its local root ends, or applies the decision already made. */
+  admit(span: ReadableSpan): void {
+    const traceId = span.spanContext().traceId;
+    const failing = this.isFailing(span);
+    const decision = this.decided.get(traceId);
+    if (decision !== undefined && !this.pending.has(traceId)) {
+      if (decision || failing) {
+        // A late failure makes the rest of the trace worth keeping too.
+        if (!decision) this.remember(traceId, true);
+        this.forward(span);
+      } else {
+        this.sampledOutSpans += 1;
+      }
+      return;
+    }
+    let trace = this.pending.get(traceId);
+    if (trace === undefined) {
+      trace = { spans: [], failing: false };
+      this.pending.set(traceId, trace);
+    }
+    trace.spans.push(span);
+    trace.failing ||= failing;
+    this.pendingSpans += 1;
+    if (isLocalRoot(span)) this.decide(traceId, trace);
+    else if (this.pendingSpans > this.settings.maxPendingSpans) this.keepOldestPending();
+  }
+
+  /** Forwards every undecided span (flush, shutdown, crash): when in doubt, keep. */
+  releaseAll(): void {
+    for (const [traceId, trace] of this.pending) this.release(traceId, trace, true);
+  }
+
+  /** Removes and returns every undecided span, for a last synchronous export. */
+  takePending(): ReadableSpan[] {
+    const spans = [...this.pending.values()].flatMap((trace) => trace.spans);
+    this.pending.clear();
+    this.pendingSpans = 0;
+    return spans;
+  }
+
+  private decide(traceId: string, trace: PendingTrace): void {
+    this.measureRate();
+    if (trace.failing) {
+      this.release(traceId, trace, true);
+      return;
+    }
+    const keep = keepsSuccess(traceId, this.level);
+    if (keep && this.level > 0) {
+      for (const span of trace.spans)
+        (span.attributes as Attributes)[ADJUSTED_COUNT_ATTRIBUTE] = 2 ** this.level;
+    }
+    if (!keep) {
+      this.sampledOutTraces += 1;
+      this.sampledOutSpans += trace.spans.length;
+    }
+    this.release(traceId, trace, keep);
+  }
+
+  private release(traceId: string, trace: PendingTrace, keep: boolean): void {
+    this.pending.delete(traceId);
+    this.pendingSpans -= trace.spans.length;
+    this.remember(traceId, keep);
+    if (!keep) return;
+    if (trace.failing) {
+      // Failing spans first, so the export buffer knows the trace is failing before its other spans.
+      for (const span of trace.spans) if (this.isFailing(span)) this.forward(span);
+      for (const span of trace.spans) if (!this.isFailing(span)) this.forward(span);
+    } else {
+      for (const span of trace.spans) this.forward(span);
+    }
+  }
+
+  private keepOldestPending(): void {
+    const oldest = this.pending.entries().next().value;
+    if (oldest !== undefined) this.release(oldest[0], oldest[1], true);
+  }
+
+  private remember(traceId: string, keep: boolean): void {
+    this.decided.delete(traceId);
+    this.decided.set(traceId, keep);
+    if (this.decided.size > DECISION_MEMORY) {
+      const oldest = this.decided.keys().next().value;
+      if (oldest !== undefined) this.decided.delete(oldest);
+    }
+  }
+
+  /**
+   * Counts local roots; once a window has passed, sets the level so about `tracesPerSecond` are kept.
+   * Within a window a burst raises the level as soon as it outgrows it, not a second later.
+   */
+  private measureRate(): void {
+    this.windowRoots += 1;
+    const elapsed = this.now() - this.windowStart;
+    if (elapsed < RATE_WINDOW_MS) {
+      if (this.windowRoots > this.settings.tracesPerSecond * 2 ** this.level && this.level < MAX_LEVEL)
+        this.level += 1;
+      return;
+    }
+    const perSecond = (this.windowRoots * 1000) / elapsed;
+    const ratio = perSecond / this.settings.tracesPerSecond;
+    this.level = ratio <= 1 ? 0 : Math.min(MAX_LEVEL, Math.ceil(Math.log2(ratio)));
+    this.windowStart += elapsed;
+    this.windowRoots = 0;
+  }
+}
+
+/** A span whose parent is in another process, or that has none. */
+function isLocalRoot(span: ReadableSpan): boolean {
+  return span.parentSpanContext === undefined || span.parentSpanContext.isRemote === true;
+}
+
+/**
+ * True when a successful trace is kept at `level`: the top `level` bits of the trace id's random part
+ * (its last 56 bits) are all ones, a probability of 2^-level. Nested: what level k keeps, every level
+ * below k keeps too, so services sampling at different levels still agree on the traces they share.
+ */
+export function keepsSuccess(traceId: string, level: number): boolean {
+  if (level === 0) return true;
+  const top32 = Number.parseInt(traceId.slice(18, 26), 16);
+  if (!Number.isFinite(top32)) return true;
+  return top32 >= 2 ** 32 - 2 ** (32 - level);
+}
