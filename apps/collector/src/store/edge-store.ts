@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type EdgeSpanRow, type TraceEdge, traceEdges } from './trace-edges.js';
+import { ADJUSTED_COUNT, type EdgeSpanRow, type TraceEdge, traceEdges } from './trace-edges.js';
 
 const minuteOf = (ns: bigint): number => Math.floor(Number(ns / 1_000_000n) / 60_000) * 60_000;
 
@@ -16,7 +16,8 @@ export class EdgeStore {
       spans: db.prepare(
         `SELECT span_id, parent_span_id, service, kind,
            (status_code = 2 OR IFNULL(http_status, 0) >= 500) AS failed, db_system, http_method,
-           CASE WHEN kind = 3 THEN fl_peer(attributes) END AS peer
+           CASE WHEN kind = 3 THEN fl_peer(attributes) END AS peer,
+           CASE WHEN kind IN (2, 3) THEN CAST(fl_attr(attributes, '${ADJUSTED_COUNT}') AS INTEGER) END AS weight
          FROM spans WHERE trace_id = ?`,
       ),
       previous: db.prepare('SELECT edges, start_ns FROM traces WHERE trace_id = ?').safeIntegers(),

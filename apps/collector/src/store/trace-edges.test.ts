@@ -11,6 +11,7 @@ function row(over: Partial<EdgeSpanRow> & { service: string; kind: number }): Ed
     db_system: null,
     http_method: null,
     peer: null,
+    weight: null,
     ...over,
   };
 }
@@ -57,5 +58,28 @@ describe('traceEdges', () => {
     const handler = row({ service: 'orders', kind: 2, parent_span_id: id() });
     const internal = row({ service: 'orders', kind: 1, parent_span_id: handler.span_id });
     expect(traceEdges([handler, internal])).toEqual([]);
+  });
+
+  it('counts a span of a sampled trace as the requests it stands for', () => {
+    const entry = row({ service: 'gateway', kind: 2, weight: 16 });
+    const call = row({
+      service: 'gateway',
+      kind: 3,
+      http_method: 'GET',
+      parent_span_id: entry.span_id,
+      weight: 16,
+    });
+    const orders = row({ service: 'orders', kind: 2, parent_span_id: call.span_id, weight: 16 });
+    const query = row({
+      service: 'orders',
+      kind: 3,
+      db_system: 'postgresql',
+      parent_span_id: orders.span_id,
+      weight: 16,
+    });
+    expect(traceEdges([entry, call, orders, query])).toEqual([
+      { source: 'gateway', target: 'orders', targetKind: 'service', calls: 16, errors: 0 },
+      { source: 'orders', target: 'postgresql', targetKind: 'database', calls: 16, errors: 0 },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { DiagnosisRecord, PendingTrace, RecordOutcome } from '../failure-store.js';
-import { type EdgeSpanRow, traceEdges } from '../trace-edges.js';
+import { ADJUSTED_COUNT, type EdgeSpanRow, traceEdges } from '../trace-edges.js';
 import {
   CALL_FAILED,
   COUNTS_AS_ERROR,
@@ -32,6 +32,7 @@ interface SpanFacts {
   db_system: string | null;
   http_method: string | null;
   peer: string | null;
+  weight: number | null;
 }
 
 /** What a trace's finalization needs: its spans' service-map facts and its previous verdict. */
@@ -42,7 +43,8 @@ interface TraceFacts {
 
 const SPAN_FACTS_SQL = `SELECT TraceId, SpanId, ParentSpanId, ServiceName, SpanName, ${KIND} AS kind,
     toString(${START_NS}) AS start_ns, ${CALL_FAILED} AS failed, ${DB_SYSTEM} AS db_system,
-    ${HTTP_METHOD} AS http_method, ${PEER} AS peer
+    ${HTTP_METHOD} AS http_method, ${PEER} AS peer,
+    toUInt32OrNull(SpanAttributes['${ADJUSTED_COUNT}']) AS weight
   FROM otel_traces WHERE ${since('from')} AND TraceId IN {ids:Array(String)} LIMIT 1 BY TraceId, SpanId`;
 
 /**
@@ -251,5 +253,6 @@ function toEdgeRow(span: SpanFacts): EdgeSpanRow {
     db_system: span.db_system,
     http_method: span.http_method,
     peer: span.peer,
+    weight: span.weight === null ? null : Number(span.weight),
   };
 }
