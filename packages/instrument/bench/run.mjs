@@ -69,6 +69,7 @@ async function startCollector() {
     if (ok)
       return {
         otlp: `http://127.0.0.1:${httpPort}`,
+        api: `http://127.0.0.1:${port}`,
         stop: () => {
           child.kill();
           rmSync(dir, { recursive: true, force: true });
@@ -82,7 +83,7 @@ async function startCollector() {
 async function startApp(app, mode, otlp) {
   const child = spawn(process.execPath, [...modes[mode], path.join(here, 'apps', `${app}-bench.cjs`)], {
     cwd: packageDir,
-    env: { PATH: process.env.PATH, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_SERVICE_NAME: `${app}-bench` },
+    env: { PATH: process.env.PATH, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_SERVICE_NAME: `${app}-${mode}` },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise((resolve, reject) => {
@@ -108,20 +109,31 @@ function rssMegabytes(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-/** Keeps `connections` keep-alive requests in flight for `durationMs`; returns req/s and p99 in ms. */
+/** One request in this many goes to /fail (a thrown error, 500), so failing spans compete for the queue too. */
+const FAIL_EVERY = 100;
+
+/**
+ * Keeps `connections` keep-alive requests in flight for `durationMs`; returns req/s and p99 in ms of
+ * the `route` requests, and how many /fail requests were sent.
+ */
 async function load(port, route, connections, durationMs) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
   let errors = 0;
+  let sent = 0;
+  let failuresSent = 0;
   const end = Date.now() + durationMs;
   const once = () =>
     new Promise((resolve) => {
       const started = process.hrtime.bigint();
-      const request = http.get({ host: '127.0.0.1', port, path: route, agent }, (response) => {
+      const failing = ++sent % FAIL_EVERY === 0;
+      if (failing) failuresSent += 1;
+      const path = failing ? '/fail' : route;
+      const request = http.get({ host: '127.0.0.1', port, path, agent }, (response) => {
         response.resume();
         response.on('end', () => {
-          latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-          if (response.statusCode !== 200) errors += 1;
+          if (!failing) latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+          if (response.statusCode !== (failing ? 500 : 200)) errors += 1;
           resolve();
         });
       });
@@ -139,10 +151,40 @@ async function load(port, route, connections, durationMs) {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   return {
-    rps: latencies.length / elapsedSeconds,
+    failuresSent,
+    rps: (latencies.length + failuresSent) / elapsedSeconds,
     p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? Number.NaN,
     errors,
   };
+}
+
+/** SIGTERM (both SDKs flush on it), then SIGKILL if the process is still there after 5 s. */
+async function stopApp(child) {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Failing traces of `service` the collector holds, polled until `expected` or 10 s of no change. */
+async function countFailingTraces(api, service, expected) {
+  let count = -1;
+  let stableSince = Date.now();
+  for (;;) {
+    let seen = 0;
+    let cursor;
+    do {
+      const query = new URLSearchParams({ service, errors: 'true', limit: '1000', start: '0' });
+      if (cursor) query.set('cursor', cursor);
+      const page = await (await fetch(`${api}/api/traces?${query}`)).json();
+      seen += page.traces.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    if (seen !== count) [count, stableSince] = [seen, Date.now()];
+    if (count >= expected || Date.now() - stableSince > 10_000) return count;
+    await sleep(500);
+  }
 }
 
 const collector = await startCollector();
@@ -151,7 +193,8 @@ try {
   for (const app of apps) {
     for (const mode of Object.keys(modes)) {
       const { child, port } = await startApp(app, mode, collector.otlp);
-      await load(port, '/json', 10, 3000); // warm-up: JIT, connection pools, resource detection, first exports
+      // Warm-up: JIT, connection pools, resource detection, first exports.
+      const warmUp = await load(port, '/json', 10, 3000);
       for (const route of routes) {
         for (const connections of connectionCounts) {
           const cpuBefore = cpuMicros(child.pid);
@@ -172,7 +215,18 @@ try {
           );
         }
       }
-      child.kill('SIGKILL');
+      const failuresSent = rows
+        .filter((r) => r.app === app && r.mode === mode)
+        .reduce((n, r) => n + r.failuresSent, warmUp.failuresSent);
+      await stopApp(child);
+      if (mode !== 'none') {
+        const stored = await countFailingTraces(collector.api, `${app}-${mode}`, failuresSent);
+        for (const row of rows.filter((r) => r.app === app && r.mode === mode))
+          row.failing = `${stored}/${failuresSent}`;
+        console.error(
+          `${app} ${mode}: ${stored} of ${failuresSent} failing requests stored as failing traces`,
+        );
+      }
     }
   }
 } finally {
@@ -180,9 +234,9 @@ try {
 }
 
 console.log(
-  '| app | route | conns | none req/s | otel req/s (loss) | faultline req/s (loss) | p99 ms none / otel / faultline | CPU us/req none / otel / faultline | RSS MB none / otel / faultline |',
+  '| app | route | conns | none req/s | otel req/s (loss) | faultline req/s (loss) | p99 ms none / otel / faultline | CPU us/req none / otel / faultline | RSS MB none / otel / faultline | failing traces stored otel / faultline |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const app of apps) {
   for (const route of routes) {
     for (const connections of connectionCounts) {
@@ -193,7 +247,7 @@ for (const app of apps) {
       const [none, otel, faultline] = [cell('none'), cell('otel'), cell('faultline')];
       const loss = (r) => `${(100 * (1 - r.rps / none.rps)).toFixed(0)}%`;
       console.log(
-        `| ${app} | ${route} | ${connections} | ${none.rps.toFixed(0)} | ${otel.rps.toFixed(0)} (${loss(otel)}) | ${faultline.rps.toFixed(0)} (${loss(faultline)}) | ${[none, otel, faultline].map((r) => r.p99.toFixed(1)).join(' / ')} | ${[none, otel, faultline].map((r) => r.cpuPerRequestUs.toFixed(0)).join(' / ')} | ${[none, otel, faultline].map((r) => r.rssMb.toFixed(0)).join(' / ')} |`,
+        `| ${app} | ${route} | ${connections} | ${none.rps.toFixed(0)} | ${otel.rps.toFixed(0)} (${loss(otel)}) | ${faultline.rps.toFixed(0)} (${loss(faultline)}) | ${[none, otel, faultline].map((r) => r.p99.toFixed(1)).join(' / ')} | ${[none, otel, faultline].map((r) => r.cpuPerRequestUs.toFixed(0)).join(' / ')} | ${[none, otel, faultline].map((r) => r.rssMb.toFixed(0)).join(' / ')} | ${otel.failing} / ${faultline.failing} |`,
       );
     }
   }
