@@ -11,6 +11,7 @@ if (process.env.BENCH_QUICK) {
   process.env.BENCH_VERDICT_ROUNDS ??= '3';
 }
 const { ingestTable, runIngest } = await import('./ingest.mjs');
+const { ingestProtocolsTable, runIngestProtocols } = await import('./ingest-protocols.mjs');
 const { queriesTable, runQueries } = await import('./queries.mjs');
 const { verdictTable, runVerdict } = await import('./verdict.mjs');
 
@@ -23,6 +24,8 @@ console.log(
 );
 console.log('## Ingest (OTLP/HTTP protobuf, 512-span batches)\n');
 console.log(ingestTable(await runIngest()));
+console.log('\n## Ingest by protocol (2 connections, empty database)\n');
+console.log(ingestProtocolsTable(await runIngestProtocols()));
 console.log('\n## Queries (through the HTTP API)\n');
 console.log(queriesTable(await runQueries()));
 console.log('\n## Time to verdict (demo gateway -> orders, exception fault)\n');
