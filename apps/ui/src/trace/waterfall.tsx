@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatDurationMs } from '../format/time-format.js';
 import type { CriticalSegment } from './critical-path.js';
 import type { FailureMarks } from './span-roles.js';
@@ -55,9 +55,11 @@ export function Waterfall(props: {
     return () => observer.disconnect();
   }, []);
 
-  // Each reveal request scrolls once: collapsing rows later must not yank the view back to it.
+  // Each reveal request scrolls once: collapsing rows later must not yank the view back to it. A layout
+  // effect, so the page opens already scrolled to the origin: the rows at the top are never painted
+  // and then replaced (with the viewport measured above, both changes make one render).
   const revealed = useRef(-1);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const element = scroller.current;
     if (!props.reveal || !element || props.reveal.seq === revealed.current) return;
     const { spanId } = props.reveal;
@@ -66,11 +68,14 @@ export function Waterfall(props: {
     // Not visible yet: its ancestors are being expanded; the next `rows` brings it.
     if (rowIndex < 0) return;
     revealed.current = props.reveal.seq;
-    const bodyPx = Math.max(ROW_HEIGHT_PX, viewportPx - AXIS_HEIGHT_PX);
+    const heightPx = element.clientHeight > 0 ? element.clientHeight : viewportPx;
+    const bodyPx = Math.max(ROW_HEIGHT_PX, heightPx - AXIS_HEIGHT_PX);
     const next = scrollTopToReveal(rowIndex, ROW_HEIGHT_PX, element.scrollTop, bodyPx);
     if (next !== element.scrollTop) {
       element.scrollTop = next;
-      setScrollTop(next);
+      // As the browser clamped it (the last row cannot scroll past the bottom), so the scroll event
+      // that follows finds the state already right and renders nothing again.
+      setScrollTop(element.scrollTop > 0 ? element.scrollTop : next);
     }
   }, [props.reveal?.seq, rows]);
 
