@@ -2,13 +2,13 @@ import type { Diagnosis } from '@faultline/diagnosis';
 import { isErrorSpanFacts } from '@faultline/diagnosis';
 import { SPAN_KIND_NAMES, type SpanOutline, STATUS_CODE_NAMES } from '@faultline/model';
 import type Database from 'better-sqlite3';
-import { blobToId, idToBlob } from './span-rows.js';
+import { idToBlob } from './span-rows.js';
 import type { KeptVerdict } from './store.js';
 
 /** An outline row, as `raw()` hands it out with safe integers (every INTEGER a bigint). */
 type OutlineRow = [
-  spanId: Buffer,
-  parentSpanId: Buffer | null,
+  spanId: string,
+  parentSpanId: string | null,
   service: string,
   name: string,
   kind: bigint,
@@ -38,11 +38,12 @@ export class SqliteOutlines {
 
   constructor(db: Database.Database) {
     this.stmt = {
+      // Ids as hex text from SQLite: a Buffer per id costs JavaScript more than the whole query does.
       // `events IS NULL` is answered from the record header; only spans with events have them parsed.
       spans: db
         .prepare(
-          `SELECT span_id, parent_span_id, service, name, kind, start_ns, end_ns, status_code, status_message,
-             http_status, events IS NOT NULL AND EXISTS (
+          `SELECT lower(hex(span_id)), nullif(lower(hex(parent_span_id)), ''), service, name, kind, start_ns,
+             end_ns, status_code, status_message, http_status, events IS NOT NULL AND EXISTS (
                SELECT 1 FROM json_each(events) WHERE json_extract(value, '$[0]') = 'exception'
              )
            FROM spans WHERE trace_id = ? ORDER BY start_ns`,
@@ -81,8 +82,8 @@ export class SqliteOutlines {
 function rowToOutline(row: OutlineRow): SpanOutline {
   const [spanId, parentSpanId, service, name, kind, startNs, endNs, statusCode, message, httpStatus] = row;
   const outline: SpanOutline = {
-    spanId: blobToId(spanId),
-    parentSpanId: parentSpanId === null ? null : blobToId(parentSpanId),
+    spanId,
+    parentSpanId,
     service,
     name,
     kind: SPAN_KIND_NAMES[Number(kind)] ?? 'UNSPECIFIED',
