@@ -1,5 +1,12 @@
-const COUNT = new Intl.NumberFormat('en');
-const COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+// Made when first used: an Intl formatter costs milliseconds to build (the compact one tens of them),
+// and a trace page opened from a link may never show a count.
+let count: Intl.NumberFormat | undefined;
+let compact: Intl.NumberFormat | undefined;
+const COUNT = { format: (n: number) => (count ??= new Intl.NumberFormat('en')).format(n) };
+const COMPACT = {
+  format: (n: number) =>
+    (compact ??= new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 })).format(n),
+};
 
 /** A count with its noun, singular or plural: `1 call`, `1,204 calls`. */
 export function formatCount(count: number, singular: string, plural = `${singular}s`): string {

@@ -92,7 +92,6 @@ export function Waterfall(props: {
         key={spanId}
         node={node}
         traceDurationMs={model.traceDurationMs}
-        ticks={ticks}
         error={props.errors[index] ?? false}
         role={props.marks.roles.get(spanId)}
         onPath={props.marks.path.has(spanId)}
@@ -136,7 +135,14 @@ export function Waterfall(props: {
             ))}
           </div>
         </div>
-        <div style={{ position: 'relative', height: `${rows.length * ROW_HEIGHT_PX}px` }}>
+        {/* Every row's timeline draws the tick gridlines as its background, one tick step per tile. */}
+        <div
+          style={{
+            position: 'relative',
+            height: `${rows.length * ROW_HEIGHT_PX}px`,
+            '--tick-step': `${ticks.length > 1 ? (ticks[1]! - ticks[0]!) * scale : 100}%`,
+          }}
+        >
           <div class="waterfall-rows">{rendered}</div>
         </div>
       </div>
