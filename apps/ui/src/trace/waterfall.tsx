@@ -40,7 +40,11 @@ export function Waterfall(props: {
 }) {
   const { model, rows } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  // Opened on a span (the origin, the URL's), the first render already holds the rows around it; the
+  // reveal below then corrects for the measured viewport, which moves the window by a few rows.
+  const [scrollTop, setScrollTop] = useState(() =>
+    props.reveal ? (scrollTopToRow(model, rows, props.reveal.spanId, 0, FALLBACK_VIEWPORT_PX) ?? 0) : 0,
+  );
   const [viewportPx, setViewportPx] = useState(FALLBACK_VIEWPORT_PX);
 
   useLayoutEffect(() => {
@@ -62,15 +66,11 @@ export function Waterfall(props: {
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!props.reveal || !element || props.reveal.seq === revealed.current) return;
-    const { spanId } = props.reveal;
-    const index = model.indexBySpanId.get(spanId);
-    const rowIndex = index === undefined ? -1 : rows.indexOf(index);
-    // Not visible yet: its ancestors are being expanded; the next `rows` brings it.
-    if (rowIndex < 0) return;
-    revealed.current = props.reveal.seq;
     const heightPx = element.clientHeight > 0 ? element.clientHeight : viewportPx;
-    const bodyPx = Math.max(ROW_HEIGHT_PX, heightPx - AXIS_HEIGHT_PX);
-    const next = scrollTopToReveal(rowIndex, ROW_HEIGHT_PX, element.scrollTop, bodyPx);
+    const next = scrollTopToRow(model, rows, props.reveal.spanId, element.scrollTop, heightPx);
+    // Not visible yet: its ancestors are being expanded; the next `rows` brings it.
+    if (next === undefined) return;
+    revealed.current = props.reveal.seq;
     if (next !== element.scrollTop) {
       element.scrollTop = next;
       // As the browser clamped it (the last row cannot scroll past the bottom), so the scroll event
@@ -148,4 +148,19 @@ export function Waterfall(props: {
       </div>
     </div>
   );
+}
+
+/** The scrollTop that shows `spanId`'s row in a scroller `heightPx` tall; undefined while it is hidden. */
+function scrollTopToRow(
+  model: WaterfallModel,
+  rows: readonly number[],
+  spanId: string,
+  scrollTopPx: number,
+  heightPx: number,
+): number | undefined {
+  const index = model.indexBySpanId.get(spanId);
+  const rowIndex = index === undefined ? -1 : rows.indexOf(index);
+  if (rowIndex < 0) return undefined;
+  const bodyPx = Math.max(ROW_HEIGHT_PX, heightPx - AXIS_HEIGHT_PX);
+  return scrollTopToReveal(rowIndex, ROW_HEIGHT_PX, scrollTopPx, bodyPx);
 }
