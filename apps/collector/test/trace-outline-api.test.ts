@@ -35,7 +35,13 @@ describe('GET /api/traces/:traceId/outline', () => {
       statusMessages: { 3: 'canceling statement due to statement timeout' },
       missingParents: {},
       diagnosis: full.diagnosis,
+      // The origin's details come along, so its page shows the exception without another request.
+      origin: {
+        span: full.spans.find((s: { spanId: string }) => s.spanId === chain[3]!.spanId),
+        logs: full.logs.filter((l: { spanId: string }) => l.spanId === chain[3]!.spanId),
+      },
     });
+    expect(outline.origin.logs).toHaveLength(1);
     const columns = outline.spans as WireOutlineColumns;
     expect(columns).toEqual({
       spanId: chain.map((s) => s.spanId),
@@ -58,6 +64,7 @@ describe('GET /api/traces/:traceId/outline', () => {
     expect(outline.spans.parent).toEqual([-1]);
     expect(outline.missingParents).toEqual({ 0: 'abcdef0123456789' });
     expect(outline.diagnosis).toBeNull();
+    expect(outline.origin).toBeNull();
   });
 
   it('is a small fraction of the whole trace for a big trace', async () => {

@@ -34,13 +34,42 @@ const spans: SpanOutline[] = [
 
 describe('the trace outline on the wire', () => {
   it('comes back exactly as sent, through JSON, nanoseconds included', () => {
-    const sent = { traceId: 'f'.repeat(32), spans, logCount: 3, diagnosis: { originSpanId: 'c0' } };
+    const sent = {
+      traceId: 'f'.repeat(32),
+      spans,
+      logCount: 3,
+      diagnosis: { originSpanId: 'c0' },
+      origin: {
+        span: {
+          traceId: 'f'.repeat(32),
+          spanId: 'c000000000000001',
+          parentSpanId: 'b000000000000001',
+          service: 'orders',
+          name: 'pg.query',
+          kind: 'CLIENT' as const,
+          startTimeUnixNano: T0 + 11n,
+          endTimeUnixNano: T0 + 12n,
+          status: { code: 'ERROR' as const, message: 'timeout exceeded' },
+          attributes: { 'db.system': 'postgresql' },
+          resource: { 'service.name': 'orders' },
+          events: [],
+          links: [],
+        },
+        logs: [],
+      },
+    };
     const wire = JSON.parse(JSON.stringify(toWireOutline(sent)));
     expect(fromWireOutline(wire)).toEqual(sent);
   });
 
   it('lists each service and span name once and refers to them, and to parents, by index', () => {
-    const wire = toWireOutline({ traceId: 'f'.repeat(32), spans, logCount: 0, diagnosis: null });
+    const wire = toWireOutline({
+      traceId: 'f'.repeat(32),
+      spans,
+      logCount: 0,
+      diagnosis: null,
+      origin: null,
+    });
     expect(wire.services).toEqual(['orders', 'gateway']);
     expect(wire.names).toEqual([
       'op b000000000000001',
@@ -60,7 +89,13 @@ describe('the trace outline on the wire', () => {
   });
 
   it('sends an empty trace as empty columns', () => {
-    const wire = toWireOutline({ traceId: 'f'.repeat(32), spans: [], logCount: 0, diagnosis: null });
+    const wire = toWireOutline({
+      traceId: 'f'.repeat(32),
+      spans: [],
+      logCount: 0,
+      diagnosis: null,
+      origin: null,
+    });
     expect(wire.spans.spanId).toEqual([]);
     expect(fromWireOutline(wire).spans).toEqual([]);
   });

@@ -1,10 +1,20 @@
 import {
+  type LogRecord,
   SPAN_KIND_NAMES,
+  type Span,
   type SpanKind,
   type SpanStatus,
   STATUS_CODE_NAMES,
   type StatusCode,
 } from './span.js';
+import {
+  fromWireLogRecord,
+  fromWireSpan,
+  toWireLogRecord,
+  toWireSpan,
+  type WireLogRecord,
+  type WireSpan,
+} from './wire.js';
 
 /**
  * What a waterfall draws of one span: its place in the tree, its time and its outcome, without the
@@ -68,6 +78,8 @@ export interface WireTraceOutline<D> {
   /** Parent span ids that are not in the trace (lost, or still arriving), by span index. */
   missingParents: Record<string, string>;
   diagnosis: D | null;
+  /** The origin span's details (a failing trace), so its exception shows without another request. */
+  origin: { span: WireSpan; logs: WireLogRecord[] } | null;
 }
 
 /** A trace's outline in domain types. */
@@ -76,6 +88,8 @@ export interface TraceOutline<D> {
   spans: SpanOutline[];
   logCount: number;
   diagnosis: D | null;
+  /** The origin span and its logs, when the trace failed. */
+  origin: { span: Span; logs: LogRecord[] } | null;
 }
 
 /** Numbers each distinct text once, in order of first use. */
@@ -148,6 +162,10 @@ export function toWireOutline<D>(outline: TraceOutline<D>): WireTraceOutline<D> 
     statusMessages,
     missingParents,
     diagnosis: outline.diagnosis,
+    origin: outline.origin && {
+      span: toWireSpan(outline.origin.span),
+      logs: outline.origin.logs.map(toWireLogRecord),
+    },
   };
 }
 
@@ -174,5 +192,14 @@ export function fromWireOutline<D>(wire: WireTraceOutline<D>): TraceOutline<D> {
       exception: (c.flags[i]! & OUTLINE_FLAG_EXCEPTION) !== 0,
     };
   }
-  return { traceId: wire.traceId, spans, logCount: wire.logCount, diagnosis: wire.diagnosis };
+  return {
+    traceId: wire.traceId,
+    spans,
+    logCount: wire.logCount,
+    diagnosis: wire.diagnosis,
+    origin: wire.origin && {
+      span: fromWireSpan(wire.origin.span),
+      logs: wire.origin.logs.map(fromWireLogRecord),
+    },
+  };
 }

@@ -29,6 +29,7 @@ import {
   groupOperations,
   type PruneResult,
   type ServiceOperations,
+  type SpanWithLogs,
   type Store,
   type StoredTraceOutline,
   type TracePage,
@@ -156,13 +157,17 @@ export class SqliteStore implements Store {
     const read = this.outlines.read(traceId);
     if (!read) return null;
     const { spans, logCount } = read;
-    if (read.diagnosis !== undefined) return { spans, logCount, diagnosis: read.diagnosis };
-    // No current verdict (the trace is still arriving, or was stored before verdicts were kept).
-    const trace = await this.getTrace(traceId);
-    return { spans, logCount, diagnosis: trace ? diagnose(trace.spans, trace.logs) : null };
+    let diagnosis = read.diagnosis;
+    if (diagnosis === undefined) {
+      // No current verdict (the trace is still arriving, or was stored before verdicts were kept).
+      const trace = await this.getTrace(traceId);
+      diagnosis = trace ? diagnose(trace.spans, trace.logs) : null;
+    }
+    const origin = diagnosis ? await this.getSpan(traceId, diagnosis.originSpanId) : null;
+    return { spans, logCount, diagnosis, origin };
   }
 
-  async getSpan(traceId: string, spanId: string): Promise<{ span: Span; logs: LogRecord[] } | null> {
+  async getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null> {
     const [trace, span] = [idToBlob(traceId), idToBlob(spanId)];
     const row = this.stmt.spanById.get(trace, span) as StoredSpanRow | undefined;
     if (!row) return null;

@@ -74,11 +74,19 @@ export type KeptVerdict = { diagnosis: null } | { diagnosis: Diagnosis; logCount
 /** Works a trace's verdict out from all of its spans and logs (the diagnosis engine). */
 export type Diagnose = (spans: readonly Span[], logs: readonly LogRecord[]) => Diagnosis | null;
 
+/** One span and its logs (in time order): what the trace page shows of a selected span. */
+export interface SpanWithLogs {
+  span: Span;
+  logs: LogRecord[];
+}
+
 /** A trace's outline: every span's place, time and outcome, the verdict, and how many logs it has. */
 export interface StoredTraceOutline {
   spans: SpanOutline[];
   logCount: number;
   diagnosis: Diagnosis | null;
+  /** The origin span's details when the trace failed, so its page shows the exception at once. */
+  origin: SpanWithLogs | null;
 }
 
 /** Groups (service, operation, kind, last seen) rows, sorted by service then name, per service. */
@@ -124,7 +132,7 @@ export interface Store {
    */
   getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null>;
   /** One span of a trace and its logs, or null when that span is not stored. */
-  getSpan(traceId: string, spanId: string): Promise<{ span: Span; logs: LogRecord[] } | null>;
+  getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null>;
   /** The logs of a trace, or null when no span of it is stored (as `getTrace`). */
   getTraceLogs(traceId: string): Promise<LogRecord[] | null>;
   searchTraces(query: TraceQuery): Promise<TracePage>;

@@ -61,6 +61,7 @@ describe.each(STORE_BACKENDS)('the trace page parts on the $name store', (backen
     expect(outline!.spans.filter((s) => s.exception).map((s) => s.name)).toEqual(['pg.query:SELECT shop']);
     expect(outline!.logCount).toBe(2);
     expect(outline!.diagnosis).toEqual(diagnoseTrace(whole.spans, whole.logs));
+    expect(outline!.origin).toEqual({ span: backend.asStored(spans[3]!), logs: [logs[0]] });
   });
 
   it('answers null for the outline, a span and the logs of a trace it never saw', async () => {

@@ -1,6 +1,6 @@
 import { spanOutline } from '@faultline/diagnosis';
 import type { LogRecord, Span } from '@faultline/model';
-import type { Diagnose, StoredTraceOutline } from './store.js';
+import type { Diagnose, SpanWithLogs, StoredTraceOutline } from './store.js';
 
 /** One trace read whole. */
 interface WholeTrace {
@@ -13,18 +13,17 @@ interface WholeTrace {
  * exporter's rows, whose attributes come as maps anyway, and keeps no verdict of its own).
  */
 export function outlineOfWholeTrace(trace: WholeTrace, diagnose: Diagnose): StoredTraceOutline {
+  const diagnosis = diagnose(trace.spans, trace.logs);
   return {
     spans: trace.spans.map(spanOutline),
     logCount: trace.logs.length,
-    diagnosis: diagnose(trace.spans, trace.logs),
+    diagnosis,
+    origin: diagnosis && spanOfWholeTrace(trace, diagnosis.originSpanId),
   };
 }
 
 /** One span of a trace read whole, and its logs; null when the trace has no such span. */
-export function spanOfWholeTrace(
-  trace: WholeTrace,
-  spanId: string,
-): { span: Span; logs: LogRecord[] } | null {
+export function spanOfWholeTrace(trace: WholeTrace, spanId: string): SpanWithLogs | null {
   const span = trace.spans.find((s) => s.spanId === spanId);
   return span ? { span, logs: trace.logs.filter((l) => l.spanId === spanId) } : null;
 }

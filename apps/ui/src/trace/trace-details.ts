@@ -55,6 +55,12 @@ export class TraceDetails {
     return new TraceDetails(fetchers);
   }
 
+  /** Takes one span's details that came with something else (the origin's, with the outline). */
+  seed(detail: SpanDetail): void {
+    if (this.spans.get(detail.span.spanId)?.state !== 'ready')
+      this.spans.set(detail.span.spanId, { state: 'ready', value: detail });
+  }
+
   /** One span's details; the first call starts loading them. */
   span(spanId: string): Loaded<SpanDetail> {
     const known = this.spans.get(spanId);

@@ -1,4 +1,4 @@
-import { getTrace } from '../api/trace-api.js';
+import { byLogTime, getTrace } from '../api/trace-api.js';
 import { getSpanDetail, getTraceLogs, getTraceOutline, type TraceOutline } from '../api/trace-outline-api.js';
 import { parseRoute } from '../router/routes.js';
 import { TraceDetails } from './trace-details.js';
@@ -21,8 +21,8 @@ export interface LoadedTrace {
 
 /**
  * Loads a trace's outline, then starts on its details: the whole trace when it is small, else the
- * origin span's (and the span named in the URL), so the verdict's exception and stack trace show
- * without a click.
+ * span named in the URL. The origin span's details come with the outline, so the verdict's exception
+ * and stack trace show in the first paint, without a click.
  */
 export async function loadTrace(
   traceId: string,
@@ -37,7 +37,9 @@ export async function loadTrace(
           span: (id, s) => getSpanDetail(traceId, id, s),
           logs: (s) => getTraceLogs(traceId, s),
         });
-  for (const id of [outline.diagnosis?.originSpanId, spanId]) if (id) details.span(id);
+  if (outline.origin)
+    details.seed({ span: outline.origin.span, logs: [...outline.origin.logs].sort(byLogTime) });
+  if (spanId) details.span(spanId);
   return { outline, details };
 }
 

@@ -72,7 +72,9 @@ describe('buildWaterfall', () => {
       },
     ];
     const wire = JSON.parse(
-      JSON.stringify(toWireOutline({ traceId: 'a'.repeat(32), spans: sent, logCount: 0, diagnosis: null })),
+      JSON.stringify(
+        toWireOutline({ traceId: 'a'.repeat(32), spans: sent, logCount: 0, diagnosis: null, origin: null }),
+      ),
     );
     const received = buildWaterfall(buildOutlineTree(fromWireOutline(wire).spans));
     const local = buildWaterfall(buildOutlineTree(sent));

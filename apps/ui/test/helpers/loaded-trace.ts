@@ -7,12 +7,14 @@ import type { LoadedTrace } from '../../src/trace/trace-loading.js';
 /** A trace as the trace page holds a small one once loaded: its outline, every span's details at hand. */
 export function loadedTrace(wire: WireTrace): LoadedTrace {
   const trace = fromWireTrace(wire);
+  const origin = trace.spans.find((s) => s.spanId === trace.diagnosis?.originSpanId);
   return {
     outline: {
       traceId: trace.traceId,
       spans: trace.spans.map(spanOutline),
       logCount: trace.logs.length,
       diagnosis: trace.diagnosis,
+      origin: origin ? { span: origin, logs: trace.logs.filter((l) => l.spanId === origin.spanId) } : null,
     },
     details: TraceDetails.of(trace),
   };

@@ -9,6 +9,7 @@ import {
   groupOperations,
   type PruneResult,
   type ServiceOperations,
+  type SpanWithLogs,
   type Store,
   type StoredTraceOutline,
   type TracePage,
@@ -169,7 +170,7 @@ export class ClickHouseStore implements Store {
     return trace && outlineOfWholeTrace(trace, diagnose);
   }
 
-  async getSpan(traceId: string, spanId: string): Promise<{ span: Span; logs: LogRecord[] } | null> {
+  async getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null> {
     const trace = await this.getTrace(traceId);
     return trace && spanOfWholeTrace(trace, spanId);
   }
