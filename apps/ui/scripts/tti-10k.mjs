@@ -166,6 +166,7 @@ try {
           );
           requestIdleCallback(() => {
             marks.idleMs = performance.now();
+            console.debug('faultline:tti-idle');
           });
         }).observe(document, { childList: true, subtree: true });
       });
@@ -185,8 +186,14 @@ try {
       // wall-clock marks include time the thread waited for a core; this does not.
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable');
+      // Told by a console message, not by polling the page: waitForFunction would evaluate
+      // Playwright's injected script and a check every frame on the main thread being measured.
+      const idle = page.waitForEvent('console', {
+        predicate: (message) => message.text() === 'faultline:tti-idle',
+        timeout: 30_000,
+      });
       await page.goto(`${preloaded ? memoryBase : base}/traces/${trace.traceId}`);
-      await page.waitForFunction(() => window.__tti.idleMs !== undefined, null, { timeout: 30_000 });
+      await idle;
       const { metrics } = await cdp.send('Performance.getMetrics');
       const threadCpuMs = (metrics.find((m) => m.name === 'ThreadTime')?.value ?? Number.NaN) * 1000;
       if (process.env.TRACE && run === 0 && !preloaded) await browser.stopTracing();
