@@ -155,16 +155,8 @@ export class FailureStore {
     }));
   }
 
-  /**
-   * Records a trace's verdict (null: the entry request did not fail) and keeps its group's counts right;
-   * `verdict`, when given, is kept whole for the trace page (see migration 8).
-   */
-  record(
-    traceId: string,
-    stamp: number,
-    record: DiagnosisRecord | null,
-    verdict?: KeptVerdict,
-  ): RecordOutcome {
+  /** Records a verdict (null: did not fail), keeps its group's counts right, and stores `kept` whole. */
+  record(traceId: string, stamp: number, record: DiagnosisRecord | null, kept?: KeptVerdict): RecordOutcome {
     const id = idToBlob(traceId);
     return this.db.transaction((): RecordOutcome => {
       const state = this.stmt.traceState.get(id) as
@@ -189,7 +181,7 @@ export class FailureStore {
         record?.originNode ?? null,
         record ? idToBlob(record.originSpanId) : null,
         stamp,
-        verdict ? JSON.stringify(verdict) : null,
+        kept ? JSON.stringify(kept) : null,
         id,
       );
       if (record === null) return 'not_failing';
