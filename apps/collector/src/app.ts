@@ -7,6 +7,7 @@ import { registerCompareRoutes } from './api/compare-routes.js';
 import { registerExportRoutes } from './api/export-routes.js';
 import { registerFailureRoutes } from './api/failure-routes.js';
 import { registerHealthRoutes } from './api/health-routes.js';
+import { registerTraceOutlineRoutes } from './api/trace-outline-routes.js';
 import { registerTraceRoutes } from './api/trace-routes.js';
 import { defaultUiDir, registerUi } from './api/ui-static.js';
 import { installBearerAuth } from './auth.js';
@@ -117,6 +118,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     ...(forwarder ? { forwardStats: () => forwarder.stats } : {}),
   });
   registerTraceRoutes(api, store);
+  registerTraceOutlineRoutes(api, store);
   registerFailureRoutes(api, store);
   registerCompareRoutes(api, store);
   registerExportRoutes(api, store, queue, config.maxBodyBytes);

@@ -1,3 +1,4 @@
+import './trace/start-prefetch.js';
 import { render } from 'preact';
 import { App } from './app.js';
 import { installGlobalShortcuts } from './global-shortcuts.js';

@@ -1,9 +1,9 @@
 import { fireEvent, render, screen } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import type { TraceComparison } from '../src/api/compare-api.js';
-import { fromWireTrace } from '../src/api/trace-api.js';
 import { TraceView } from '../src/trace/trace-view.js';
 import { poolExhaustedTrace, TRACE_ID } from './fixtures/pool-exhausted-trace.js';
+import { loadedTrace } from './helpers/loaded-trace.js';
 import { jsonResponse, stubFetch } from './helpers/stub-fetch.js';
 
 const BASELINE = '0af7651916cd43dd8448eb211c80319c';
@@ -46,15 +46,13 @@ const comparison: TraceComparison = {
 };
 
 function openCompare() {
-  render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+  render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={undefined} />);
   fireEvent.click(screen.getByRole('tab', { name: 'Compare with a successful request' }));
 }
 
 describe('comparing a failing trace with a successful request', () => {
   it('is offered on a failing trace only', () => {
-    render(
-      <TraceView trace={fromWireTrace({ ...poolExhaustedTrace, diagnosis: null })} spanId={undefined} />,
-    );
+    render(<TraceView {...loadedTrace({ ...poolExhaustedTrace, diagnosis: null })} spanId={undefined} />);
     expect(screen.queryByRole('tab', { name: 'Compare with a successful request' })).toBeNull();
   });
 

@@ -2,6 +2,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/preact
 import { describe, expect, it } from 'vitest';
 import { App } from '../src/app.js';
 import { poolExhaustedTrace, TRACE_ID } from './fixtures/pool-exhausted-trace.js';
+import { wireOutline } from './helpers/loaded-trace.js';
 import { jsonResponse, type SeenRequest, stubFetch } from './helpers/stub-fetch.js';
 
 /** A minimal OTLP/JSON export of one span, as `GET /api/traces/:id/export` writes them. */
@@ -21,6 +22,7 @@ function collector(importRoute: (request: SeenRequest) => Response): SeenRequest
     '/api/failures': () => jsonResponse({ groups: [] }),
     '/api/traces': () => jsonResponse({ traces: [], nextCursor: null }),
     '/api/import': importRoute,
+    [`/api/traces/${TRACE_ID}/outline`]: () => jsonResponse(wireOutline(poolExhaustedTrace)),
     [`/api/traces/${TRACE_ID}`]: () => jsonResponse(poolExhaustedTrace),
   });
 }

@@ -2,25 +2,11 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
 import { ReportActions } from '../src/trace/report-actions.js';
 import { TRACE_ID } from './fixtures/pool-exhausted-trace.js';
+import { captureDownloads } from './helpers/capture-downloads.js';
 import { jsonResponse, stubFetch } from './helpers/stub-fetch.js';
 
 const REPORT = '# Incident: 500 on GET /api/orders/:id\n\n- Origin: `orders` › `pg-pool.connect`\n';
 const reportRoute = { [`/api/traces/${TRACE_ID}/report`]: () => new Response(REPORT, { status: 200 }) };
-
-/** Captures what a download saves: the blob's text and the file name of the link clicked. */
-function captureDownloads() {
-  const saved: { name: string; blob: Blob }[] = [];
-  let lastBlob: Blob | undefined;
-  vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
-    lastBlob = blob as Blob;
-    return 'blob:report';
-  });
-  vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
-  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-    saved.push({ name: this.download, blob: lastBlob! });
-  });
-  return saved;
-}
 
 describe('the incident report buttons', () => {
   it('copy the markdown report to the clipboard and say so', async () => {

@@ -1,6 +1,5 @@
 import { fireEvent, render, screen } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
-import { fromWireTrace } from '../src/api/trace-api.js';
 import { TraceView } from '../src/trace/trace-view.js';
 import {
   ORDERS_HANDLER,
@@ -9,10 +8,11 @@ import {
   XSS,
   xssTrace,
 } from './fixtures/pool-exhausted-trace.js';
+import { loadedTrace } from './helpers/loaded-trace.js';
 
 describe('the span details panel', () => {
   it('shows the exception with in-app frames emphasised and dependency and Node frames dimmed', () => {
-    render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={POOL_CONNECT} />);
+    render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={POOL_CONNECT} />);
     const exception = screen.getByTestId('exception');
     expect(exception.textContent).toContain('timeout exceeded when trying to connect');
     const frame = (kind: string) => [...exception.querySelectorAll<HTMLElement>(`[data-frame="${kind}"]`)];
@@ -28,7 +28,7 @@ describe('the span details panel', () => {
   });
 
   it('groups attributes into http, db, error, other and resource sections', () => {
-    render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={POOL_CONNECT} />);
+    render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={POOL_CONNECT} />);
     const titles = [...screen.getByTestId('span-details').querySelectorAll('.attribute-group > summary')].map(
       (s) => s.firstChild?.textContent?.trim(),
     );
@@ -36,7 +36,7 @@ describe('the span details panel', () => {
   });
 
   it('shows the logs of the selected span only', () => {
-    render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={ORDERS_HANDLER} />);
+    render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={ORDERS_HANDLER} />);
     const lines = screen.getAllByTestId('log-line');
     expect(lines.map((l) => l.textContent)).toEqual([expect.stringContaining('failed to load order 42')]);
   });
@@ -44,7 +44,7 @@ describe('the span details panel', () => {
 
 describe('markup in telemetry', () => {
   it('renders a payload in a span name, an attribute and a log line as text and creates no element from it', () => {
-    const { container } = render(<TraceView trace={fromWireTrace(xssTrace())} spanId={POOL_CONNECT} />);
+    const { container } = render(<TraceView {...loadedTrace(xssTrace())} spanId={POOL_CONNECT} />);
     expect(screen.getByTestId('origin-span').textContent).toContain(XSS);
     expect(screen.getByTestId('span-details').textContent).toContain(`db.statement${XSS}`);
     expect(container.querySelector('a[href^="javascript"]')).toBeNull();

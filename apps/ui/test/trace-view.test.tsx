@@ -1,6 +1,5 @@
 import { fireEvent, render, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
-import { fromWireTrace } from '../src/api/trace-api.js';
 import { TraceView } from '../src/trace/trace-view.js';
 import {
   AUTH_CALL,
@@ -11,6 +10,7 @@ import {
   POOL_CONNECT,
   poolExhaustedTrace,
 } from './fixtures/pool-exhausted-trace.js';
+import { loadedTrace } from './helpers/loaded-trace.js';
 
 function rows(container: Element): HTMLElement[] {
   return [...container.querySelectorAll<HTMLElement>('.waterfall-row')].sort((a, b) => rowTop(a) - rowTop(b));
@@ -23,7 +23,7 @@ const ids = (container: Element) => rows(container).map((r) => r.dataset.spanId)
 
 describe('the waterfall', () => {
   it('lists spans as a tree in start order, whatever order they arrived in', () => {
-    const { container } = render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+    const { container } = render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={undefined} />);
     expect(ids(container)).toEqual([
       GATEWAY_SERVER,
       AUTH_CALL,
@@ -35,9 +35,7 @@ describe('the waterfall', () => {
   });
 
   it('collapses a subtree and expands it again', () => {
-    const { container } = render(
-      <TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={GATEWAY_SERVER} />,
-    );
+    const { container } = render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={GATEWAY_SERVER} />);
     const client = rows(container).find((r) => r.dataset.spanId === GATEWAY_CLIENT)!;
     fireEvent.click(within(client).getByRole('button', { name: /collapse/i }));
     expect(ids(container)).toEqual([GATEWAY_SERVER, AUTH_CALL, GATEWAY_CLIENT]);
@@ -47,7 +45,7 @@ describe('the waterfall', () => {
   });
 
   it('marks the origin row with the test id, a label and the origin class', () => {
-    render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+    render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={undefined} />);
     const origin = screen.getByTestId('origin-span');
     expect(origin.dataset.spanId).toBe(POOL_CONNECT);
     expect(origin.className).toContain('origin');
@@ -56,7 +54,7 @@ describe('the waterfall', () => {
   });
 
   it('highlights the failing path from entry to origin and labels the spans that propagated it', () => {
-    const { container } = render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+    const { container } = render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={undefined} />);
     const onPath = rows(container).filter((r) => r.classList.contains('on-path'));
     expect(onPath.map((r) => r.dataset.spanId)).toEqual(poolExhaustedTrace.diagnosis!.path);
     const propagated = rows(container).filter((r) => r.textContent?.includes('propagated'));
@@ -69,7 +67,7 @@ describe('the waterfall', () => {
   });
 
   it('opens on the origin span, and moves with j, k, e and o', () => {
-    const { container } = render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+    const { container } = render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={undefined} />);
     const selected = () => container.querySelector<HTMLElement>('.waterfall-row.selected')?.dataset.spanId;
     expect(selected()).toBe(POOL_CONNECT);
     fireEvent.keyDown(window, { key: 'k' });
@@ -96,8 +94,8 @@ describe('the waterfall', () => {
         name: `child ${i}`,
       });
     }
-    const trace = fromWireTrace({ ...poolExhaustedTrace, spans, diagnosis: null });
-    const { container } = render(<TraceView trace={trace} spanId={undefined} />);
+    const trace = loadedTrace({ ...poolExhaustedTrace, spans, diagnosis: null });
+    const { container } = render(<TraceView {...trace} spanId={undefined} />);
     expect(container.querySelector('.axis-title')!.textContent).toContain('10000 spans');
     expect(rows(container).length).toBeLessThan(60);
   });
@@ -110,7 +108,7 @@ describe('the critical path', () => {
       .map((r) => r.dataset.spanId);
 
   it('is off by default and, switched on, marks the chain the request waited on', () => {
-    const { container } = render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+    const { container } = render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={undefined} />);
     expect(critical(container)).toEqual([]);
     const toggle = screen.getByRole('button', { name: /critical path/i });
     expect(toggle.getAttribute('aria-pressed')).toBe('false');
@@ -137,7 +135,7 @@ describe('the critical path', () => {
     auth.startTimeUnixNano = (BigInt(auth.startTimeUnixNano) + 5_000_000n).toString();
     auth.endTimeUnixNano = (BigInt(auth.endTimeUnixNano) + 500_000_000n).toString();
     const { container } = render(
-      <TraceView trace={fromWireTrace({ ...poolExhaustedTrace, spans })} spanId={undefined} />,
+      <TraceView {...loadedTrace({ ...poolExhaustedTrace, spans })} spanId={undefined} />,
     );
     fireEvent.click(screen.getByRole('button', { name: /critical path/i }));
     expect(critical(container)).not.toContain(AUTH_CALL);
@@ -145,7 +143,7 @@ describe('the critical path', () => {
   });
 
   it('turns on and off with c', () => {
-    const { container } = render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+    const { container } = render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={undefined} />);
     fireEvent.keyDown(window, { key: 'c' });
     expect(critical(container)).toHaveLength(6);
     fireEvent.keyDown(window, { key: 'c' });
@@ -155,7 +153,7 @@ describe('the critical path', () => {
 
 describe('the verdict banner', () => {
   it('names the status, origin service, origin operation and the cause in words', () => {
-    render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+    render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={undefined} />);
     const verdict = screen.getByTestId('verdict');
     expect(verdict.textContent).toContain(
       '500 originated in orders › pg-pool.connect — connection pool exhausted',
@@ -165,15 +163,13 @@ describe('the verdict banner', () => {
   });
 
   it('says the request did not fail when the diagnosis is null', () => {
-    render(
-      <TraceView trace={fromWireTrace({ ...poolExhaustedTrace, diagnosis: null })} spanId={undefined} />,
-    );
+    render(<TraceView {...loadedTrace({ ...poolExhaustedTrace, diagnosis: null })} spanId={undefined} />);
     expect(screen.getByTestId('verdict').textContent).toContain('This request did not fail');
     expect(screen.queryByTestId('origin-span')).toBeNull();
   });
 
   it('shows the evidence and next steps beside the verdict', () => {
-    render(<TraceView trace={fromWireTrace(poolExhaustedTrace)} spanId={undefined} />);
+    render(<TraceView {...loadedTrace(poolExhaustedTrace)} spanId={undefined} />);
     const evidence = screen.getByTestId('evidence').textContent!;
     expect(evidence).toContain('loadOrder (/srv/orders/src/orders-repo.js:14:18)');
     expect(evidence).toContain('db.internal:5432');

@@ -1,6 +1,16 @@
-import type { Span } from '@faultline/model';
+import type { Span, SpanKind, StatusCode } from '@faultline/model';
 import { httpStatusCodeOf } from '@faultline/model';
 import { hasException } from './exception-event.js';
+
+/** The facts `isErrorSpan` judges a span by. */
+export interface ErrorSpanFacts {
+  statusCode: StatusCode;
+  kind: SpanKind;
+  /** The HTTP status code attribute (`httpStatusCodeOf`), if any. */
+  httpStatusCode: number | undefined;
+  /** The span recorded an exception event. */
+  exception: boolean;
+}
 
 /**
  * True when the span failed: status ERROR, an HTTP server span that answered 5xx, a client span that
@@ -8,11 +18,19 @@ import { hasException } from './exception-event.js';
  * because older instrumentations do not set ERROR on a 5xx by themselves.
  */
 export function isErrorSpan(span: Span): boolean {
-  if (span.status.code === 'ERROR') return true;
-  const status = httpStatusCodeOf(span.attributes);
-  if (status !== undefined && status >= 500 && (span.kind === 'SERVER' || span.kind === 'CLIENT'))
-    return true;
-  return hasException(span);
+  return isErrorSpanFacts({
+    statusCode: span.status.code,
+    kind: span.kind,
+    httpStatusCode: httpStatusCodeOf(span.attributes),
+    exception: hasException(span),
+  });
+}
+
+/** `isErrorSpan`'s rule on a span's facts, for a store that keeps them in columns of their own. */
+export function isErrorSpanFacts(facts: ErrorSpanFacts): boolean {
+  if (facts.statusCode === 'ERROR' || facts.exception) return true;
+  const status = facts.httpStatusCode;
+  return status !== undefined && status >= 500 && (facts.kind === 'SERVER' || facts.kind === 'CLIENT');
 }
 
 /**

@@ -4,11 +4,13 @@ export { overRepresentedValues } from './compare-attributes.js';
 export type { AttributeChange, SlowerSpan, SpanPresence, TraceDiff } from './compare-traces.js';
 export { compareTraces } from './compare-traces.js';
 export { diagnoseTrace } from './diagnose-trace.js';
-export { isErrorSpan } from './error-span.js';
+export type { ErrorSpanFacts } from './error-span.js';
+export { isErrorSpan, isErrorSpanFacts } from './error-span.js';
 export { isFailingEntry, isFailingTrace } from './failing-trace.js';
 export { failureFingerprint, normaliseMessage } from './fingerprint.js';
+export { buildOutlineTree, spanOutline } from './span-outline.js';
 export { parseStack, topInAppFrame } from './stack-frames.js';
-export type { TraceNode, TraceTree } from './trace-tree.js';
+export type { TraceNode, TraceTree, TreeSpan, TreeSpanTraits } from './trace-tree.js';
 export { buildTraceTree } from './trace-tree.js';
 export type {
   Cause,

@@ -2,12 +2,26 @@ import type { Span } from '@faultline/model';
 import { skewOffsetNs } from './clock-skew.js';
 import { isErrorSpan } from './error-span.js';
 
+/** What building a tree reads of a span: ids, service (clock skew), kind (the entry) and times. */
+export type TreeSpan = Pick<
+  Span,
+  'spanId' | 'parentSpanId' | 'service' | 'kind' | 'startTimeUnixNano' | 'endTimeUnixNano'
+>;
+
+/** How the tree judges spans of a shape other than Span (the UI's span outlines). */
+export interface TreeSpanTraits<S> {
+  /** Whether the span failed. */
+  failed(span: S): boolean;
+  /** Of two copies of one span id, the tree keeps the one that scores higher. */
+  richness(span: S): number;
+}
+
 /** A span in its trace: its parent, its children sorted by start time, and skew-corrected times. */
-export interface TraceNode {
-  span: Span;
-  parent: TraceNode | null;
+export interface TraceNode<S extends TreeSpan = Span> {
+  span: S;
+  parent: TraceNode<S> | null;
   /** Sorted by (skew-corrected) start time. */
-  children: TraceNode[];
+  children: TraceNode<S>[];
   /** Start in nanoseconds, corrected for clock skew against the root's service. */
   startNs: bigint;
   /** End in nanoseconds, corrected for clock skew against the root's service. */
@@ -19,24 +33,35 @@ export interface TraceNode {
 }
 
 /** A trace as a forest: the entry root first, then any other roots. */
-export interface TraceTree {
+export interface TraceTree<S extends TreeSpan = Span> {
   /** Roots sorted by start time, with the entry root moved first. */
-  roots: TraceNode[];
+  roots: TraceNode<S>[];
   /** The root the request entered through, or null for an empty trace. */
-  entry: TraceNode | null;
-  nodesById: Map<string, TraceNode>;
+  entry: TraceNode<S> | null;
+  nodesById: Map<string, TraceNode<S>>;
 }
+
+const SPAN_TRAITS: TreeSpanTraits<Span> = { failed: isErrorSpan, richness };
 
 /**
  * Builds the span tree of one trace. Tolerant of what arrives in practice: spans whose parent is
  * missing become roots, duplicates of a span id collapse into the richest copy, parent cycles are
  * broken, and clock skew between services never reorders causality (a child stays a child).
  */
-export function buildTraceTree(spans: readonly Span[]): TraceTree {
-  const nodesById = new Map<string, TraceNode>();
+export function buildTraceTree(spans: readonly Span[]): TraceTree;
+/** The same tree for spans of another shape, judged by `traits`. */
+export function buildTraceTree<S extends TreeSpan>(
+  spans: readonly S[],
+  traits: TreeSpanTraits<S>,
+): TraceTree<S>;
+export function buildTraceTree<S extends TreeSpan>(
+  spans: readonly S[],
+  traits = SPAN_TRAITS as unknown as TreeSpanTraits<S>,
+): TraceTree<S> {
+  const nodesById = new Map<string, TraceNode<S>>();
   for (const span of spans) {
     const existing = nodesById.get(span.spanId);
-    if (existing && richness(existing.span) >= richness(span)) continue;
+    if (existing && traits.richness(existing.span) >= traits.richness(span)) continue;
     nodesById.set(span.spanId, {
       span,
       parent: null,
@@ -44,11 +69,11 @@ export function buildTraceTree(spans: readonly Span[]): TraceTree {
       startNs: span.startTimeUnixNano,
       endNs: span.endTimeUnixNano,
       orphan: false,
-      failed: isErrorSpan(span),
+      failed: traits.failed(span),
     });
   }
 
-  const roots: TraceNode[] = [];
+  const roots: TraceNode<S>[] = [];
   for (const node of nodesById.values()) {
     const parentId = node.span.parentSpanId;
     const parent = parentId && parentId !== node.span.spanId ? nodesById.get(parentId) : undefined;
@@ -61,7 +86,7 @@ export function buildTraceTree(spans: readonly Span[]): TraceTree {
     }
   }
 
-  const visited = new Set<TraceNode>();
+  const visited = new Set<TraceNode<S>>();
   roots.sort(byStart);
   for (const root of roots) placeSubtree(root, visited);
   breakCycles(nodesById, roots, visited);
@@ -75,19 +100,22 @@ export function buildTraceTree(spans: readonly Span[]): TraceTree {
 }
 
 /** Walks a subtree breadth-first, correcting skew and sorting children; iterative for deep traces. */
-function placeSubtree(root: TraceNode, visited: Set<TraceNode>): void {
-  const queue: TraceNode[] = [root];
+function placeSubtree<S extends TreeSpan>(root: TraceNode<S>, visited: Set<TraceNode<S>>): void {
+  const queue: TraceNode<S>[] = [root];
   visited.add(root);
   for (let i = 0; i < queue.length; i++) {
     const node = queue[i]!;
+    const ownCorrection = node.startNs - node.span.startTimeUnixNano;
     for (const child of node.children) {
       const ownStart = child.span.startTimeUnixNano;
       const ownEnd = child.span.endTimeUnixNano;
       // Same service, same clock: inherit the parent's correction. Another service: measure it.
       const offset =
         child.span.service === node.span.service
-          ? node.startNs - node.span.startTimeUnixNano
+          ? ownCorrection
           : skewOffsetNs(node.startNs, node.endNs, ownStart, ownEnd);
+      // Nearly always none; a bigint sum is an allocation, and a 10,000-span trace would make 20,000.
+      if (offset === 0n) continue;
       child.startNs = ownStart + offset;
       child.endNs = ownEnd + offset;
     }
@@ -101,7 +129,11 @@ function placeSubtree(root: TraceNode, visited: Set<TraceNode>): void {
 }
 
 /** Spans whose parent chain loops (corrupt ids) are unreachable from any root: cut each loop open. */
-function breakCycles(nodesById: Map<string, TraceNode>, roots: TraceNode[], visited: Set<TraceNode>): void {
+function breakCycles<S extends TreeSpan>(
+  nodesById: Map<string, TraceNode<S>>,
+  roots: TraceNode<S>[],
+  visited: Set<TraceNode<S>>,
+): void {
   if (visited.size === nodesById.size) return;
   const stranded = [...nodesById.values()].filter((n) => !visited.has(n)).sort(byStart);
   for (const node of stranded) {
@@ -117,7 +149,7 @@ function breakCycles(nodesById: Map<string, TraceNode>, roots: TraceNode[], visi
 }
 
 /** The earliest SERVER span among true roots (no parent id at all), else the earliest root. */
-function chooseEntry(roots: readonly TraceNode[]): TraceNode | null {
+function chooseEntry<S extends TreeSpan>(roots: readonly TraceNode<S>[]): TraceNode<S> | null {
   const server = roots.find((r) => !r.orphan && r.span.kind === 'SERVER');
   return server ?? roots[0] ?? null;
 }
@@ -131,7 +163,7 @@ function richness(span: Span): number {
   );
 }
 
-function byStart(a: TraceNode, b: TraceNode): number {
+function byStart(a: TraceNode<TreeSpan>, b: TraceNode<TreeSpan>): number {
   if (a.startNs !== b.startNs) return a.startNs < b.startNs ? -1 : 1;
   return a.span.spanId < b.span.spanId ? -1 : a.span.spanId > b.span.spanId ? 1 : 0;
 }

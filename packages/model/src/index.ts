@@ -37,5 +37,17 @@ export type {
   StatusCode,
 } from './span.js';
 export { durationMsBetween, SPAN_KIND_NAMES, STATUS_CODE_NAMES, UNKNOWN_SERVICE } from './span.js';
+export type {
+  SpanOutline,
+  TraceOutline,
+  WireOutlineColumns,
+  WireTraceOutline,
+} from './trace-outline.js';
+export {
+  fromWireOutline,
+  OUTLINE_FLAG_EXCEPTION,
+  OUTLINE_FLAG_FAILED,
+  toWireOutline,
+} from './trace-outline.js';
 export type { WireLogRecord, WireSpan, WireSpanEvent } from './wire.js';
 export { fromWireLogRecord, fromWireSpan, toWireLogRecord, toWireSpan } from './wire.js';

@@ -1,6 +1,6 @@
 import { diagnoseTrace } from '@faultline/diagnosis';
 import type { DiagnosisRecord, RecordOutcome } from '../store/failure-store.js';
-import type { FinalizeItem, Store } from '../store/store.js';
+import type { FinalizeItem, KeptVerdict, Store } from '../store/store.js';
 import { toDiagnosisRecord } from './diagnosis-record.js';
 
 /** Traces finalized per transaction: about 10 ms of work, the longest a query waits behind it. */
@@ -51,7 +51,10 @@ export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise
           const trace = hasErrors ? await options.store.getTrace(traceId) : null;
           const diagnosis = trace ? diagnoseTrace(trace.spans, trace.logs) : null;
           const record = diagnosis === null || !trace ? null : toDiagnosisRecord(diagnosis, trace.spans);
-          items.push({ traceId, stamp, record });
+          // Kept whole, so opening the trace reads the verdict instead of diagnosing it again.
+          const verdict: KeptVerdict =
+            diagnosis === null || !trace ? { diagnosis: null } : { diagnosis, logCount: trace.logs.length };
+          items.push({ traceId, stamp, record, verdict });
           if (performance.now() - started > budgetMs) break;
         }
         const outcomes = await options.store.finalizeTraces(items);

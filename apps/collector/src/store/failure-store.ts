@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type NodeContribution, NodeMinutes } from './node-minutes.js';
 import { blobToId, idToBlob } from './span-rows.js';
+import type { KeptVerdict } from './store.js';
 
 /** What the collector keeps of one trace's verdict, to group failures. */
 export interface DiagnosisRecord {
@@ -109,7 +110,7 @@ export class FailureStore {
       saveNodeCounts: db.prepare('UPDATE traces SET node_counts = ? WHERE trace_id = ?'),
       markTrace: db.prepare(
         `UPDATE traces SET fingerprint = ?, cause = ?, origin_service = ?, origin_node = ?, origin_span_id = ?,
-         diagnosed_update_ms = ? WHERE trace_id = ?`,
+         diagnosed_update_ms = ?, verdict = ? WHERE trace_id = ?`,
       ),
       group: db.prepare('SELECT * FROM failure_groups WHERE fingerprint = ?').safeIntegers(),
       putGroup: db.prepare(
@@ -154,8 +155,8 @@ export class FailureStore {
     }));
   }
 
-  /** Records a trace's verdict (null: the entry request did not fail) and keeps its group's counts right. */
-  record(traceId: string, stamp: number, record: DiagnosisRecord | null): RecordOutcome {
+  /** Records a verdict (null: did not fail), keeps its group's counts right, and stores `kept` whole. */
+  record(traceId: string, stamp: number, record: DiagnosisRecord | null, kept?: KeptVerdict): RecordOutcome {
     const id = idToBlob(traceId);
     return this.db.transaction((): RecordOutcome => {
       const state = this.stmt.traceState.get(id) as
@@ -180,6 +181,7 @@ export class FailureStore {
         record?.originNode ?? null,
         record ? idToBlob(record.originSpanId) : null,
         stamp,
+        kept ? JSON.stringify(kept) : null,
         id,
       );
       if (record === null) return 'not_failing';

@@ -14,7 +14,6 @@ import {
 import { migrate } from './schema.js';
 import { computeServiceMap, type ServiceMap } from './service-map.js';
 import {
-  blobToId,
   type Dictionaries,
   idToBlob,
   rowToLog,
@@ -22,18 +21,26 @@ import {
   type StoredLogRow,
   type StoredSpanRow,
 } from './span-rows.js';
+import { SqliteOutlines } from './sqlite-outline.js';
 import { SqliteWriteSide } from './sqlite-write-side.js';
 import {
+  type Diagnose,
   type FinalizeItem,
   groupOperations,
   type PruneResult,
   type ServiceOperations,
+  type SpanWithLogs,
   type Store,
+  type StoredTraceOutline,
   type TracePage,
   type TraceQuery,
-  type TraceSummary,
 } from './store.js';
-import { buildTraceSearch, encodeCursor } from './trace-search-sql.js';
+import { buildTraceSearch, encodeCursor, type TraceSummaryRow, toTraceSummary } from './trace-search-sql.js';
+
+// Only what rowToSpan reads: the promoted columns repeat attribute values, and every row of a 10,000-span
+// trace read for nothing shows in the trace page's load time.
+const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, resource_id, service, name, kind, start_ns, end_ns,
+  status_code, status_message, scope, attributes, events, links`;
 
 /** How the SQLite store is opened. */
 export interface SqliteStoreOptions {
@@ -46,47 +53,12 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-interface TraceRow {
-  trace_id: Buffer;
-  root_service: string | null;
-  root_name: string | null;
-  start_ns: bigint;
-  end_ns: bigint;
-  span_count: bigint;
-  error_count: bigint;
-  http_method: string | null;
-  http_route: string | null;
-  http_status: bigint | null;
-  services: string;
-  cause: string | null;
-  origin_service: string | null;
-  fingerprint: string | null;
-}
-
-function toSummary(row: TraceRow): TraceSummary {
-  return {
-    traceId: blobToId(row.trace_id),
-    rootService: row.root_service,
-    rootName: row.root_name,
-    startTimeUnixNano: row.start_ns,
-    endTimeUnixNano: row.end_ns,
-    spanCount: Number(row.span_count),
-    errorCount: Number(row.error_count),
-    httpMethod: row.http_method,
-    httpRoute: row.http_route,
-    httpStatusCode: row.http_status === null ? null : Number(row.http_status),
-    services: JSON.parse(row.services) as string[],
-    cause: row.cause,
-    originService: row.origin_service,
-    fingerprint: row.fingerprint,
-  };
-}
-
 /** The single-node store: one SQLite file in WAL mode, one writer, statements prepared once. */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly resourceAttributes = new Map<number, Attributes>();
   private readonly stmt;
+  private readonly outlines: SqliteOutlines;
   private readonly failures: FailureStore;
   private readonly comparisons: ComparisonStore;
   private readonly edges: EdgeStore;
@@ -133,20 +105,22 @@ export class SqliteStore implements Store {
     const db = this.db;
     this.stmt = {
       resourceById: db.prepare('SELECT attributes FROM resources WHERE resource_id = ?').pluck(),
-      // Only what rowToSpan reads: the promoted columns repeat attribute values, and every row of a
-      // 10,000-span trace read for nothing shows in the trace page's load time.
       spansOfTrace: db
-        .prepare(
-          `SELECT trace_id, span_id, parent_span_id, resource_id, service, name, kind, start_ns, end_ns,
-             status_code, status_message, scope, attributes, events, links
-           FROM spans WHERE trace_id = ? ORDER BY start_ns`,
-        )
+        .prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? ORDER BY start_ns`)
         .safeIntegers(),
+      spanById: db
+        .prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? AND span_id = ?`)
+        .safeIntegers(),
+      hasTrace: db.prepare('SELECT 1 FROM spans WHERE trace_id = ? LIMIT 1').pluck(),
       logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? ORDER BY time_ns').safeIntegers(),
+      logsOfSpan: db
+        .prepare('SELECT * FROM logs WHERE trace_id = ? AND span_id = ? ORDER BY time_ns')
+        .safeIntegers(),
       operations: db.prepare('SELECT * FROM operations ORDER BY service, name').safeIntegers(),
     };
     this.dictionaries = { keys: new Dictionary(db, 'attribute_keys'), scopes: new Dictionary(db, 'scopes') };
     registerAttributeFunctions(db, this.dictionaries.keys);
+    this.outlines = new SqliteOutlines(this.db);
     this.failures = new FailureStore(this.db);
     this.comparisons = new ComparisonStore(this.db, this.dictionaries.keys);
     this.edges = new EdgeStore(this.db);
@@ -179,17 +153,49 @@ export class SqliteStore implements Store {
     return { spans, logs };
   }
 
+  async getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null> {
+    const read = this.outlines.read(traceId);
+    if (!read) return null;
+    const { spans, logCount } = read;
+    let diagnosis = read.diagnosis;
+    if (diagnosis === undefined) {
+      // No current verdict (the trace is still arriving, or was stored before verdicts were kept).
+      const trace = await this.getTrace(traceId);
+      diagnosis = trace ? diagnose(trace.spans, trace.logs) : null;
+    }
+    const origin = diagnosis ? await this.getSpan(traceId, diagnosis.originSpanId) : null;
+    return { spans, logCount, diagnosis, origin };
+  }
+
+  async getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null> {
+    const [trace, span] = [idToBlob(traceId), idToBlob(spanId)];
+    const row = this.stmt.spanById.get(trace, span) as StoredSpanRow | undefined;
+    if (!row) return null;
+    const logRows = this.stmt.logsOfSpan.all(trace, span) as StoredLogRow[];
+    return {
+      span: rowToSpan(row, this.resourceOf(Number(row.resource_id)), this.dictionaries),
+      logs: logRows.map((r) => rowToLog(r, this.resourceOf(Number(r.resource_id)))),
+    };
+  }
+
+  async getTraceLogs(traceId: string): Promise<LogRecord[] | null> {
+    const id = idToBlob(traceId);
+    if (this.stmt.hasTrace.get(id) === undefined) return null;
+    const rows = this.stmt.logsOfTrace.all(id) as StoredLogRow[];
+    return rows.map((row) => rowToLog(row, this.resourceOf(Number(row.resource_id))));
+  }
+
   async searchTraces(query: TraceQuery): Promise<TracePage> {
     this.dictionaries.keys.refresh();
     const { sql, params } = buildTraceSearch(query);
     const rows = this.db
       .prepare(sql)
       .safeIntegers()
-      .all(...params) as TraceRow[];
+      .all(...params) as TraceSummaryRow[];
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > query.limit && last ? encodeCursor(last.start_ns, last.trace_id) : null;
-    return { traces: page.map(toSummary), nextCursor };
+    return { traces: page.map(toTraceSummary), nextCursor };
   }
 
   async listServices(): Promise<ServiceOperations[]> {

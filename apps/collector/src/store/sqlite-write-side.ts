@@ -70,9 +70,9 @@ export class SqliteWriteSide {
   finalizeTraces(items: readonly FinalizeItem[]): RecordOutcome[] {
     // One commit for the lot: a commit per trace cost more than the finalizing itself.
     return this.db.transaction(() =>
-      items.map(({ traceId, stamp, record }) => {
+      items.map(({ traceId, stamp, record, verdict }) => {
         this.edges.update(idToBlob(traceId));
-        return this.failures.record(traceId, stamp, record);
+        return this.failures.record(traceId, stamp, record, verdict);
       }),
     )();
   }

@@ -1,4 +1,5 @@
-import { type LogRecord, SPAN_KIND_NAMES, type Span } from '@faultline/model';
+import type { Diagnosis } from '@faultline/diagnosis';
+import { type LogRecord, SPAN_KIND_NAMES, type Span, type SpanOutline } from '@faultline/model';
 import type { ComparisonSamples } from './comparison-store.js';
 import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from './failure-store.js';
 import type { ServiceMap } from './service-map.js';
@@ -59,6 +60,33 @@ export interface FinalizeItem {
   /** The `stamp` of the pending trace (see PendingTrace). */
   stamp: number;
   record: DiagnosisRecord | null;
+  /** The whole verdict, for a store that keeps it so opening the trace needs no diagnosis. */
+  verdict?: KeptVerdict;
+}
+
+/**
+ * A trace's whole verdict as the finalizer worked it out. A null diagnosis does not depend on logs;
+ * one that does counts the logs it saw, because a log arriving later does not change the trace's
+ * stamp (logs are not spans) yet may add to the evidence.
+ */
+export type KeptVerdict = { diagnosis: null } | { diagnosis: Diagnosis; logCount: number };
+
+/** Works a trace's verdict out from all of its spans and logs (the diagnosis engine). */
+export type Diagnose = (spans: readonly Span[], logs: readonly LogRecord[]) => Diagnosis | null;
+
+/** One span and its logs (in time order): what the trace page shows of a selected span. */
+export interface SpanWithLogs {
+  span: Span;
+  logs: LogRecord[];
+}
+
+/** A trace's outline: every span's place, time and outcome, the verdict, and how many logs it has. */
+export interface StoredTraceOutline {
+  spans: SpanOutline[];
+  logCount: number;
+  diagnosis: Diagnosis | null;
+  /** The origin span's details when the trace failed, so its page shows the exception at once. */
+  origin: SpanWithLogs | null;
 }
 
 /** Groups (service, operation, kind, last seen) rows, sorted by service then name, per service. */
@@ -98,6 +126,15 @@ export interface Store {
   write(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void>;
   /** All spans and logs of one trace, or null when no span of it is stored. */
   getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null>;
+  /**
+   * A trace's outline, or null when no span of it is stored. The verdict is the one kept at
+   * finalization when it is still current; otherwise `diagnose` works it out from the whole trace.
+   */
+  getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null>;
+  /** One span of a trace and its logs, or null when that span is not stored. */
+  getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null>;
+  /** The logs of a trace, or null when no span of it is stored (as `getTrace`). */
+  getTraceLogs(traceId: string): Promise<LogRecord[] | null>;
   searchTraces(query: TraceQuery): Promise<TracePage>;
   listServices(): Promise<ServiceOperations[]>;
   /** Traces changed since they were last finalized and quiet since `quietSinceMs`. */

@@ -1,5 +1,6 @@
 import { badQuery } from '../errors.js';
-import type { TraceQuery } from './store.js';
+import { blobToId } from './span-rows.js';
+import type { TraceQuery, TraceSummary } from './store.js';
 
 /** A statement with its values, every one bound as a parameter. */
 export interface BoundSql {
@@ -93,4 +94,42 @@ export function buildTraceSearch(query: TraceQuery): BoundSql {
     ORDER BY t.start_ns DESC, t.trace_id DESC LIMIT ?`;
   params.push(query.limit + 1);
   return { sql, params };
+}
+
+/** A row of the trace search, as read with safe integers. */
+export interface TraceSummaryRow {
+  trace_id: Buffer;
+  root_service: string | null;
+  root_name: string | null;
+  start_ns: bigint;
+  end_ns: bigint;
+  span_count: bigint;
+  error_count: bigint;
+  http_method: string | null;
+  http_route: string | null;
+  http_status: bigint | null;
+  services: string;
+  cause: string | null;
+  origin_service: string | null;
+  fingerprint: string | null;
+}
+
+/** A search row as a trace summary. */
+export function toTraceSummary(row: TraceSummaryRow): TraceSummary {
+  return {
+    traceId: blobToId(row.trace_id),
+    rootService: row.root_service,
+    rootName: row.root_name,
+    startTimeUnixNano: row.start_ns,
+    endTimeUnixNano: row.end_ns,
+    spanCount: Number(row.span_count),
+    errorCount: Number(row.error_count),
+    httpMethod: row.http_method,
+    httpRoute: row.http_route,
+    httpStatusCode: row.http_status === null ? null : Number(row.http_status),
+    services: JSON.parse(row.services) as string[],
+    cause: row.cause,
+    originService: row.origin_service,
+    fingerprint: row.fingerprint,
+  };
 }

@@ -13,11 +13,22 @@ export class ApiError extends Error {
 
 type UnauthorizedListener = () => void;
 const unauthorizedListeners = new Set<UnauthorizedListener>();
+/** A 401 answered before anyone listened: the trace page's first request is sent before the app renders. */
+let unheardUnauthorized = false;
 
-/** Calls `listener` whenever an API call answers 401, so the app can ask for a token. */
+/** Calls `listener` whenever an API call answers 401 (and at once for one nobody heard yet). */
 export function onUnauthorized(listener: UnauthorizedListener): () => void {
   unauthorizedListeners.add(listener);
+  if (unheardUnauthorized) {
+    unheardUnauthorized = false;
+    listener();
+  }
   return () => unauthorizedListeners.delete(listener);
+}
+
+function reportUnauthorized(): void {
+  if (unauthorizedListeners.size === 0) unheardUnauthorized = true;
+  for (const listener of unauthorizedListeners) listener();
 }
 
 /** Query parameters; arrays repeat the key (`attr=a=1&attr=b=2`), empty values are left out. */
@@ -44,9 +55,13 @@ export async function getJson<T>(path: string, params?: QueryParams, signal?: Ab
   return (await response.json()) as T;
 }
 
-/** GETs a text answer (a markdown report) from the query API. */
-export async function getText(path: string, signal?: AbortSignal): Promise<string> {
-  const response = await request(path, { headers: { accept: 'text/markdown, text/plain' }, signal });
+/** GETs a text answer (a markdown report, or JSON kept as text) from the query API. */
+export async function getText(
+  path: string,
+  signal?: AbortSignal,
+  accept = 'text/markdown, text/plain',
+): Promise<string> {
+  const response = await request(path, { headers: { accept }, signal });
   return response.text();
 }
 
@@ -73,7 +88,7 @@ async function request(
   if (token) init.headers.authorization = `Bearer ${token}`;
   const response = await fetch(url, init);
   if (!response.ok) {
-    if (response.status === 401) for (const listener of unauthorizedListeners) listener();
+    if (response.status === 401) reportUnauthorized();
     let message = `${response.status} ${response.statusText}`;
     try {
       const body = (await response.json()) as { message?: unknown };

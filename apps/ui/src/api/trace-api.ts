@@ -23,8 +23,13 @@ export interface Trace {
   spans: Span[];
   logs: LogRecord[];
   diagnosis: Diagnosis | null;
-  /** The JSON as received, for the download button. */
-  wire: WireTrace;
+}
+
+/** Orders log records by time; a record without a time (0) is placed by when the collector observed it. */
+export function byLogTime(a: LogRecord, b: LogRecord): number {
+  const ta = a.timeUnixNano || a.observedTimeUnixNano;
+  const tb = b.timeUnixNano || b.observedTimeUnixNano;
+  return ta === tb ? 0 : ta < tb ? -1 : 1;
 }
 
 /** Converts a trace from its JSON shape; the one place wire types become domain types. */
@@ -32,14 +37,8 @@ export function fromWireTrace(wire: WireTrace): Trace {
   return {
     traceId: wire.traceId,
     spans: wire.spans.map(fromWireSpan),
-    logs: wire.logs.map(fromWireLogRecord).sort((a, b) => {
-      // A record without a time (0) is placed by when the collector observed it.
-      const ta = a.timeUnixNano || a.observedTimeUnixNano;
-      const tb = b.timeUnixNano || b.observedTimeUnixNano;
-      return ta === tb ? 0 : ta < tb ? -1 : 1;
-    }),
+    logs: wire.logs.map(fromWireLogRecord).sort(byLogTime),
     diagnosis: wire.diagnosis,
-    wire,
   };
 }
 
@@ -72,10 +71,5 @@ export async function getTrace(traceId: string, signal?: AbortSignal): Promise<T
     undefined,
     signal,
   );
-  const wire = expandResources(shared);
-  // User-timing marks let scripts/tti-10k.mjs split load time into download+parse, conversion and render.
-  performance.mark('faultline:trace-parsed');
-  const trace = fromWireTrace(wire);
-  performance.mark('faultline:trace-converted');
-  return trace;
+  return fromWireTrace(expandResources(shared));
 }

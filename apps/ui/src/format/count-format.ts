@@ -1,14 +1,25 @@
-const COUNT = new Intl.NumberFormat('en');
-const COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+// Made when first used: an Intl formatter costs milliseconds to build (the compact one tens of them),
+// and a trace page opened from a link may never show a count.
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    if (made === undefined) made = make();
+    return made;
+  };
+}
+const plainFormat = once(() => new Intl.NumberFormat('en'));
+const compactFormat = once(
+  () => new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 }),
+);
 
 /** A count with its noun, singular or plural: `1 call`, `1,204 calls`. */
 export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
-  return `${COUNT.format(count)} ${count === 1 ? singular : plural}`;
+  return `${plainFormat().format(count)} ${count === 1 ? singular : plural}`;
 }
 
 /** A count with its noun, short where space is tight: `1,204 calls`, but `20K calls` from 10,000 on. */
 export function formatShortCount(count: number, singular: string, plural = `${singular}s`): string {
-  const text = count < 10_000 ? COUNT.format(count) : COMPACT.format(count);
+  const text = count < 10_000 ? plainFormat().format(count) : compactFormat().format(count);
   return `${text} ${count === 1 ? singular : plural}`;
 }
 

@@ -1,13 +1,22 @@
 import { useEffect } from 'preact/hooks';
 import { ApiError } from '../api/http-client.js';
-import { getTrace } from '../api/trace-api.js';
 import { usePolled } from '../hooks/use-polled.js';
 import { Link } from '../router/history.js';
+import { loadTrace, takePrefetchedTrace } from '../trace/trace-loading.js';
 import { TraceView } from '../trace/trace-view.js';
 
-/** `/traces/:traceId`: loads the trace and shows it; a trace not stored (yet) says so and offers a retry. */
+/**
+ * `/traces/:traceId`: loads the trace's outline (main.tsx may have started already) and shows it; a
+ * trace not stored (yet) says so and offers a retry.
+ */
 export function TracePage(props: { traceId: string; spanId: string | undefined }) {
-  const loaded = usePolled((signal) => getTrace(props.traceId, signal), 0, [props.traceId]);
+  const loaded = usePolled(
+    (signal) => takePrefetchedTrace(props.traceId) ?? loadTrace(props.traceId, props.spanId, signal),
+    0,
+    [props.traceId],
+  );
+  // Details still loading for a trace left behind are not wanted any more.
+  useEffect(() => () => loaded.data?.details.dispose(), [loaded.data]);
   const missing = loaded.error instanceof ApiError && loaded.error.status === 404;
   // A trace id taken from a fresh `traceresponse` header may beat its spans here (exporters batch for
   // a few seconds): keep asking until they arrive.
@@ -16,8 +25,9 @@ export function TracePage(props: { traceId: string; spanId: string | undefined }
     const timer = setInterval(loaded.refresh, 3000);
     return () => clearInterval(timer);
   }, [missing, props.traceId]);
-  if (loaded.data && loaded.data.traceId === props.traceId) {
-    return <TraceView key={props.traceId} trace={loaded.data} spanId={props.spanId} />;
+  if (loaded.data && loaded.data.outline.traceId === props.traceId) {
+    const { outline, details } = loaded.data;
+    return <TraceView key={props.traceId} outline={outline} details={details} spanId={props.spanId} />;
   }
   if (loaded.error) {
     return (

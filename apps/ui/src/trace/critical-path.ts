@@ -1,4 +1,4 @@
-import type { TraceNode, TraceTree } from '@faultline/diagnosis';
+import type { TraceNode, TraceTree, TreeSpan } from '@faultline/diagnosis';
 
 /** A stretch of the request's time, and the span whose own work filled it. */
 export interface CriticalSegment {
@@ -32,17 +32,17 @@ export interface CriticalPath {
  * out; so are spans whose parent never arrived, since nothing says where they belong. Times are the
  * tree's skew-corrected ones.
  */
-export function findCriticalPath(tree: TraceTree): CriticalPath {
+export function findCriticalPath<S extends TreeSpan>(tree: TraceTree<S>): CriticalPath {
   const spanIds = new Set<string>();
   const segments: CriticalSegment[] = [];
   const root = tree.entry;
   if (!root) return { spanIds, segments };
-  const segment = (node: TraceNode, startNs: bigint, endNs: bigint) => {
+  const segment = (node: TraceNode<S>, startNs: bigint, endNs: bigint) => {
     if (endNs > startNs) segments.push({ spanId: node.span.spanId, startNs, endNs });
   };
   // Iterative, with an explicit stack: a 10,000-deep chain of spans must not overflow the call stack.
-  type Frame = { node: TraceNode; cursorNs: bigint; candidates: TraceNode[]; next: number };
-  const enter = (node: TraceNode, endNs: bigint): Frame => {
+  type Frame = { node: TraceNode<S>; cursorNs: bigint; candidates: TraceNode<S>[]; next: number };
+  const enter = (node: TraceNode<S>, endNs: bigint): Frame => {
     spanIds.add(node.span.spanId);
     return { node, cursorNs: endNs, candidates: candidatesOf(node), next: 0 };
   };
@@ -52,7 +52,7 @@ export function findCriticalPath(tree: TraceTree): CriticalPath {
     const { node } = frame;
     // Candidates are sorted by end, latest first, and the cursor only moves back: the first one that
     // ends by the cursor is the last to finish in the time left; any skipped one overlapped a chosen one.
-    let child: TraceNode | undefined;
+    let child: TraceNode<S> | undefined;
     while (frame.cursorNs > node.startNs && frame.next < frame.candidates.length) {
       const candidate = frame.candidates[frame.next++]!;
       if (endWithin(candidate, node) <= frame.cursorNs) {
@@ -84,7 +84,7 @@ export function findCriticalPath(tree: TraceTree): CriticalPath {
 const END_TOLERANCE_NS = 5_000_000n;
 
 /** A child's end as its parent sees it: an overrun within the tolerance is cut to the parent's end. */
-function endWithin(child: TraceNode, parent: TraceNode): bigint {
+function endWithin(child: TraceNode<TreeSpan>, parent: TraceNode<TreeSpan>): bigint {
   // biome-ignore lint/complexity/useMathMinMax: nanoseconds are bigint, which Math.min does not take
   return child.endNs > parent.endNs ? parent.endNs : child.endNs;
 }
@@ -94,7 +94,7 @@ function endWithin(child: TraceNode, parent: TraceNode): bigint {
  * after it), and ended after it started. Latest end first; on a tie the one that started first, which
  * explains more of the wait.
  */
-function candidatesOf(node: TraceNode): TraceNode[] {
+function candidatesOf<S extends TreeSpan>(node: TraceNode<S>): TraceNode<S>[] {
   return node.children
     .filter(
       (c) =>

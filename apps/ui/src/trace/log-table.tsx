@@ -2,6 +2,7 @@ import type { LogRecord } from '@faultline/model';
 import { serviceStyle } from '../format/service-colour.js';
 import { formatClockTime } from '../format/time-format.js';
 import { attributeText } from './attribute-groups.js';
+import type { Loaded } from './trace-details.js';
 
 /** The severity band of an OTLP severity number (spec: logs data model, SeverityNumber ranges). */
 export function severityBand(
@@ -58,5 +59,25 @@ export function LogTable(props: {
         })}
       </tbody>
     </table>
+  );
+}
+
+/** The Logs tab: every log of the trace with its service and span, once they have loaded. */
+export function TraceLogs(props: {
+  logs: Loaded<LogRecord[]>;
+  spanName: (spanId: string) => string | undefined;
+  onSelectSpan: (spanId: string) => void;
+}) {
+  const { logs } = props;
+  return (
+    <section class="logs-panel" aria-label="All logs of the trace" aria-busy={logs.state === 'loading'}>
+      {logs.state === 'ready' ? (
+        <LogTable logs={logs.value} showService spanName={props.spanName} onSelectSpan={props.onSelectSpan} />
+      ) : logs.state === 'loading' ? (
+        <p class="muted loading">Loading the logs…</p>
+      ) : (
+        <p class="notice error">Could not load the logs: {logs.error.message}</p>
+      )}
+    </section>
   );
 }

@@ -1,4 +1,11 @@
-import { durationMsBetween, EXCEPTION_EVENT_NAME, type LogRecord, type Span } from '@faultline/model';
+import {
+  durationMsBetween,
+  EXCEPTION_EVENT_NAME,
+  type LogRecord,
+  type Span,
+  type SpanOutline,
+} from '@faultline/model';
+import type { SpanDetail } from '../api/trace-outline-api.js';
 import { serviceStyle } from '../format/service-colour.js';
 import { formatDateTime, formatDurationMs } from '../format/time-format.js';
 import { Link } from '../router/history.js';
@@ -8,27 +15,34 @@ import { AttributeValue } from './attribute-value.js';
 import { LogTable } from './log-table.js';
 import type { SpanRole } from './span-roles.js';
 import { StackTrace } from './stack-trace.js';
+import type { Loaded } from './trace-details.js';
 
-/** The details of one span: status, exception with stack trace, grouped attributes, events, logs, links. */
+/**
+ * The details of one span: status and timing from its outline at once; then, as they arrive, the
+ * exception with its stack trace, grouped attributes, events, logs and links.
+ */
 export function SpanDetails(props: {
-  span: Span;
-  logs: LogRecord[];
+  outline: SpanOutline;
+  detail: Loaded<SpanDetail>;
   traceStartUnixNano: bigint;
   role: SpanRole | undefined;
   onClose: () => void;
 }) {
-  const { span } = props;
-  const exceptions = span.events.filter((e) => e.name === EXCEPTION_EVENT_NAME);
-  const otherEvents = span.events.filter((e) => e.name !== EXCEPTION_EVENT_NAME);
-  const offsetMs = durationMsBetween(props.traceStartUnixNano, span.startTimeUnixNano);
+  const { outline, detail } = props;
+  const offsetMs = durationMsBetween(props.traceStartUnixNano, outline.startTimeUnixNano);
   return (
-    <aside class="span-details" aria-label="Span details" data-testid="span-details">
+    <aside
+      class="span-details"
+      aria-label="Span details"
+      data-testid="span-details"
+      aria-busy={detail.state === 'loading'}
+    >
       <header class="span-details-header">
         <div class="span-details-title">
-          <span class="service-chip" style={serviceStyle(span.service)}>
-            {span.service}
+          <span class="service-chip" style={serviceStyle(outline.service)}>
+            {outline.service}
           </span>
-          <h2>{span.name}</h2>
+          <h2>{outline.name}</h2>
           {props.role === 'origin' && <span class="role-badge origin">◉ origin</span>}
           {props.role === 'propagated' && <span class="role-badge propagated">↑ propagated</span>}
         </div>
@@ -38,22 +52,46 @@ export function SpanDetails(props: {
       </header>
       <dl class="span-facts">
         <dt>Status</dt>
-        <dd class={span.status.code === 'ERROR' ? 'bad' : undefined}>
-          {span.status.code}
-          {span.status.message ? ` · ${span.status.message}` : ''}
+        <dd class={outline.status.code === 'ERROR' ? 'bad' : undefined}>
+          {outline.status.code}
+          {outline.status.message ? ` · ${outline.status.message}` : ''}
         </dd>
         <dt>Duration</dt>
-        <dd>{formatDurationMs(durationMsBetween(span.startTimeUnixNano, span.endTimeUnixNano))}</dd>
+        <dd>{formatDurationMs(durationMsBetween(outline.startTimeUnixNano, outline.endTimeUnixNano))}</dd>
         <dt>Started</dt>
         <dd>
-          {formatDateTime(span.startTimeUnixNano)} <span class="muted">(+{formatDurationMs(offsetMs)})</span>
+          {formatDateTime(outline.startTimeUnixNano)}{' '}
+          <span class="muted">(+{formatDurationMs(offsetMs)})</span>
         </dd>
         <dt>Kind</dt>
-        <dd>{span.kind}</dd>
+        <dd>{outline.kind}</dd>
         <dt>Span id</dt>
-        <dd class="mono">{span.spanId}</dd>
+        <dd class="mono">{outline.spanId}</dd>
       </dl>
+      {detail.state === 'ready' ? (
+        <SpanBody
+          span={detail.value.span}
+          logs={detail.value.logs}
+          traceStartUnixNano={props.traceStartUnixNano}
+        />
+      ) : detail.state === 'loading' ? (
+        <p class="muted loading" data-testid="span-details-loading">
+          Loading attributes, events and logs…
+        </p>
+      ) : (
+        <p class="notice error">Could not load this span's details: {detail.error.message}</p>
+      )}
+    </aside>
+  );
+}
 
+/** What only the whole span has: exceptions, attributes, events, logs and links. */
+function SpanBody(props: { span: Span; logs: LogRecord[]; traceStartUnixNano: bigint }) {
+  const { span } = props;
+  const exceptions = span.events.filter((e) => e.name === EXCEPTION_EVENT_NAME);
+  const otherEvents = span.events.filter((e) => e.name !== EXCEPTION_EVENT_NAME);
+  return (
+    <>
       {exceptions.map((event, i) => (
         <section key={i} class="exception" data-testid="exception">
           <h3>
@@ -137,6 +175,6 @@ export function SpanDetails(props: {
           </ul>
         </details>
       )}
-    </aside>
+    </>
   );
 }

@@ -1,5 +1,5 @@
-import { buildTraceTree } from '@faultline/diagnosis';
-import type { Span } from '@faultline/model';
+import { buildOutlineTree } from '@faultline/diagnosis';
+import type { SpanOutline } from '@faultline/model';
 import { describe, expect, it } from 'vitest';
 import { matchingSpanIds, nextErrorIndex, stepRow } from './trace-navigation.js';
 import { buildWaterfall } from './waterfall-model.js';
@@ -14,9 +14,8 @@ describe('nextErrorIndex', () => {
   });
 });
 
-function span(spanId: string, parentSpanId: string | null, name: string, service: string): Span {
+function span(spanId: string, parentSpanId: string | null, name: string, service: string): SpanOutline {
   return {
-    traceId: 'a'.repeat(32),
     spanId,
     parentSpanId,
     service,
@@ -25,16 +24,14 @@ function span(spanId: string, parentSpanId: string | null, name: string, service
     startTimeUnixNano: 1n,
     endTimeUnixNano: 2n,
     status: { code: 'UNSET' },
-    attributes: {},
-    resource: {},
-    events: [],
-    links: [],
+    failed: false,
+    exception: false,
   };
 }
 
 describe('stepRow and matchingSpanIds', () => {
   const model = buildWaterfall(
-    buildTraceTree([span('r', null, 'GET /orders', 'gateway'), span('c', 'r', 'pg.query', 'orders')]),
+    buildOutlineTree([span('r', null, 'GET /orders', 'gateway'), span('c', 'r', 'pg.query', 'orders')]),
   );
   it('moves among visible rows and stops at the ends', () => {
     expect(stepRow(model, [0, 1], undefined, 1)).toBe(0);

@@ -1,9 +1,8 @@
-import type { Trace } from '../api/trace-api.js';
 import { serviceStyle } from '../format/service-colour.js';
 import { formatDateTime, formatDurationMs } from '../format/time-format.js';
 import { Link } from '../router/history.js';
 import { mapPath } from '../router/routes.js';
-import { downloadJson } from './download-json.js';
+import { DownloadJsonButton } from './download-json-button.js';
 import { ReportActions } from './report-actions.js';
 import type { WaterfallModel } from './waterfall-model.js';
 
@@ -11,13 +10,19 @@ import type { WaterfallModel } from './waterfall-model.js';
  * The line above a trace: its id, time, size and services, and what can be done with it: see it on
  * the service map, copy or download the incident report (failing traces), download the JSON.
  */
-export function TraceToolbar(props: { trace: Trace; model: WaterfallModel; services: string[] }) {
-  const { trace, model } = props;
+export function TraceToolbar(props: {
+  traceId: string;
+  /** The trace failed at its entry, so it has an incident report. */
+  failed: boolean;
+  model: WaterfallModel;
+  services: string[];
+}) {
+  const { traceId, model } = props;
   return (
     <div class="trace-toolbar">
       <Link href="/traces">← Traces</Link>
       <span class="trace-id" title="Trace id">
-        {trace.traceId}
+        {traceId}
       </span>
       <span class="muted">
         {formatDateTime(model.traceStartUnixNano)} · {formatDurationMs(model.traceDurationMs)} ·{' '}
@@ -31,13 +36,11 @@ export function TraceToolbar(props: { trace: Trace; model: WaterfallModel; servi
         ))}
       </span>
       <span class="spacer" />
-      <Link href={mapPath(trace.traceId)} data-testid="show-on-map">
+      <Link href={mapPath(traceId)} data-testid="show-on-map">
         Show on map
       </Link>
-      {trace.diagnosis && <ReportActions traceId={trace.traceId} />}
-      <button type="button" onClick={() => downloadJson(`trace-${trace.traceId}.json`, trace.wire)}>
-        Download JSON
-      </button>
+      {props.failed && <ReportActions traceId={traceId} />}
+      <DownloadJsonButton traceId={traceId} />
     </div>
   );
 }

@@ -1,30 +1,41 @@
-import { buildTraceTree, isErrorSpan } from '@faultline/diagnosis';
+import { buildOutlineTree } from '@faultline/diagnosis';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Trace } from '../api/trace-api.js';
+import type { TraceOutline } from '../api/trace-outline-api.js';
 import { tracePath } from '../router/routes.js';
 import { ComparePanel } from './compare-panel.js';
 import { findCriticalPath, segmentsBySpan } from './critical-path.js';
 import { EvidencePanel, NextSteps } from './evidence-panel.js';
-import { LogTable } from './log-table.js';
+import { TraceLogs } from './log-table.js';
 import { SpanDetails } from './span-details.js';
 import { failureMarks } from './span-roles.js';
+import type { TraceDetails } from './trace-details.js';
 import { matchingSpanIds, nextErrorIndex, stepRow } from './trace-navigation.js';
 import { TraceToolbar } from './trace-toolbar.js';
+import { useDetailsUpdates } from './use-details-updates.js';
 import { useTraceKeys } from './use-trace-keys.js';
 import { NoFailureBanner, VerdictBanner } from './verdict-banner.js';
 import { type RevealRequest, Waterfall } from './waterfall.js';
 import { ancestorSpanIds, buildWaterfall, visibleRows } from './waterfall-model.js';
 
-/** One trace: the verdict and its evidence, the waterfall (or all logs), and the selected span's details. */
-export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
-  const { trace } = props;
-  const tree = useMemo(() => buildTraceTree(trace.spans), [trace]);
+/**
+ * One trace: the verdict and its evidence, the waterfall (or all logs), and the selected span's
+ * details. It draws from the outline; details (attributes, events, logs) come from `details` as
+ * they are asked for.
+ */
+export function TraceView(props: {
+  outline: TraceOutline;
+  details: TraceDetails;
+  spanId: string | undefined;
+}) {
+  const { outline: trace, details } = props;
+  useDetailsUpdates(details);
+  const tree = useMemo(() => buildOutlineTree(trace.spans), [trace]);
   const model = useMemo(() => {
     const built = buildWaterfall(tree);
     performance.mark('faultline:waterfall-built');
     return built;
   }, [tree]);
-  const errors = useMemo(() => model.nodes.map((n) => isErrorSpan(n.span)), [model]);
+  const errors = useMemo(() => model.nodes.map((n) => n.span.failed), [model]);
   const errorCount = useMemo(() => errors.filter(Boolean).length, [errors]);
   const marks = useMemo(() => failureMarks(trace.diagnosis), [trace]);
   const services = useMemo(() => [...new Set(model.nodes.map((n) => n.span.service))], [model]);
@@ -108,7 +119,6 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
       return next;
     });
   const selectedNode = current >= 0 ? model.nodes[current] : undefined;
-  const selectedLogs = useMemo(() => trace.logs.filter((l) => l.spanId === selected), [trace, selected]);
   const spanName = (spanId: string) => {
     const index = model.indexBySpanId.get(spanId);
     return index === undefined ? undefined : model.nodes[index]!.span.name;
@@ -119,7 +129,12 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
 
   return (
     <main class="page trace-page">
-      <TraceToolbar trace={trace} model={model} services={services} />
+      <TraceToolbar
+        traceId={trace.traceId}
+        failed={trace.diagnosis !== null}
+        model={model}
+        services={services}
+      />
       <div class={trace.diagnosis ? 'verdict-row' : 'verdict-row single'}>
         {trace.diagnosis ? (
           <>
@@ -149,7 +164,7 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
           Waterfall
         </button>
         <button type="button" role="tab" aria-selected={tab === 'logs'} onClick={() => setTab('logs')}>
-          Logs ({trace.logs.length})
+          Logs ({trace.logCount})
         </button>
         {trace.diagnosis && (
           <button
@@ -203,21 +218,14 @@ export function TraceView(props: { trace: Trace; spanId: string | undefined }) {
             onToggle={toggle}
           />
         ) : tab === 'logs' ? (
-          <section class="logs-panel" aria-label="All logs of the trace">
-            <LogTable
-              logs={trace.logs}
-              showService
-              spanName={spanName}
-              onSelectSpan={(id) => select(id, false)}
-            />
-          </section>
+          <TraceLogs logs={details.logs()} spanName={spanName} onSelectSpan={(id) => select(id, false)} />
         ) : (
           <ComparePanel traceId={trace.traceId} entry={entryName} />
         )}
         {selectedNode && tab !== 'compare' && (
           <SpanDetails
-            span={selectedNode.span}
-            logs={selectedLogs}
+            outline={selectedNode.span}
+            detail={details.span(selectedNode.span.spanId)}
             traceStartUnixNano={model.traceStartUnixNano}
             role={marks.roles.get(selectedNode.span.spanId)}
             onClose={() => select(undefined, false)}

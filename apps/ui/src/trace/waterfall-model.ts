@@ -1,9 +1,9 @@
 import type { TraceTree } from '@faultline/diagnosis';
-import type { Span } from '@faultline/model';
+import type { SpanOutline } from '@faultline/model';
 
 /** One span placed in the waterfall: its depth, where its bar sits, and the extent of its subtree. */
 export interface WaterfallNode {
-  span: Span;
+  span: SpanOutline;
   depth: number;
   /** Preorder index of the parent, -1 for a root. */
   parentIndex: number;
@@ -28,7 +28,7 @@ export interface WaterfallModel {
 }
 
 /** Flattens a trace tree into preorder rows (children by start time, as the tree sorts them). */
-export function buildWaterfall(tree: TraceTree): WaterfallModel {
+export function buildWaterfall(tree: TraceTree<SpanOutline>): WaterfallModel {
   let startNs: bigint | undefined;
   let endNs: bigint | undefined;
   for (const node of tree.nodesById.values()) {
@@ -39,7 +39,7 @@ export function buildWaterfall(tree: TraceTree): WaterfallModel {
   const nodes: WaterfallNode[] = [];
   const indexBySpanId = new Map<string, number>();
   // Iterative preorder: a 10,000-deep chain must not overflow the call stack.
-  type Frame = { tree: TraceTree['roots'][number]; depth: number; parentIndex: number };
+  type Frame = { tree: TraceTree<SpanOutline>['roots'][number]; depth: number; parentIndex: number };
   const stack: Frame[] = [];
   for (let i = tree.roots.length - 1; i >= 0; i--)
     stack.push({ tree: tree.roots[i]!, depth: 0, parentIndex: -1 });

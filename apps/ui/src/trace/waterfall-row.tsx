@@ -13,7 +13,6 @@ const INDENT_PX = 14;
 export interface WaterfallRowProps {
   node: WaterfallNode;
   traceDurationMs: number;
-  ticks: number[];
   error: boolean;
   role: SpanRole | undefined;
   onPath: boolean;
@@ -118,9 +117,6 @@ export function WaterfallRow(props: WaterfallRowProps) {
         {props.collapsed && <span class="row-count">+{node.descendantCount} hidden</span>}
       </div>
       <div class="row-timeline" style={serviceStyle(span.service)}>
-        {props.ticks.map((t) => (
-          <span key={t} class="row-gridline" style={{ left: `${t * scale}%` }} />
-        ))}
         <span
           class={props.error ? 'row-bar error' : 'row-bar'}
           style={{ left: `${left}%`, width: `${width}%` }}

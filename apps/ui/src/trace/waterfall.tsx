@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatDurationMs } from '../format/time-format.js';
 import type { CriticalSegment } from './critical-path.js';
 import type { FailureMarks } from './span-roles.js';
@@ -40,7 +40,11 @@ export function Waterfall(props: {
 }) {
   const { model, rows } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  // Opened on a span (the origin, the URL's), the first render already holds the rows around it; the
+  // reveal below then corrects for the measured viewport, which moves the window by a few rows.
+  const [scrollTop, setScrollTop] = useState(() =>
+    props.reveal ? (scrollTopToRow(model, rows, props.reveal.spanId, 0, FALLBACK_VIEWPORT_PX) ?? 0) : 0,
+  );
   const [viewportPx, setViewportPx] = useState(FALLBACK_VIEWPORT_PX);
 
   useLayoutEffect(() => {
@@ -55,22 +59,23 @@ export function Waterfall(props: {
     return () => observer.disconnect();
   }, []);
 
-  // Each reveal request scrolls once: collapsing rows later must not yank the view back to it.
+  // Each reveal request scrolls once: collapsing rows later must not yank the view back to it. A layout
+  // effect, so the page opens already scrolled to the origin: the rows at the top are never painted
+  // and then replaced (with the viewport measured above, both changes make one render).
   const revealed = useRef(-1);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const element = scroller.current;
     if (!props.reveal || !element || props.reveal.seq === revealed.current) return;
-    const { spanId } = props.reveal;
-    const index = model.indexBySpanId.get(spanId);
-    const rowIndex = index === undefined ? -1 : rows.indexOf(index);
+    const heightPx = element.clientHeight > 0 ? element.clientHeight : viewportPx;
+    const next = scrollTopToRow(model, rows, props.reveal.spanId, element.scrollTop, heightPx);
     // Not visible yet: its ancestors are being expanded; the next `rows` brings it.
-    if (rowIndex < 0) return;
+    if (next === undefined) return;
     revealed.current = props.reveal.seq;
-    const bodyPx = Math.max(ROW_HEIGHT_PX, viewportPx - AXIS_HEIGHT_PX);
-    const next = scrollTopToReveal(rowIndex, ROW_HEIGHT_PX, element.scrollTop, bodyPx);
     if (next !== element.scrollTop) {
       element.scrollTop = next;
-      setScrollTop(next);
+      // As the browser clamped it (the last row cannot scroll past the bottom), so the scroll event
+      // that follows finds the state already right and renders nothing again.
+      setScrollTop(element.scrollTop > 0 ? element.scrollTop : next);
     }
   }, [props.reveal?.seq, rows]);
 
@@ -87,7 +92,6 @@ export function Waterfall(props: {
         key={spanId}
         node={node}
         traceDurationMs={model.traceDurationMs}
-        ticks={ticks}
         error={props.errors[index] ?? false}
         role={props.marks.roles.get(spanId)}
         onPath={props.marks.path.has(spanId)}
@@ -131,10 +135,32 @@ export function Waterfall(props: {
             ))}
           </div>
         </div>
-        <div style={{ position: 'relative', height: `${rows.length * ROW_HEIGHT_PX}px` }}>
+        {/* Every row's timeline draws the tick gridlines as its background, one tick step per tile. */}
+        <div
+          style={{
+            position: 'relative',
+            height: `${rows.length * ROW_HEIGHT_PX}px`,
+            '--tick-step': `${ticks.length > 1 ? (ticks[1]! - ticks[0]!) * scale : 100}%`,
+          }}
+        >
           <div class="waterfall-rows">{rendered}</div>
         </div>
       </div>
     </div>
   );
+}
+
+/** The scrollTop that shows `spanId`'s row in a scroller `heightPx` tall; undefined while it is hidden. */
+function scrollTopToRow(
+  model: WaterfallModel,
+  rows: readonly number[],
+  spanId: string,
+  scrollTopPx: number,
+  heightPx: number,
+): number | undefined {
+  const index = model.indexBySpanId.get(spanId);
+  const rowIndex = index === undefined ? -1 : rows.indexOf(index);
+  if (rowIndex < 0) return undefined;
+  const bodyPx = Math.max(ROW_HEIGHT_PX, heightPx - AXIS_HEIGHT_PX);
+  return scrollTopToReveal(rowIndex, ROW_HEIGHT_PX, scrollTopPx, bodyPx);
 }

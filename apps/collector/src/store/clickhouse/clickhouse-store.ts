@@ -4,15 +4,19 @@ import type { ComparisonSamples } from '../comparison-store.js';
 import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from '../failure-store.js';
 import type { ServiceMap } from '../service-map.js';
 import {
+  type Diagnose,
   type FinalizeItem,
   groupOperations,
   type PruneResult,
   type ServiceOperations,
+  type SpanWithLogs,
   type Store,
+  type StoredTraceOutline,
   type TracePage,
   type TraceQuery,
 } from '../store.js';
 import { encodeCursor } from '../trace-search-sql.js';
+import { outlineOfWholeTrace, spanOfWholeTrace } from '../whole-trace-parts.js';
 import { ClickHouseComparisons } from './clickhouse-comparisons.js';
 import { ClickHouseFailures } from './clickhouse-failures.js';
 import { ClickHouseFinalizer } from './clickhouse-finalizer.js';
@@ -158,6 +162,21 @@ export class ClickHouseStore implements Store {
         : { traceId },
     );
     return { spans, logs: logRows.map((row) => rowToLog(row, resources)) };
+  }
+
+  // The trace page's parts come from the whole trace: the exporter's rows carry no outline columns.
+  async getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null> {
+    const trace = await this.getTrace(traceId);
+    return trace && outlineOfWholeTrace(trace, diagnose);
+  }
+
+  async getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null> {
+    const trace = await this.getTrace(traceId);
+    return trace && spanOfWholeTrace(trace, spanId);
+  }
+
+  async getTraceLogs(traceId: string): Promise<LogRecord[] | null> {
+    return (await this.getTrace(traceId))?.logs ?? null;
   }
 
   async searchTraces(query: TraceQuery): Promise<TracePage> {

@@ -1,0 +1,37 @@
+import { diagnoseTrace } from '@faultline/diagnosis';
+import { toWireLogRecord, toWireOutline, toWireSpan } from '@faultline/model';
+import type { FastifyInstance } from 'fastify';
+import { notFound } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { parseSpanId, parseTraceId } from './load-trace.js';
+
+/**
+ * The trace page's parts, for traces too big to send whole (docs/api.md): the outline the waterfall
+ * draws (`/outline`), one span's details (`/spans/:spanId`) and all of the trace's logs (`/logs`).
+ */
+export function registerTraceOutlineRoutes(app: FastifyInstance, store: Store): void {
+  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/outline', async (request) => {
+    const traceId = parseTraceId(request.params.traceId);
+    const outline = await store.getTraceOutline(traceId, diagnoseTrace);
+    if (!outline) throw notFound(`no trace ${traceId} is stored`);
+    return toWireOutline({ traceId, ...outline });
+  });
+
+  app.get<{ Params: { traceId: string; spanId: string } }>(
+    '/api/traces/:traceId/spans/:spanId',
+    async (request) => {
+      const traceId = parseTraceId(request.params.traceId);
+      const spanId = parseSpanId(request.params.spanId);
+      const found = await store.getSpan(traceId, spanId);
+      if (!found) throw notFound(`no span ${spanId} of trace ${traceId} is stored`);
+      return { traceId, span: toWireSpan(found.span), logs: found.logs.map(toWireLogRecord) };
+    },
+  );
+
+  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/logs', async (request) => {
+    const traceId = parseTraceId(request.params.traceId);
+    const logs = await store.getTraceLogs(traceId);
+    if (!logs) throw notFound(`no trace ${traceId} is stored`);
+    return { traceId, logs: logs.map(toWireLogRecord) };
+  });
+}
