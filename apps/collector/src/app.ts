@@ -176,7 +176,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
               batchSize: 1000,
               roundBudgetMs: 50,
               // A query arriving behind the finalizer waits for one slice (bench/RESULTS.md).
-              sliceMs: 2,
+              sliceMs: 1,
             }),
         onError: (error) => api.log.error({ err: error }, 'diagnosis failed'),
       });
