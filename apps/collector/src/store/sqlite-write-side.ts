@@ -40,8 +40,10 @@ export class SqliteWriteSide {
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
     this.db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages}`);
     this.db.pragma('journal_size_limit = 67108864');
-    // The pages a batch touches are the newest ones plus index leaves (the OS page cache holds the rest).
-    this.db.pragma('cache_size = -8192');
+    // The pages a batch touches are the newest ones plus index leaves at random (the OS page cache
+    // holds the rest). 2 MiB writes as fast as 8 did (store writes into a 1M-span database, three
+    // interleaved runs: 30–37k spans/s at 2 MiB, 25–34k at 8) and is 6 MiB less RSS under load.
+    this.db.pragma('cache_size = -2048');
     this.db.pragma('temp_store = MEMORY');
     const db = this.db;
     this.stmt = {
