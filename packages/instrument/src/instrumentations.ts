@@ -1,23 +1,12 @@
-import type { ServerResponse } from 'node:http';
 import FastifyOtelInstrumentation from '@fastify/otel';
-import type { Span } from '@opentelemetry/api';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { BetterSqlite3Instrumentation } from './better-sqlite3-instrumentation.js';
 import { ExpressErrorInstrumentation, rememberExpressLayerSpan } from './express-error-instrumentation.js';
-import type { OpenServerSpans } from './open-server-spans.js';
 import { PgPoolStateInstrumentation } from './pg-pool-instrumentation.js';
-import { rememberTraceResponse } from './trace-response.js';
 
 /** Instrumentations that only add noise to a 500 hunt (every file read, lookup and socket). */
 const NOISY = ['fs', 'dns', 'net', 'runtime-node', 'router'];
-
-/** What the HTTP server hooks need. */
-export interface InstrumentationSetup {
-  traceResponseHeader: boolean;
-  openServerSpans: OpenServerSpans;
-  env: NodeJS.ProcessEnv;
-}
 
 /**
  * Builds Faultline's instrumentation set: the upstream auto-instrumentations (http, undici, express,
@@ -27,14 +16,11 @@ export interface InstrumentationSetup {
  * instrumentation's so that it runs inside it.
  * OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS keep their usual meaning.
  */
-export function createInstrumentations(setup: InstrumentationSetup): Instrumentation[] {
-  const { env } = setup;
-  const disabled = listFromEnv(env['OTEL_NODE_DISABLED_INSTRUMENTATIONS']);
+export function createInstrumentations(env: NodeJS.ProcessEnv): Instrumentation[] {
+  const wanted = (name: string): boolean => isInstrumentationWanted(env, name);
   const enabled = env['OTEL_NODE_ENABLED_INSTRUMENTATIONS']
     ? listFromEnv(env['OTEL_NODE_ENABLED_INSTRUMENTATIONS'])
     : undefined;
-  const wanted = (name: string): boolean =>
-    !disabled.includes(name) && (enabled === undefined || enabled.includes(name));
 
   const ours: Instrumentation[] = [];
   if (wanted('pg')) ours.push(new PgPoolStateInstrumentation());
@@ -49,13 +35,8 @@ export function createInstrumentations(setup: InstrumentationSetup): Instrumenta
   );
   const upstream = getNodeAutoInstrumentations({
     ...noisyOff,
-    '@opentelemetry/instrumentation-http': {
-      responseHook: (span: Span, response: unknown) => {
-        if (!('setHeader' in (response as object))) return;
-        setup.openServerSpans.add(span);
-        if (setup.traceResponseHeader) rememberTraceResponse(span, response as ServerResponse);
-      },
-    },
+    // The server half is Faultline's own (http-server-tracing.ts): same spans at a fraction of the cost.
+    '@opentelemetry/instrumentation-http': { disableIncomingRequestInstrumentation: true },
     '@opentelemetry/instrumentation-express': { requestHook: rememberExpressLayerSpan },
     '@opentelemetry/instrumentation-pino': { disableLogSending: false, disableLogCorrelation: false },
     '@opentelemetry/instrumentation-winston': { disableLogSending: false, disableLogCorrelation: false },
@@ -66,6 +47,16 @@ export function createInstrumentations(setup: InstrumentationSetup): Instrumenta
     ? [new FastifyOtelInstrumentation({ registerOnInitialization: true })]
     : [];
   return [...ours, ...upstream, ...(fastify as Instrumentation[])];
+}
+
+/**
+ * Whether an instrumentation (by its short name: http, express, pg, ...) is on under
+ * OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS.
+ */
+export function isInstrumentationWanted(env: NodeJS.ProcessEnv, name: string): boolean {
+  const enabled = env['OTEL_NODE_ENABLED_INSTRUMENTATIONS'];
+  if (enabled && !listFromEnv(enabled).includes(name)) return false;
+  return !listFromEnv(env['OTEL_NODE_DISABLED_INSTRUMENTATIONS']).includes(name);
 }
 
 function listFromEnv(raw: string | undefined): string[] {

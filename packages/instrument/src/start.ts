@@ -6,7 +6,8 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { captureConsole } from './console-capture.js';
 import { installCrashHandlers } from './crash-flush.js';
 import { describeError, warnOnce, writeWarning } from './faultline-log.js';
-import { createInstrumentations } from './instrumentations.js';
+import { installHttpServerTracing } from './http-server-tracing.js';
+import { createInstrumentations, isInstrumentationWanted } from './instrumentations.js';
 import { OpenServerSpans } from './open-server-spans.js';
 import type { FaultlineOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
@@ -95,11 +96,7 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
   const sdk = new NodeSDK({
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are detected later and win over these.
     resource: defaultResource().merge(resourceFromAttributes(resourceAttributes)),
-    instrumentations: createInstrumentations({
-      traceResponseHeader: options.traceResponseHeader,
-      openServerSpans,
-      env,
-    }),
+    instrumentations: createInstrumentations(env),
     spanProcessors,
     logRecordProcessors: logProcessor && [logProcessor],
     // The collector takes traces and logs; metrics only when OTEL_METRICS_EXPORTER asks for them.
@@ -108,6 +105,15 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
   sdk.start();
 
   const cleanups: Array<() => void> = [];
+  if (isInstrumentationWanted(env, 'http')) {
+    cleanups.push(
+      installHttpServerTracing({
+        tracer: trace.getTracer(`${PACKAGE_NAME}/http`, PACKAGE_VERSION),
+        openServerSpans,
+        traceResponseHeader: options.traceResponseHeader,
+      }),
+    );
+  }
   if (options.captureConsole) cleanups.push(captureConsole());
   if (options.traceResponseHeader) cleanups.push(installTraceResponseWriter());
   cleanups.push(
