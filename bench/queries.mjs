@@ -6,8 +6,9 @@
 //   up with six hours of traffic at this rate; the collector starts with nothing to finalize.
 // - `backlog`: written in one go and never finalized, so the collector starts with every trace still
 //   to finalize and the queries are measured while its finalizer works through that backlog.
+// BENCH_QUERY_DB_DIR=dir keeps filled databases for reuse; BENCH_QUERY_FILL_ONLY=1 only fills them.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Finalizer, SqliteStore } from '@faultline/collector';
@@ -145,14 +146,27 @@ export async function runQueries() {
   const rows = [];
   for (const spans of SIZES) {
     for (const state of STATES) {
-      const dir = mkdtempSync(join(tmpdir(), 'faultline-queries-'));
+      // BENCH_QUERY_DB_DIR keeps the filled databases there and reuses them (fill once, measure when
+      // the machine is quiet); without it they live in a temporary directory.
+      const keep = process.env.BENCH_QUERY_DB_DIR;
+      const dir = keep ?? mkdtempSync(join(tmpdir(), 'faultline-queries-'));
       try {
-        const dbPath = join(dir, 'q.db');
-        const started = performance.now();
-        const ids = await fill(dbPath, spans, state === 'steady');
-        console.error(
-          `filled ${fmt(spans)} spans (${state}) in ${((performance.now() - started) / 1000).toFixed(0)} s`,
-        );
+        const dbPath = join(dir, keep ? `q-${spans}-${state}.db` : 'q.db');
+        const idsPath = `${dbPath}.ids.json`;
+        let ids;
+        if (keep && existsSync(idsPath)) {
+          if (state === 'backlog') throw new Error('a kept backlog database is finalized by its first use');
+          ids = JSON.parse(readFileSync(idsPath, 'utf8'));
+          console.error(`reusing ${dbPath}`);
+        } else {
+          const started = performance.now();
+          ids = await fill(dbPath, spans, state === 'steady');
+          if (keep) writeFileSync(idsPath, JSON.stringify(ids));
+          console.error(
+            `filled ${fmt(spans)} spans (${state}) in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+          );
+        }
+        if (process.env.BENCH_QUERY_FILL_ONLY) continue;
         const collector = await startCollector(dbPath, ['--max-db-size', '1000GiB']);
         // Wait for failure groups to be counted: at once when steady; with a backlog, until the
         // finalizer has worked through the most recent failing traces (up to 30 s).
@@ -196,7 +210,7 @@ export async function runQueries() {
         for (const r of results) rows.push({ spans, state, ...r });
         rows.push({ spans, state, label: 'disk', bytesPerSpan: bytes / spans });
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        if (!keep) rmSync(dir, { recursive: true, force: true });
       }
     }
   }
