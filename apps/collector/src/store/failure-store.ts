@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { type NodeContribution, NodeMinutes } from './node-minutes.js';
 import { blobToId, idToBlob } from './span-rows.js';
 import type { KeptVerdict } from './store.js';
+import { encodeVerdict } from './verdict-codec.js';
 
 /** What the collector keeps of one trace's verdict, to group failures. */
 export interface DiagnosisRecord {
@@ -181,7 +182,7 @@ export class FailureStore {
         record?.originNode ?? null,
         record ? idToBlob(record.originSpanId) : null,
         stamp,
-        kept ? JSON.stringify(kept) : null,
+        kept ? encodeVerdict(kept) : null,
         id,
       );
       if (record === null) return 'not_failing';

@@ -3,7 +3,7 @@ import { isErrorSpanFacts } from '@faultline/diagnosis';
 import { SPAN_KIND_NAMES, type SpanOutline, STATUS_CODE_NAMES } from '@faultline/model';
 import type Database from 'better-sqlite3';
 import { idToBlob } from './span-rows.js';
-import type { KeptVerdict } from './store.js';
+import { decodeVerdict } from './verdict-codec.js';
 
 /** An outline row, as `raw()` hands it out with safe integers (every INTEGER a bigint). */
 type OutlineRow = [
@@ -70,10 +70,10 @@ export class SqliteOutlines {
   /** The verdict the finalizer kept, if the trace has not changed since: no span and no log since. */
   private keptDiagnosis(id: Buffer, logCount: number): Diagnosis | null | undefined {
     const row = this.stmt.verdict.get(id) as
-      | { updated_at_ms: bigint; diagnosed_update_ms: bigint | null; verdict: string | null }
+      | { updated_at_ms: bigint; diagnosed_update_ms: bigint | null; verdict: Buffer | string | null }
       | undefined;
     if (!row || row.verdict === null || row.diagnosed_update_ms !== row.updated_at_ms) return undefined;
-    const kept = JSON.parse(row.verdict) as KeptVerdict;
+    const kept = decodeVerdict(row.verdict);
     if (kept.diagnosis !== null && kept.logCount !== logCount) return undefined;
     return kept.diagnosis;
   }
