@@ -4,8 +4,11 @@ const os = require('node:os');
 const path = require('node:path');
 const Database = require('better-sqlite3');
 
-const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-')), 'bench.db');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-'));
+const file = path.join(dir, 'bench.db');
 const db = new Database(file);
+// The benchmark ends the app with SIGTERM; the instrumented modes exit through 'exit' after a flush.
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 db.pragma('journal_mode = WAL');
 db.exec('CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, total REAL NOT NULL)');
 const insert = db.prepare('INSERT INTO orders (customer, total) VALUES (?, ?)');
