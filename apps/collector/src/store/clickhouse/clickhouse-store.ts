@@ -176,9 +176,7 @@ export class ClickHouseStore implements Store {
     const logs =
       this.schema.logColumns.size > 0 ? 'count() FROM otel_logs WHERE TraceId = {traceId:String}' : '0';
     const sql = `SELECT (SELECT uniqExact(SpanId) FROM otel_traces WHERE TraceId = {traceId:String}) AS spans, (SELECT ${logs}) AS logs`;
-    const [row] = await queryRows<{ spans: string | number; logs: string | number }>(this.client, sql, {
-      traceId,
-    });
+    const [row] = await queryRows<Record<'spans' | 'logs', string>>(this.client, sql, { traceId });
     const spanCount = Number(row?.spans ?? 0);
     return spanCount === 0 ? null : { spanCount, logCount: Number(row?.logs ?? 0) };
   }
