@@ -7,6 +7,7 @@ import { registerCompareRoutes } from './api/compare-routes.js';
 import { registerExportRoutes } from './api/export-routes.js';
 import { registerFailureRoutes } from './api/failure-routes.js';
 import { registerHealthRoutes } from './api/health-routes.js';
+import { OutlineCache } from './api/outline-cache.js';
 import { registerTraceOutlineRoutes } from './api/trace-outline-routes.js';
 import { registerTraceRoutes } from './api/trace-routes.js';
 import { defaultUiDir, registerUi } from './api/ui-static.js';
@@ -119,7 +120,8 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     ...(forwarder ? { forwardStats: () => forwarder.stats } : {}),
   });
   registerTraceRoutes(api, store);
-  registerTraceOutlineRoutes(api, store);
+  const outlines = new OutlineCache();
+  registerTraceOutlineRoutes(api, store, outlines);
   registerFailureRoutes(api, store);
   registerCompareRoutes(api, store);
   registerExportRoutes(api, store, queue, config.maxBodyBytes);
@@ -155,6 +157,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
         `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${portOf(api)}`;
       stopDiagnosis = startDiagnosisLoop({
         store,
+        onJudged: (traceId, trace, diagnosis) => outlines.keepJudged(traceId, trace, diagnosis),
         ...(config.alertWebhook
           ? {
               onRecorded: alertOnRecorded(

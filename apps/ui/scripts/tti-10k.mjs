@@ -3,9 +3,11 @@
 // failing trace of 10,001 spans over OTLP/HTTP JSON, opens /traces/<id> and measures, from navigation
 // start, when the origin row is on screen and when the main thread is next idle. Then it times a
 // keypress (`j`) and a scroll to the bottom until the next frame. Prints the median of a few runs.
-// Usage: node scripts/tti-10k.mjs [runs=5]   (CHROMIUM_PATH overrides /usr/bin/chromium)
+// Usage: node scripts/tti-10k.mjs [runs=5]   (CHROMIUM_PATH overrides /usr/bin/chromium; PROFILE=1 prints the
+// top self-time functions of the first load, PROFILE=out.cpuprofile also saves it; TRACE=out.json saves a
+// Chromium trace with task and layout events)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -180,7 +182,15 @@ try {
       if (process.env.TRACE && run === 0 && !preloaded)
         await browser.startTracing(page, {
           path: process.env.TRACE,
-          categories: ['devtools.timeline', 'v8', 'blink'],
+          categories: [
+            'toplevel',
+            'devtools.timeline',
+            'disabled-by-default-devtools.timeline',
+            'v8',
+            'blink',
+            'blink.user_timing',
+            'loading',
+          ],
         });
       // CPU time of the page's main thread from here to idle: on a machine shared with other work, the
       // wall-clock marks include time the thread waited for a core; this does not.
@@ -197,7 +207,13 @@ try {
       const { metrics } = await cdp.send('Performance.getMetrics');
       const threadCpuMs = (metrics.find((m) => m.name === 'ThreadTime')?.value ?? Number.NaN) * 1000;
       if (process.env.TRACE && run === 0 && !preloaded) await browser.stopTracing();
-      if (profiler) printTopFunctions((await profiler.send('Profiler.stop')).profile);
+      if (profiler) {
+        const { profile } = await profiler.send('Profiler.stop');
+        printTopFunctions(profile);
+        // PROFILE=<file>.cpuprofile also keeps the whole profile (DevTools' Performance panel opens it).
+        if (process.env.PROFILE.endsWith('.cpuprofile'))
+          writeFileSync(process.env.PROFILE, JSON.stringify(profile));
+      }
       const marks = await page.evaluate(() => {
         const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/traces/'));
         const mark = (name) => performance.getEntriesByName(`faultline:${name}`)[0]?.startTime;

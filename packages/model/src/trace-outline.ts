@@ -169,6 +169,11 @@ export function toWireOutline<D>(outline: TraceOutline<D>): WireTraceOutline<D> 
   };
 }
 
+// One status object per code for the spans without a message, shared: the trace page converts every
+// span of a 10,000-span outline before its first paint, and each object that outlives the conversion
+// is copied by the garbage collector.
+const PLAIN_STATUSES: readonly SpanStatus[] = STATUS_CODE_NAMES.map((code) => Object.freeze({ code }));
+
 /** Converts an outline from its JSON shape back to domain types (the UI's fetch boundary). */
 export function fromWireOutline<D>(wire: WireTraceOutline<D>): TraceOutline<D> {
   const start = BigInt(wire.startTimeUnixNano);
@@ -177,7 +182,7 @@ export function fromWireOutline<D>(wire: WireTraceOutline<D>): TraceOutline<D> {
   for (let i = 0; i < c.spanId.length; i++) {
     const startNs = start + BigInt(c.startOffsetNs[i]!);
     const message = wire.statusMessages[i];
-    const code = STATUS_CODE_NAMES[c.status[i]!] ?? 'UNSET';
+    const plain = PLAIN_STATUSES[c.status[i]!] ?? PLAIN_STATUSES[0]!;
     const parent = c.parent[i]!;
     spans[i] = {
       spanId: c.spanId[i]!,
@@ -187,7 +192,7 @@ export function fromWireOutline<D>(wire: WireTraceOutline<D>): TraceOutline<D> {
       kind: SPAN_KIND_NAMES[c.kind[i]!] ?? 'UNSPECIFIED',
       startTimeUnixNano: startNs,
       endTimeUnixNano: startNs + BigInt(c.durationNs[i]!),
-      status: message === undefined ? { code } : { code, message },
+      status: message === undefined ? plain : { code: plain.code, message },
       failed: (c.flags[i]! & OUTLINE_FLAG_FAILED) !== 0,
       exception: (c.flags[i]! & OUTLINE_FLAG_EXCEPTION) !== 0,
     };

@@ -1,20 +1,29 @@
 import { diagnoseTrace } from '@faultline/diagnosis';
-import { toWireLogRecord, toWireOutline, toWireSpan } from '@faultline/model';
+import { toWireLogRecord, toWireSpan } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { parseSpanId, parseTraceId } from './load-trace.js';
+import type { OutlineCache } from './outline-cache.js';
 
 /**
  * The trace page's parts, for traces too big to send whole (docs/api.md): the outline the waterfall
  * draws (`/outline`), one span's details (`/spans/:spanId`) and all of the trace's logs (`/logs`).
  */
-export function registerTraceOutlineRoutes(app: FastifyInstance, store: Store): void {
-  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/outline', async (request) => {
+export function registerTraceOutlineRoutes(app: FastifyInstance, store: Store, outlines: OutlineCache): void {
+  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/outline', async (request, reply) => {
     const traceId = parseTraceId(request.params.traceId);
+    const stamp = await store.traceStamp(traceId);
+    if (!stamp) {
+      outlines.forget(traceId);
+      throw notFound(`no trace ${traceId} is stored`);
+    }
+    reply.type('application/json; charset=utf-8');
+    const kept = outlines.get(traceId, stamp);
+    if (kept) return kept;
     const outline = await store.getTraceOutline(traceId, diagnoseTrace);
     if (!outline) throw notFound(`no trace ${traceId} is stored`);
-    return toWireOutline({ traceId, ...outline });
+    return outlines.serialize(traceId, outline, stamp);
   });
 
   app.get<{ Params: { traceId: string; spanId: string } }>(

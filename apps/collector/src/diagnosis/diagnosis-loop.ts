@@ -1,6 +1,6 @@
 import type { DiagnosisRecord, RecordOutcome } from '../store/failure-store.js';
 import type { Store } from '../store/store.js';
-import { Finalizer } from './finalizer.js';
+import { Finalizer, type FinalizerOptions } from './finalizer.js';
 
 /** How the background diagnosis runs. */
 export interface DiagnosisLoopOptions {
@@ -21,6 +21,8 @@ export interface DiagnosisLoopOptions {
   /** Traces per slice at most (default 64). */
   maxPerSlice?: number;
   onError: (error: unknown) => void;
+  /** Told of each failing trace diagnosed, with the trace as it was read (see FinalizerOptions). */
+  onJudged?: FinalizerOptions['onJudged'];
   /** Told of every verdict recorded (alerts hang off this). */
   onRecorded?: (traceId: string, record: DiagnosisRecord | null, outcome: RecordOutcome) => Promise<void>;
 }
@@ -41,6 +43,7 @@ export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise
     sliceMs: options.sliceMs ?? Number.POSITIVE_INFINITY,
     maxPerSlice: options.maxPerSlice ?? 64,
     onRecorded: options.onRecorded,
+    onJudged: options.onJudged,
   });
   const round = async (): Promise<void> => {
     try {

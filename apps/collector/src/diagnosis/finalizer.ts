@@ -1,4 +1,5 @@
-import { diagnoseTrace } from '@faultline/diagnosis';
+import { type Diagnosis, diagnoseTrace } from '@faultline/diagnosis';
+import type { LogRecord, Span } from '@faultline/model';
 import type { DiagnosisRecord, RecordOutcome } from '../store/failure-store.js';
 import type { FinalizeItem, KeptVerdict, Store } from '../store/store.js';
 import { toDiagnosisRecord } from './diagnosis-record.js';
@@ -17,6 +18,15 @@ export interface FinalizerOptions {
   maxPerSlice: number;
   /** Told of every verdict recorded (alerts hang off this). */
   onRecorded?: (traceId: string, record: DiagnosisRecord | null, outcome: RecordOutcome) => Promise<void>;
+  /**
+   * Told of each trace it read whole and diagnosed (a failing one), with what it read: the trace
+   * page's outline is kept from it (api/outline-cache.ts) instead of read again when it is opened.
+   */
+  onJudged?: (
+    traceId: string,
+    trace: { spans: Span[]; logs: LogRecord[] },
+    diagnosis: Diagnosis | null,
+  ) => void;
   /** The clock slices are measured by (ms); tests pass their own. */
   now?: () => number;
 }
@@ -72,6 +82,7 @@ export class Finalizer {
         const trace = hasErrors ? await store.getTrace(traceId) : null;
         const diagnosis = trace ? diagnoseTrace(trace.spans, trace.logs) : null;
         const record = diagnosis === null || !trace ? null : toDiagnosisRecord(diagnosis, trace.spans);
+        if (trace) this.options.onJudged?.(traceId, trace, diagnosis);
         // Kept whole, so opening the trace reads the verdict instead of diagnosing it again.
         const verdict: KeptVerdict =
           diagnosis === null || !trace ? { diagnosis: null } : { diagnosis, logCount: trace.logs.length };

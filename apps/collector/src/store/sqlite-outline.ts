@@ -3,6 +3,7 @@ import { isErrorSpanFacts } from '@faultline/diagnosis';
 import { SPAN_KIND_NAMES, type SpanOutline, STATUS_CODE_NAMES } from '@faultline/model';
 import type Database from 'better-sqlite3';
 import { idToBlob } from './span-rows.js';
+import type { TraceStamp } from './store.js';
 import { decodeVerdict } from './verdict-codec.js';
 
 /** An outline row, as `raw()` hands it out with safe integers (every INTEGER a bigint). */
@@ -51,6 +52,11 @@ export class SqliteOutlines {
         .raw()
         .safeIntegers(),
       logCount: db.prepare('SELECT count(*) FROM logs WHERE trace_id = ?').pluck(),
+      // span_count is folded from what each batch really added, so it counts distinct spans.
+      stamp: db.prepare(
+        `SELECT span_count AS spanCount, (SELECT count(*) FROM logs WHERE trace_id = @id) AS logCount
+         FROM traces WHERE trace_id = @id`,
+      ),
       verdict: db
         .prepare('SELECT updated_at_ms, diagnosed_update_ms, verdict FROM traces WHERE trace_id = ?')
         .safeIntegers(),
@@ -65,6 +71,11 @@ export class SqliteOutlines {
     const spans = rows.map(rowToOutline);
     const logCount = this.stmt.logCount.get(id) as number;
     return { spans, logCount, diagnosis: this.keptDiagnosis(id, logCount) };
+  }
+
+  /** The trace's counts, or null when no span of it is stored: two index lookups. */
+  stamp(traceId: string): TraceStamp | null {
+    return (this.stmt.stamp.get({ id: idToBlob(traceId) }) as TraceStamp | undefined) ?? null;
   }
 
   /** The verdict the finalizer kept, if the trace has not changed since: no span and no log since. */

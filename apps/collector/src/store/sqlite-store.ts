@@ -34,6 +34,7 @@ import {
   type StoredTraceOutline,
   type TracePage,
   type TraceQuery,
+  type TraceStamp,
 } from './store.js';
 import { buildTraceSearch, encodeCursor, type TraceSummaryRow, toTraceSummary } from './trace-search-sql.js';
 
@@ -165,6 +166,10 @@ export class SqliteStore implements Store {
     }
     const origin = diagnosis ? await this.getSpan(traceId, diagnosis.originSpanId) : null;
     return { spans, logCount, diagnosis, origin };
+  }
+
+  async traceStamp(traceId: string): Promise<TraceStamp | null> {
+    return this.outlines.stamp(traceId);
   }
 
   async getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null> {

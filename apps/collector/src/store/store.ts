@@ -89,6 +89,16 @@ export interface StoredTraceOutline {
   origin: SpanWithLogs | null;
 }
 
+/**
+ * What a trace holds, counted: its distinct spans and its logs. Spans and logs are only ever added to
+ * a trace (until retention drops it whole), so equal counts mean nothing was stored in between: what
+ * was built from the trace then is still right (api/outline-cache.ts).
+ */
+export interface TraceStamp {
+  spanCount: number;
+  logCount: number;
+}
+
 /** Groups (service, operation, kind, last seen) rows, sorted by service then name, per service. */
 export function groupOperations(
   rows: Iterable<{ service: string; name: string; kind: number; lastSeenUnixNano: bigint }>,
@@ -131,6 +141,8 @@ export interface Store {
    * finalization when it is still current; otherwise `diagnose` works it out from the whole trace.
    */
   getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null>;
+  /** The trace's counts, or null when no span of it is stored; a lookup, not a read of its spans. */
+  traceStamp(traceId: string): Promise<TraceStamp | null>;
   /** One span of a trace and its logs, or null when that span is not stored. */
   getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null>;
   /** The logs of a trace, or null when no span of it is stored (as `getTrace`). */

@@ -64,6 +64,20 @@ describe.each(STORE_BACKENDS)('the trace page parts on the $name store', (backen
     expect(outline!.origin).toEqual({ span: backend.asStored(spans[3]!), logs: [logs[0]] });
   });
 
+  it('stamps a trace with its distinct spans and its logs, as a read of the trace counts them', async () => {
+    const spans = failingTrace();
+    const traceId = spans[0]!.traceId;
+    expect(await store.traceStamp(traceId)).toBeNull();
+    await store.write(spans, [makeLog(spans[3]!, 'query failed')]);
+    // An exporter's retry sends spans again: nothing new is stored.
+    await store.write(spans.slice(0, 2), []);
+    const whole = (await store.getTrace(traceId))!;
+    expect(await store.traceStamp(traceId)).toEqual({ spanCount: whole.spans.length, logCount: 1 });
+    expect(whole.spans).toHaveLength(spans.length);
+    await store.write([makeSpan({ traceId, parentSpanId: spans[0]!.spanId })], [makeLog(spans[0]!, 'x')]);
+    expect(await store.traceStamp(traceId)).toEqual({ spanCount: spans.length + 1, logCount: 2 });
+  });
+
   it('answers null for the outline, a span and the logs of a trace it never saw', async () => {
     expect(await store.getTraceOutline(newTraceId(), diagnoseTrace)).toBeNull();
     expect(await store.getSpan(newTraceId(), newSpanId())).toBeNull();

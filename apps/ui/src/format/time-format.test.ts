@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatClockTime, formatDurationMs } from './time-format.js';
+import { formatAgo, formatClockTime, formatDateTime, formatDurationMs } from './time-format.js';
 
 describe('formatDurationMs', () => {
   it('picks the unit a person reads', () => {
@@ -25,5 +25,18 @@ describe('formatAgo', () => {
 describe('formatClockTime', () => {
   it('shows milliseconds', () => {
     expect(formatClockTime(1_795_550_000_412_000_000n)).toMatch(/\d\d:\d\d:\d\d[.,]412$/);
+  });
+});
+
+describe('formatDateTime', () => {
+  it('shows the date and time in the local zone, padded, with milliseconds', () => {
+    const ms = Date.UTC(2026, 0, 5, 12, 0, 0, 7);
+    const local = new Date(ms);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    expect(formatDateTime(BigInt(ms) * 1_000_000n + 999_999n)).toBe(
+      `${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][local.getMonth()]} ` +
+        `${local.getDate()}, ${local.getFullYear()} ` +
+        `${pad(local.getHours())}:${pad(local.getMinutes())}:${pad(local.getSeconds())}.007`,
+    );
   });
 });

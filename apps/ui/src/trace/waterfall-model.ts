@@ -38,40 +38,51 @@ export function buildWaterfall(tree: TraceTree<SpanOutline>): WaterfallModel {
   const traceStart = startNs ?? 0n;
   const nodes: WaterfallNode[] = [];
   const indexBySpanId = new Map<string, number>();
-  // Iterative preorder: a 10,000-deep chain must not overflow the call stack.
-  type Frame = { tree: TraceTree<SpanOutline>['roots'][number]; depth: number; parentIndex: number };
-  const stack: Frame[] = [];
-  for (let i = tree.roots.length - 1; i >= 0; i--)
-    stack.push({ tree: tree.roots[i]!, depth: 0, parentIndex: -1 });
+  // Iterative preorder: a 10,000-deep chain must not overflow the call stack. The stack is three
+  // parallel arrays, not an object per frame: this runs before a big trace's first paint, where every
+  // allocation brings the next garbage collection (which copies all the model built so far) closer.
+  type TreeNode = TraceTree<SpanOutline>['roots'][number];
+  const stackNodes: TreeNode[] = [];
+  const stackDepths: number[] = [];
+  const stackParents: number[] = [];
+  for (let i = tree.roots.length - 1; i >= 0; i--) {
+    stackNodes.push(tree.roots[i]!);
+    stackDepths.push(0);
+    stackParents.push(-1);
+  }
   const open: number[] = [];
-  while (stack.length > 0) {
-    const frame = stack.pop()!;
+  while (stackNodes.length > 0) {
+    const treeNode = stackNodes.pop()!;
+    const depth = stackDepths.pop()!;
+    const parentIndex = stackParents.pop()!;
     // Close every subtree the next preorder node is not inside of.
-    while (open.length > frame.depth) nodes[open.pop()!]!.subtreeEnd = nodes.length;
-    const { span } = frame.tree;
+    while (open.length > depth) nodes[open.pop()!]!.subtreeEnd = nodes.length;
+    const { span, children } = treeNode;
     const index = nodes.length;
     nodes.push({
       span,
-      depth: frame.depth,
-      parentIndex: frame.parentIndex,
-      offsetMs: nsToMs(frame.tree.startNs - traceStart),
-      durationMs: nsToMs(frame.tree.endNs - frame.tree.startNs),
-      childCount: frame.tree.children.length,
+      depth,
+      parentIndex,
+      offsetMs: nsToMs(treeNode.startNs - traceStart),
+      durationMs: nsToMs(treeNode.endNs - treeNode.startNs),
+      childCount: children.length,
       subtreeEnd: index + 1,
       descendantCount: 0,
-      orphan: frame.tree.orphan,
+      orphan: treeNode.orphan,
     });
     indexBySpanId.set(span.spanId, index);
     open.push(index);
-    const children = frame.tree.children;
     for (let i = children.length - 1; i >= 0; i--) {
-      stack.push({ tree: children[i]!, depth: frame.depth + 1, parentIndex: index });
+      stackNodes.push(children[i]!);
+      stackDepths.push(depth + 1);
+      stackParents.push(index);
     }
   }
   while (open.length > 0) nodes[open.pop()!]!.subtreeEnd = nodes.length;
-  nodes.forEach((node, index) => {
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index]!;
     node.descendantCount = node.subtreeEnd - index - 1;
-  });
+  }
   return {
     nodes,
     indexBySpanId,

@@ -14,6 +14,7 @@ import {
   type StoredTraceOutline,
   type TracePage,
   type TraceQuery,
+  type TraceStamp,
 } from '../store.js';
 import { encodeCursor } from '../trace-search-sql.js';
 import { outlineOfWholeTrace, spanOfWholeTrace } from '../whole-trace-parts.js';
@@ -168,6 +169,16 @@ export class ClickHouseStore implements Store {
   async getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null> {
     const trace = await this.getTrace(traceId);
     return trace && outlineOfWholeTrace(trace, diagnose);
+  }
+
+  // Over all of the trace's rows where getTrace reads a window: never less than a read saw (TraceStamp).
+  async traceStamp(traceId: string): Promise<TraceStamp | null> {
+    const logs =
+      this.schema.logColumns.size > 0 ? 'count() FROM otel_logs WHERE TraceId = {traceId:String}' : '0';
+    const sql = `SELECT (SELECT uniqExact(SpanId) FROM otel_traces WHERE TraceId = {traceId:String}) AS spans, (SELECT ${logs}) AS logs`;
+    const [row] = await queryRows<Record<'spans' | 'logs', string>>(this.client, sql, { traceId });
+    const spanCount = Number(row?.spans ?? 0);
+    return spanCount === 0 ? null : { spanCount, logCount: Number(row?.logs ?? 0) };
   }
 
   async getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null> {
