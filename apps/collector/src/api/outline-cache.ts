@@ -10,8 +10,8 @@ import { outlineOfWholeTrace } from '../store/whole-trace-parts.js';
  */
 export const KEEP_MIN_SPANS = 1_000;
 
-/** About 60 outlines of 10,000 spans (~0.5 MB each). */
-const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+/** About 30 outlines of 10,000 spans (~0.5 MB each): the collector's whole budget is 150 MiB of RSS. */
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 interface KeptOutline {
   stamp: TraceStamp;
