@@ -204,6 +204,12 @@ function endExchange(response: ServerResponse & Carrier): void {
   if (exchange === undefined || exchange.ended) return;
   exchange.ended = true;
   const { span, rpc } = exchange;
+  if (!response.headersSent) {
+    // The connection closed before an answer (the caller gave up, or the socket died): there is no
+    // status code to record, and `statusCode` would only be its default, 200.
+    span.end();
+    return;
+  }
   const status = response.statusCode;
   span.setAttribute('http.response.status_code', status);
   if (rpc.route !== undefined) {

@@ -135,4 +135,20 @@ describe('HTTP server spans of a plain node:http app', () => {
     expect(server.status.code).toBe('ERROR');
     expect(server.attributes['error.type']).toBe('502');
   });
+
+  it('records no status code for a request its caller gave up on before any answer', async () => {
+    const traceId = randomHex(16);
+    await expect(
+      fetch(`${app.url}/slow`, {
+        headers: { traceparent: `00-${traceId}-${randomHex(8)}-01` },
+        signal: AbortSignal.timeout(200),
+      }),
+    ).rejects.toThrow();
+    const trace = await collector.waitForTrace(traceId, (t) => entrySpan(t, '/slow') !== undefined);
+    const server = entrySpan(trace, '/slow')!;
+    // Not the response's default 200: nothing was answered.
+    expect(server.attributes['http.response.status_code']).toBeUndefined();
+    expect(server.status.code).toBe('UNSET');
+    expect(server.durationMs).toBeLessThan(1500);
+  });
 });

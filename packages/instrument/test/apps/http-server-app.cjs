@@ -27,6 +27,8 @@ const server = http.createServer((req, res) => {
         });
       });
     });
+  } else if (req.url === '/slow') {
+    setTimeout(() => res.end('too late'), 1500);
   } else if (req.url.startsWith('/search')) {
     res.end('[]');
   } else {
