@@ -5,7 +5,7 @@ import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 /**
  * The HTTP server spans of requests still in flight. When the process crashes these spans would never
  * end, and the trace of the very request that crashed it would never arrive; the crash handler ends
- * them instead. Adding is done by the HTTP instrumentation's responseHook, removing by `onEnd`, so the
+ * them instead. Adding is done as a server span starts (http-server-tracing.ts), removing by `onEnd`, so the
  * cost is one Set operation each way.
  */
 export class OpenServerSpans implements SpanProcessor {

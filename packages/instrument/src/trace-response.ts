@@ -16,7 +16,7 @@ export function formatTraceResponse(spanContext: SpanContext): string | undefine
 }
 
 /**
- * Part of the HTTP instrumentation's `responseHook` (which runs as a request arrives): notes the
+ * Called as a request arrives (http-server-tracing.ts, when its server span starts): notes the
  * header value for the server span on the response. It is written by the patched `writeHead`, not
  * now, because some frameworks clear every header when they render an error (Koa's `ctx.onerror`).
  */

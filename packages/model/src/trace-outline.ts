@@ -21,15 +21,18 @@ import {
  * attributes, events, links and resource a span's details hold. A 10,000-span trace's outline is a
  * tenth of the whole trace's JSON, and a store can read it without decoding any attribute.
  */
-export interface SpanOutline {
-  spanId: string;
-  parentSpanId: string | null;
-  service: string;
-  name: string;
-  kind: SpanKind;
-  startTimeUnixNano: bigint;
-  endTimeUnixNano: bigint;
-  status: SpanStatus;
+export interface SpanOutline
+  extends Pick<
+    Span,
+    | 'spanId'
+    | 'parentSpanId'
+    | 'service'
+    | 'name'
+    | 'kind'
+    | 'startTimeUnixNano'
+    | 'endTimeUnixNano'
+    | 'status'
+  > {
   /** The span failed (the diagnosis engine's `isErrorSpan`), judged where its attributes are. */
   failed: boolean;
   /** The span recorded an exception event. */
