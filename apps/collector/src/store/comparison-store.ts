@@ -49,14 +49,14 @@ export class ComparisonStore {
       failingOrigins: db.prepare(
         `SELECT s.service, s.name, s.attributes, r.attributes AS resource, t.root_service, t.root_name
          FROM traces t
-         JOIN spans s ON s.trace_id = t.trace_id AND s.span_id = t.origin_span_id
+         JOIN spans s ON s.trace_key = t.trace_key AND s.span_id = t.origin_span_id
          JOIN resources r ON r.resource_id = s.resource_id
          WHERE t.fingerprint = ? ORDER BY t.start_ns DESC LIMIT ${SAMPLE}`,
       ),
       succeedingSpans: db.prepare(
         `SELECT s.service, s.name, s.attributes, r.attributes AS resource
          FROM traces t
-         JOIN spans s ON s.trace_id = t.trace_id
+         JOIN spans s ON s.trace_key = t.trace_key
          JOIN resources r ON r.resource_id = s.resource_id
          WHERE t.root_service = ? AND t.root_name = ? AND t.error_count = 0 AND s.service = ? AND s.name = ?
          ORDER BY t.start_ns DESC LIMIT ${SAMPLE}`,

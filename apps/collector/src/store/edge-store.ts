@@ -18,7 +18,7 @@ export class EdgeStore {
            (status_code = 2 OR IFNULL(http_status, 0) >= 500) AS failed, db_system, http_method,
            CASE WHEN kind = 3 THEN fl_peer(attributes) END AS peer,
            CASE WHEN kind IN (2, 3) THEN CAST(fl_attr(attributes, '${ADJUSTED_COUNT}') AS INTEGER) END AS weight
-         FROM spans WHERE trace_id = ?`,
+         FROM spans WHERE trace_key = (SELECT trace_key FROM traces WHERE trace_id = ?)`,
       ),
       previous: db.prepare('SELECT edges, start_ns FROM traces WHERE trace_id = ?').safeIntegers(),
       save: db.prepare('UPDATE traces SET edges = ? WHERE trace_id = ?'),

@@ -49,8 +49,11 @@ function writeAsVersion5(db: Database.Database, spans: Span[], logs: LogRecord[]
     WHERE true ON CONFLICT (trace_id) DO NOTHING`);
   db.transaction(() => {
     for (const span of spans) {
-      // Version 5 kept attributes as a JSON object and the scope as JSON text (no dictionaries).
-      const row = spanToRow(span, resourceId(span.resource, span.service), NO_DICTIONARIES);
+      // Version 5 kept attributes as a JSON object and the scope as JSON text (no dictionaries),
+      // the trace id in each span row and the end time, not the duration.
+      const row: unknown[] = spanToRow(span, 0, resourceId(span.resource, span.service), NO_DICTIONARIES);
+      row[0] = Buffer.from(span.traceId, 'hex');
+      row[8] = span.endTimeUnixNano;
       row[17] = span.scope ? JSON.stringify(span.scope) : null;
       row[18] = JSON.stringify(span.attributes);
       insert.run(row);
@@ -93,6 +96,13 @@ describe('schema migrations', () => {
       );
       // And what was written before the upgrade is still waiting to be finalized.
       expect((await store.pendingTraces(Date.now() + 1000, 10)).length).toBe(3);
+      // A trace written after the upgrade takes a key of its own: it and the old ones read back whole.
+      const fresh = makeFailingChain();
+      await store.write(fresh, []);
+      expect((await store.getTrace(fresh[0]!.traceId))!.spans).toHaveLength(fresh.length);
+      for (const chain of chains) {
+        expect((await store.getTrace(chain[0]!.traceId))!.spans).toHaveLength(chain.length);
+      }
     } finally {
       await store.close();
     }

@@ -20,7 +20,8 @@ import { type Dictionary, decodeAttributes, encodeAttributes } from './dictionar
 
 /** The values bound to the span insert statement, in column order. */
 export type SpanRow = [
-  traceId: Buffer,
+  /** The key of the trace's row in `traces`. */
+  traceKey: number,
   spanId: Buffer,
   parentSpanId: Buffer | null,
   resourceId: number,
@@ -28,7 +29,7 @@ export type SpanRow = [
   name: string,
   kind: number,
   startNs: bigint,
-  endNs: bigint,
+  durationNs: bigint,
   statusCode: number,
   statusMessage: string | null,
   httpMethod: string | null,
@@ -95,10 +96,15 @@ function firstExceptionType(events: readonly SpanEvent[]): string | null {
  * Flattens a span into the row the store inserts, promoting the attributes queries filter on
  * (HTTP method, route, status; db system and operation; exception type) into columns.
  */
-export function spanToRow(span: Span, resourceId: number, dictionaries: Dictionaries): SpanRow {
+export function spanToRow(
+  span: Span,
+  traceKey: number,
+  resourceId: number,
+  dictionaries: Dictionaries,
+): SpanRow {
   const a = span.attributes;
   return [
-    idToBlob(span.traceId),
+    traceKey,
     idToBlob(span.spanId),
     span.parentSpanId === null ? null : idToBlob(span.parentSpanId),
     resourceId,
@@ -106,7 +112,7 @@ export function spanToRow(span: Span, resourceId: number, dictionaries: Dictiona
     span.name,
     KIND_NUMBERS.get(span.kind) ?? 0,
     span.startTimeUnixNano,
-    span.endTimeUnixNano,
+    span.endTimeUnixNano - span.startTimeUnixNano,
     STATUS_NUMBERS.get(span.status.code) ?? 0,
     span.status.message ?? null,
     readString(a, HTTP_REQUEST_METHOD) ?? null,
@@ -123,7 +129,10 @@ export function spanToRow(span: Span, resourceId: number, dictionaries: Dictiona
   ];
 }
 
-/** A span row as read back (with safe integers on, so every INTEGER is a bigint). */
+/**
+ * A span row as read back (with safe integers on, so every INTEGER is a bigint), joined with its
+ * trace for the trace id and with `start_ns + duration_ns AS end_ns`.
+ */
 export interface StoredSpanRow {
   trace_id: Buffer;
   span_id: Buffer;

@@ -1,10 +1,11 @@
 import { type Attributes, type LogRecord, SERVICE_VERSION, type Span } from '@faultline/model';
 import type Database from 'better-sqlite3';
-import { type Dictionaries, logToRow, type SpanRow, spanToRow } from './span-rows.js';
+import { type Dictionaries, idToBlob, logToRow, type SpanRow, spanToRow } from './span-rows.js';
 import { MERGE_TRACE_SUMMARY_SQL, UPSERT_OPERATION_SQL } from './trace-summary-sql.js';
 
 /** What one batch adds to a trace's summary (see MERGE_TRACE_SUMMARY_SQL). */
 interface BatchSummary {
+  traceKey: number;
   traceId: Buffer;
   rootSpanId: Buffer;
   rootService: string;
@@ -31,13 +32,14 @@ function isErrorRow(row: SpanRow): boolean {
   return row[9] === STATUS_ERROR || ((row[13] ?? 0) >= 500 && (kind === KIND_SERVER || kind === KIND_CLIENT));
 }
 
-function addToSummary(added: Map<string, BatchSummary>, span: Span, row: SpanRow): void {
+function addToSummary(added: Map<string, BatchSummary>, span: Span, row: SpanRow, traceId: Buffer): void {
   const hasParent = span.parentSpanId === null ? 0 : 1;
   const error = isErrorRow(row) ? 1 : 0;
   const summary = added.get(span.traceId);
   if (summary === undefined) {
     added.set(span.traceId, {
-      traceId: row[0],
+      traceKey: row[0],
+      traceId,
       rootSpanId: row[1],
       rootService: span.service,
       rootName: span.name,
@@ -98,6 +100,8 @@ export class SpanWriter {
         'INSERT INTO resources (fingerprint, service, attributes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       resourceByFingerprint: db.prepare('SELECT resource_id FROM resources WHERE fingerprint = ?').pluck(),
+      traceKeyOf: db.prepare('SELECT trace_key FROM traces WHERE trace_id = ?').pluck(),
+      lastTraceKey: db.prepare('SELECT IFNULL(max(trace_key), 0) FROM traces').pluck(),
       mergeSummary: db.prepare(MERGE_TRACE_SUMMARY_SQL),
       upsertOperation: db.prepare(UPSERT_OPERATION_SQL),
       upsertVersion: db.prepare(
@@ -148,14 +152,30 @@ export class SpanWriter {
     };
     const added = new Map<string, BatchSummary>();
     const operations = new Map<string, [string, string, number, bigint]>();
+    // Each trace of the batch: its id and its row's key, the stored one or, for a trace not seen
+    // before, the next after the last (read inside this transaction, so no other writer can take it).
+    const traces = new Map<string, { id: Buffer; key: number }>();
+    let lastKey: number | undefined;
     for (const span of spans) {
+      let trace = traces.get(span.traceId);
+      if (trace === undefined) {
+        const id = idToBlob(span.traceId);
+        let key = this.stmt.traceKeyOf.get(id) as number | undefined;
+        if (key === undefined) {
+          lastKey ??= this.stmt.lastTraceKey.get() as number;
+          key = ++lastKey;
+        }
+        trace = { id, key };
+        traces.set(span.traceId, trace);
+      }
       const row = spanToRow(
         span,
+        trace.key,
         idFor(span.resource, span.service, span.startTimeUnixNano),
         this.dictionaries,
       );
       // A span already stored (an SDK retry) is ignored by the unique index and counts for nothing.
-      if (this.stmt.insertSpan.run(row).changes === 1) addToSummary(added, span, row);
+      if (this.stmt.insertSpan.run(row).changes === 1) addToSummary(added, span, row, trace.id);
       const key = `${span.service}\u0000${span.name}\u0000${row[6]}`;
       const seen = operations.get(key);
       if (seen === undefined || seen[3] < span.startTimeUnixNano) {

@@ -43,11 +43,12 @@ export class SqliteOutlines {
       // `events IS NULL` is answered from the record header; only spans with events have them parsed.
       spans: db
         .prepare(
-          `SELECT lower(hex(span_id)), nullif(lower(hex(parent_span_id)), ''), service, name, kind, start_ns,
-             end_ns, status_code, status_message, http_status, events IS NOT NULL AND EXISTS (
-               SELECT 1 FROM json_each(events) WHERE json_extract(value, '$[0]') = 'exception'
+          `SELECT lower(hex(s.span_id)), nullif(lower(hex(s.parent_span_id)), ''), s.service, s.name, s.kind,
+             s.start_ns, s.start_ns + s.duration_ns, s.status_code, s.status_message, s.http_status,
+             s.events IS NOT NULL AND EXISTS (
+               SELECT 1 FROM json_each(s.events) WHERE json_extract(value, '$[0]') = 'exception'
              )
-           FROM spans WHERE trace_id = ? ORDER BY start_ns`,
+           FROM traces t JOIN spans s ON s.trace_key = t.trace_key WHERE t.trace_id = ? ORDER BY s.start_ns`,
         )
         .raw()
         .safeIntegers(),

@@ -40,8 +40,9 @@ import { buildTraceSearch, encodeCursor, type TraceSummaryRow, toTraceSummary } 
 
 // Only what rowToSpan reads: the promoted columns repeat attribute values, and every row of a 10,000-span
 // trace read for nothing shows in the trace page's load time.
-const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, resource_id, service, name, kind, start_ns, end_ns,
-  status_code, status_message, scope, attributes, events, links`;
+const SPAN_COLUMNS = `t.trace_id, s.span_id, s.parent_span_id, s.resource_id, s.service, s.name, s.kind,
+  s.start_ns, s.start_ns + s.duration_ns AS end_ns, s.status_code, s.status_message, s.scope, s.attributes,
+  s.events, s.links`;
 
 /** How the SQLite store is opened. */
 export interface SqliteStoreOptions {
@@ -107,12 +108,19 @@ export class SqliteStore implements Store {
     this.stmt = {
       resourceById: db.prepare('SELECT attributes FROM resources WHERE resource_id = ?').pluck(),
       spansOfTrace: db
-        .prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? ORDER BY start_ns`)
+        .prepare(
+          `SELECT ${SPAN_COLUMNS} FROM traces t JOIN spans s ON s.trace_key = t.trace_key
+           WHERE t.trace_id = ? ORDER BY s.start_ns`,
+        )
         .safeIntegers(),
       spanById: db
-        .prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? AND span_id = ?`)
+        .prepare(
+          `SELECT ${SPAN_COLUMNS} FROM traces t JOIN spans s ON s.trace_key = t.trace_key
+           WHERE t.trace_id = ? AND s.span_id = ?`,
+        )
         .safeIntegers(),
-      hasTrace: db.prepare('SELECT 1 FROM spans WHERE trace_id = ? LIMIT 1').pluck(),
+      // A trace's row is written with its first span and deleted with its last.
+      hasTrace: db.prepare('SELECT 1 FROM traces WHERE trace_id = ?').pluck(),
       logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? ORDER BY time_ns').safeIntegers(),
       logsOfSpan: db
         .prepare('SELECT * FROM logs WHERE trace_id = ? AND span_id = ? ORDER BY time_ns')

@@ -47,13 +47,15 @@ export class SqliteWriteSide {
     this.db.pragma('temp_store = MEMORY');
     const db = this.db;
     this.stmt = {
-      oldTraces: db
-        .prepare('SELECT trace_id FROM traces WHERE start_ns < ? ORDER BY start_ns LIMIT ?')
-        .pluck(),
-      oldestTraces: db.prepare('SELECT trace_id FROM traces ORDER BY start_ns LIMIT ?').pluck(),
-      deleteSpans: db.prepare('DELETE FROM spans WHERE trace_id = ?'),
+      oldTraces: db.prepare(
+        'SELECT trace_key AS key, trace_id AS id FROM traces WHERE start_ns < ? ORDER BY start_ns LIMIT ?',
+      ),
+      oldestTraces: db.prepare(
+        'SELECT trace_key AS key, trace_id AS id FROM traces ORDER BY start_ns LIMIT ?',
+      ),
+      deleteSpans: db.prepare('DELETE FROM spans WHERE trace_key = ?'),
       deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
-      deleteTrace: db.prepare('DELETE FROM traces WHERE trace_id = ?'),
+      deleteTrace: db.prepare('DELETE FROM traces WHERE trace_key = ?'),
       deleteOldLogs: db.prepare(
         'DELETE FROM logs WHERE log_id IN (SELECT log_id FROM logs WHERE time_ns < ? ORDER BY time_ns LIMIT ?)',
       ),
@@ -89,16 +91,17 @@ export class SqliteWriteSide {
 
   prune(nowUnixNano: bigint, maxTraces: number): PruneResult {
     const cutoff = nowUnixNano - BigInt(this.options.retentionMs) * 1_000_000n;
-    let victims = this.stmt.oldTraces.all(cutoff, maxTraces) as Buffer[];
+    type Victim = { key: number; id: Buffer };
+    let victims = this.stmt.oldTraces.all(cutoff, maxTraces) as Victim[];
     if (victims.length === 0 && this.usedBytes() > this.options.maxDbBytes) {
-      victims = this.stmt.oldestTraces.all(maxTraces) as Buffer[];
+      victims = this.stmt.oldestTraces.all(maxTraces) as Victim[];
     }
     let logsDeleted = 0;
     this.db.transaction(() => {
-      for (const traceId of victims) {
-        this.stmt.deleteSpans.run(traceId);
-        logsDeleted += this.stmt.deleteTraceLogs.run(traceId).changes;
-        this.stmt.deleteTrace.run(traceId);
+      for (const { key, id } of victims) {
+        this.stmt.deleteSpans.run(key);
+        logsDeleted += this.stmt.deleteTraceLogs.run(id).changes;
+        this.stmt.deleteTrace.run(key);
       }
       logsDeleted += this.stmt.deleteOldLogs.run(cutoff, maxTraces * 10).changes;
       this.failures.prune(cutoff);

@@ -32,13 +32,13 @@ function jsonPath(key: string): string {
 /**
  * Builds the search over the per-trace summary table, newest first, with keyset pagination.
  * Span-level filters (service, operation, attributes) are EXISTS probes into the trace's own spans,
- * which are clustered by trace id, so each probe is one short range read.
+ * found by the trace's key, so each probe is one short range read.
  */
 export function buildTraceSearch(query: TraceQuery): BoundSql {
   const where: string[] = [];
   const params: unknown[] = [];
   if (query.service !== undefined || query.operation !== undefined) {
-    const parts = ['s.trace_id = t.trace_id'];
+    const parts = ['s.trace_key = t.trace_key'];
     if (query.service !== undefined) {
       parts.push('s.service = ?');
       params.push(query.service);
@@ -78,7 +78,7 @@ export function buildTraceSearch(query: TraceQuery): BoundSql {
     const path = jsonPath(key);
     // A key matches a span attribute or an attribute of the span's resource (service.version=1.4.2).
     where.push(
-      `EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND (
+      `EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND (
          fl_attr(s.attributes, ?) = ?
          OR EXISTS (SELECT 1 FROM resources r WHERE r.resource_id = s.resource_id
                     AND CAST(json_extract(r.attributes, ?) AS TEXT) = ?)))`,

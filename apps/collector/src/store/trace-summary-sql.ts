@@ -6,15 +6,16 @@
  *
  * The root is the earliest span without a parent; while the real root has not arrived (its children
  * came first), the earliest span stands in for it, and is replaced when a better one arrives.
- * Services are kept as a sorted JSON array.
+ * Services are kept as a sorted JSON array. A trace seen before is found by its key (the writer
+ * looked it up by id); a new one is inserted under the key the writer gave it.
  */
 export const MERGE_TRACE_SUMMARY_SQL = `
-INSERT INTO traces (trace_id, root_span_id, root_service, root_name, start_ns, end_ns, span_count,
+INSERT INTO traces (trace_key, trace_id, root_span_id, root_service, root_name, start_ns, end_ns, span_count,
   error_count, http_method, http_route, http_status, services, updated_at_ms, root_has_parent,
   root_start_ns)
-VALUES (@traceId, @rootSpanId, @rootService, @rootName, @startNs, @endNs, @spanCount, @errorCount,
+VALUES (@traceKey, @traceId, @rootSpanId, @rootService, @rootName, @startNs, @endNs, @spanCount, @errorCount,
   @httpMethod, @httpRoute, @httpStatus, @services, @nowMs, @rootHasParent, @rootStartNs)
-ON CONFLICT (trace_id) DO UPDATE SET
+ON CONFLICT (trace_key) DO UPDATE SET
   (root_span_id, root_service, root_name, http_method, http_route, http_status, root_has_parent,
     root_start_ns) =
   (SELECT CASE WHEN better THEN excluded.root_span_id ELSE root_span_id END,
