@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Attributes, LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeFailingChain, makeLog } from '../../test/helpers/make-span.js';
 import type { Dictionary } from './dictionary.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
@@ -75,7 +75,13 @@ describe('schema migrations', () => {
     writeAsVersion5(old, chains.flat(), logs);
     old.close();
 
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const store = new SqliteStore({ path, retentionMs: 7 * DAY_MS, maxDbBytes: 2 * 1024 ** 3 });
+    // Opening an old database says why the start waits.
+    expect(stderr.mock.calls.map((call) => String(call[0])).join('')).toContain(
+      `upgrading the database from schema version 5 to ${SCHEMA_VERSION}`,
+    );
+    stderr.mockRestore();
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');

@@ -11,7 +11,7 @@ import {
   type PendingTrace,
   type RecordOutcome,
 } from './failure-store.js';
-import { migrate } from './schema.js';
+import { migrate, SCHEMA_VERSION } from './schema.js';
 import { computeServiceMap, type ServiceMap } from './service-map.js';
 import {
   type Dictionaries,
@@ -80,6 +80,13 @@ export class SqliteStore implements Store {
     // cache here is a MiB of RSS at sustained load, and the sidecar's budget is 150 MiB.)
     this.db.pragma('cache_size = -8192');
     this.db.pragma('temp_store = MEMORY');
+    const from = this.db.pragma('user_version', { simple: true }) as number;
+    if (from > 0 && from < SCHEMA_VERSION) {
+      // Some upgrades rewrite every span (version 9: ~4 s per million spans here); say why start waits.
+      process.stderr.write(
+        `faultline: upgrading the database from schema version ${from} to ${SCHEMA_VERSION}; a large database takes a while\n`,
+      );
+    }
     migrate(this.db);
     const background = options.backgroundCheckpoints !== false;
     this.writer = new SqliteWriteSide({
