@@ -50,4 +50,119 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
     const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
     expect(response.headers.get('traceresponse')).toBe(`00-${trace.traceId}-${serverSpan(trace)!.spanId}-01`);
   });
+
+  it('traces a successful request as its server span alone, named GET /orders/:id with http.route', async () => {
+    const response = await app.get('/orders/42');
+    expect(response.status).toBe(200);
+    await collector.waitForTrace(response.traceId!, hasServerSpan);
+    // A span ending after the server span would be exported in a later batch (100 ms in these tests).
+    await sleep(300);
+    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+    const ours = trace.spans.filter((span) => span.resource['service.name'] === 'orders-fastify');
+    expect(
+      ours.map((span) => [span.kind, span.name, span.attributes['http.route'], span.status.code]),
+    ).toEqual([['SERVER', 'GET /orders/:id', '/orders/:id', 'UNSET']]);
+  });
+
+  it.each([
+    ['/hook-throws', 'an onRequest hook', 'TypeError', 'session store unavailable'],
+    ['/pre-handler-error', 'a preHandler calling done(err)', 'RangeError', 'quota lookup failed'],
+    [
+      '/plugin-hook-throws',
+      'a hook under an async error handler that rethrows',
+      'Error',
+      'plugin hook failed',
+    ],
+    [
+      '/plugin-send-error',
+      'an error the handler sent, which an async error handler rethrew wrapped',
+      'Error',
+      'orders plugin: sent, not thrown',
+    ],
+  ])(
+    'records the error of %s (%s) once, on the server span of the 500, as ERROR with its message',
+    async (route, _what, type, message) => {
+      const response = await app.get(route);
+      expect(response.status).toBe(500);
+      const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+      const server = serverSpan(trace)!;
+      expect(server.name).toBe(`GET ${route}`);
+      expect(server.status).toEqual({ code: 'ERROR', message });
+      expect(
+        exceptionEvents(server).map((event) => [
+          event.attributes['exception.type'],
+          event.attributes['exception.message'],
+        ]),
+      ).toEqual([[type, message]]);
+      expect(spansWithExceptions(trace)).toEqual([server]);
+      // The handler never ran: no handler span takes the blame.
+      expect(trace.spans.filter((span) => span.attributes['fastify.type'] === 'request-handler')).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['/search', 'a schema validation failure', 400],
+    ['/not-found-error', 'a handler error carrying statusCode 404', 404],
+  ])('leaves %s (%s) unmarked: no ERROR, no exception, no handler span', async (route, _what, status) => {
+    const response = await app.get(route);
+    expect(response.status).toBe(status);
+    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+    const server = serverSpan(trace)!;
+    expect(server.attributes['http.response.status_code']).toBe(status);
+    expect(server.status.code).not.toBe('ERROR');
+    expect(spansWithExceptions(trace)).toEqual([]);
+    expect(trace.spans.map((span) => span.kind)).toEqual(['SERVER']);
+  });
+
+  it("records a handler's error on its handler span, and what an async error handler rethrew on the server span", async () => {
+    const response = await app.get('/plugin-throw');
+    expect(response.status).toBe(500);
+    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+    const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
+    expect(handler).toMatchObject({
+      name: 'handler - loadPluginOrder',
+      parentSpanId: serverSpan(trace)!.spanId,
+      status: { code: 'ERROR', message: 'plugin handler failed' },
+      attributes: { 'http.route': '/plugin-throw' },
+    });
+    expect(exceptionEvents(handler!).map((event) => event.attributes['exception.type'])).toEqual([
+      'TypeError',
+    ]);
+    expect(serverSpan(trace)!.status).toEqual({
+      code: 'ERROR',
+      message: 'orders plugin: plugin handler failed',
+    });
+    expect(exceptionEvents(serverSpan(trace)!).map((event) => event.attributes['exception.message'])).toEqual(
+      ['orders plugin: plugin handler failed'],
+    );
+  });
 });
+
+describe('the same Fastify app with FAULTLINE_FASTIFY_SPANS=full', () => {
+  let full: AppProcess;
+  beforeAll(async () => {
+    full = await startApp('fastify-app.cjs', {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
+        OTEL_SERVICE_NAME: 'orders-fastify-full',
+        FAULTLINE_FASTIFY_SPANS: 'full',
+      },
+    });
+  });
+  afterAll(async () => {
+    await full?.stop();
+  });
+
+  it("has @fastify/otel's spans back: a successful request has its handler span", async () => {
+    const response = await full.get('/orders/42');
+    expect(response.status).toBe(200);
+    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+    const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
+    expect(handler?.name).toBe('handler - getOrder');
+    expect(handler?.resource['service.name']).toBe('orders-fastify-full');
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
