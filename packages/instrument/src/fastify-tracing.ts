@@ -1,10 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import type { Tracer } from '@opentelemetry/api';
-import { context, SpanStatusCode } from '@opentelemetry/api';
 import { describeError, warnOnce } from './faultline-log.js';
-import { reportServerError, requestContextOf, setRequestRoute } from './http-server-tracing.js';
+import { reportServerError, setRequestRoute } from './http-server-tracing.js';
 
 /** Fastify 5 publishes around every route handler on this tracing channel ... */
 const HANDLER_START = 'tracing:fastify.request.handler:start';
@@ -12,22 +9,15 @@ const HANDLER_ERROR = 'tracing:fastify.request.handler:error';
 /** ... and every new instance on this one. */
 const INITIALIZATION = 'fastify.initialization';
 
-/** When the handler started (`performance.now()`), kept on Fastify's channel store. */
-const STARTED_AT = Symbol('faultline.fastify.startedAt');
-/** Set on the channel store once its first error was seen. */
-const ERRORED = Symbol('faultline.fastify.errored');
-/** The error of a reply that Faultline has recorded or handed to the server span already. */
+/** The error of a reply that Faultline has handed to the server span already. */
 const NOTED_ERROR = Symbol('faultline.fastify.notedError');
-/** How Fastify's own key for "this reply is sending an error" describes itself (lib/symbols.js). */
-const REPLY_IS_ERROR_DESCRIPTION = 'fastify.reply.isError';
 
 /** The parts of a Fastify request, reply and instance this module touches. */
 interface RequestLike {
-  readonly routeOptions?: { url?: string; handler?: { name?: string } };
+  readonly routeOptions?: { url?: string };
 }
 interface ReplyLike {
   readonly raw: ServerResponse;
-  readonly statusCode: number;
   [NOTED_ERROR]?: unknown;
 }
 interface InstanceLike {
@@ -41,39 +31,33 @@ interface HandlerStore {
   reply: ReplyLike;
   route: { url: string };
   error?: unknown;
-  [STARTED_AT]?: number;
-  [ERRORED]?: true;
-}
-
-/** What Fastify tracing needs. */
-export interface FastifyTracingSetup {
-  tracer: Tracer;
 }
 
 /**
  * Fastify tracing at almost no cost per request, on Fastify's own diagnostics channels instead of
  * @fastify/otel's hooks and spans (FAULTLINE_FASTIFY_SPANS=full brings those back):
  * - handler start: the request's route goes to its server span (http-server-tracing.ts), which is
- *   named `METHOD route` with `http.route` when it ends; the start time is noted on the channel's store.
- *   A successful request makes no span besides the server span.
- * - handler error (a throw or a rejection, answered 5xx): only now a span `handler - <name>` is made,
- *   from the noted start time, child of the server span, with the exception and ERROR, ended at once.
- * - every other error Fastify answers with: through an `onError` hook added to each new instance
- *   (hooks, validation, an Error the handler sent; Fastify runs `onError` only while answering with an
- *   error), and from the handler channel again when an async error handler rejects. Handed to the
- *   server span, which records it if the answer is 5xx.
+ *   named `METHOD route` with `http.route` when it ends. A request makes no span besides the server
+ *   span: the handler runs in the server span's context, so what it calls (queries, fetches) are the
+ *   server span's children.
+ * - every error Fastify answers with goes to the server span, which records it (exception event,
+ *   ERROR with its message) if the answer is 5xx: a handler's throw or rejection from the handler
+ *   channel (which also carries an async error handler's rejection), the rest (hooks, validation, an
+ *   Error the handler sent) through an `onError` hook added to each new instance (Fastify runs it only
+ *   while answering with an error).
+ *   Why not a handler span made when the handler fails: the spans the handler started are the server
+ *   span's children, not its, so the diagnosis' walk down failing children would stop at that span
+ *   instead of following into the failed query or the upstream service that caused the error.
  * A failure in here is reported once on stderr and switches the whole thing off; the app never sees it.
  * Returns a function that unsubscribes (the hooks already added then do nothing).
  */
-export function installFastifyTracing(setup: FastifyTracingSetup): () => void {
-  const { tracer } = setup;
+export function installFastifyTracing(): () => void {
   let active = true;
 
   const onHandlerStart = (message: unknown): void => {
     if (!active) return;
     try {
       const store = message as HandlerStore;
-      store[STARTED_AT] = performance.now();
       setRequestRoute(store.reply.raw, store.route.url);
     } catch (error) {
       stepAside(error);
@@ -83,32 +67,8 @@ export function installFastifyTracing(setup: FastifyTracingSetup): () => void {
   const onHandlerError = (message: unknown): void => {
     if (!active) return;
     try {
-      const store = message as HandlerStore;
-      const { request, reply, error } = store;
-      if (store[ERRORED] === true || NOTED_ERROR in reply) {
-        // Not the handler's: an async error handler rejected, which Fastify publishes on the same
-        // store, after an error the handler threw or one already answered (the handler sent an
-        // Error, or a preHandler failed). No onError hook runs for an error handler's error.
-        noteServerError(request, reply, error);
-        return;
-      }
-      store[ERRORED] = true;
-      // A preHandler hook's error is published here too, but the handler never ran: the onError hook
-      // hands it to the server span. So does an error Fastify answers 4xx (it set the status already).
-      if (handlerNeverRan(reply) || reply.statusCode < 500) return;
-      const route = store.route.url;
-      const span = tracer.startSpan(
-        `handler - ${handlerName(request) || route}`,
-        {
-          startTime: store[STARTED_AT],
-          attributes: { 'fastify.type': 'request-handler', 'http.route': route },
-        },
-        requestContextOf(reply.raw) ?? context.active(),
-      );
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
-      span.end();
-      reply[NOTED_ERROR] = error;
+      const { request, reply, error } = message as HandlerStore;
+      noteServerError(request, reply, error);
     } catch (failure) {
       stepAside(failure);
     }
@@ -160,28 +120,4 @@ function noteServerError(request: RequestLike, reply: ReplyLike, error: unknown)
   // A hook or validation failed before the handler started: the route is not named yet.
   const route = request.routeOptions?.url;
   if (route !== undefined) setRequestRoute(reply.raw, route);
-}
-
-/** The route handler's own name; Fastify binds handlers to their instance, which prefixes `bound `. */
-function handlerName(request: RequestLike): string | undefined {
-  const name = request.routeOptions?.handler?.name;
-  return name?.startsWith('bound ') ? name.slice('bound '.length) : name;
-}
-
-/** Fastify's key for "this reply is sending an error", found on the first failing reply. */
-let replyIsErrorKey: symbol | undefined;
-
-/**
- * True when the error published on the handler channel came from a preHandler hook: Fastify then
- * flags the reply as sending an error before it publishes; for a handler's own throw or rejection it
- * does so after. When the key cannot be found (another Fastify version), the handler is assumed to
- * have run.
- */
-function handlerNeverRan(reply: object): boolean {
-  if (replyIsErrorKey === undefined || !Object.hasOwn(reply, replyIsErrorKey)) {
-    replyIsErrorKey = Object.getOwnPropertySymbols(reply).find(
-      (key) => key.description === REPLY_IS_ERROR_DESCRIPTION,
-    );
-  }
-  return replyIsErrorKey !== undefined && (reply as Record<symbol, unknown>)[replyIsErrorKey] === true;
 }

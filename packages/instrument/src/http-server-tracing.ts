@@ -27,9 +27,8 @@ interface Exchange {
   /** An exception was recorded and the status set with its message. */
   failed: boolean;
   ended: boolean;
-  /** A framework reported an error it is answering (`reportServerError`); recorded if the answer is 5xx. */
-  hasReportedError: boolean;
-  reportedError: unknown;
+  /** Errors a framework reported while answering (`reportServerError`); recorded if the answer is 5xx. */
+  reportedErrors: unknown[] | undefined;
 }
 type Carrier = { [CONTEXT]?: Context; [EXCHANGE]?: Exchange };
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
@@ -194,8 +193,7 @@ function startExchange(
     method: rawMethod,
     failed: false,
     ended: false,
-    hasReportedError: false,
-    reportedError: undefined,
+    reportedErrors: undefined,
   };
   setup.openServerSpans.add(span);
   if (setup.traceResponseHeader) rememberTraceResponse(span, response);
@@ -221,16 +219,17 @@ export function setRequestRoute(response: ServerResponse, route: string): boolea
 
 /**
  * Tells the server span of a response about an error a framework is about to answer with. Its status
- * code is often not known yet (the framework's error handler picks it), so the error is only recorded
- * (exception event, ERROR with its message) if the response goes out 5xx: a 4xx leaves no trace of it.
- * A later report replaces an earlier one: the last error is the one that decided the answer. Returns
- * false when the request has no server span of this module's, or it has ended.
+ * code is often not known yet (the framework's error handler picks it), so errors are only recorded
+ * if the response goes out 5xx (a 4xx leaves no trace of them): each as an exception event, in the
+ * order reported (a handler's error, then what an error handler rethrew), and the status ERROR with
+ * the last one's message, the error that decided the answer. Returns false when the request has no
+ * server span of this module's, or it has ended.
  */
 export function reportServerError(response: ServerResponse, error: unknown): boolean {
   const exchange = (response as Carrier)[EXCHANGE];
   if (exchange === undefined || exchange.ended) return false;
-  exchange.hasReportedError = true;
-  exchange.reportedError = error;
+  if (exchange.reportedErrors === undefined) exchange.reportedErrors = [error];
+  else if (!exchange.reportedErrors.includes(error)) exchange.reportedErrors.push(error);
   return true;
 }
 
@@ -267,8 +266,8 @@ function endExchange(response: ServerResponse & Carrier): void {
     span.setAttribute('error.type', String(status));
     // A failed exchange has its exception and status already.
     if (!exchange.failed) {
-      if (exchange.hasReportedError) recordFailure(span, exchange.reportedError);
-      else span.setStatus({ code: SpanStatusCode.ERROR });
+      if (exchange.reportedErrors === undefined) span.setStatus({ code: SpanStatusCode.ERROR });
+      else for (const error of exchange.reportedErrors) recordFailure(span, error);
     }
   }
   span.end();

@@ -116,9 +116,7 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
     );
   }
   if (options.fastifySpans === 'light' && isInstrumentationWanted(env, 'fastify')) {
-    cleanups.push(
-      installFastifyTracing({ tracer: trace.getTracer(`${PACKAGE_NAME}/fastify`, PACKAGE_VERSION) }),
-    );
+    cleanups.push(installFastifyTracing());
   }
   if (options.captureConsole) cleanups.push(captureConsole());
   if (options.traceResponseHeader) cleanups.push(installTraceResponseWriter());

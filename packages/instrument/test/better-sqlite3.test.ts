@@ -60,6 +60,10 @@ describe('better-sqlite3 under @faultline/instrument', () => {
     expect(exceptionEvents(insert!).map((event) => event.attributes['exception.type'])).toEqual([
       'SQLITE_BUSY',
     ]);
+    // The handler rethrew; the statement's span is a child of the server span that records that, so
+    // the diagnosis follows the failure down to the statement.
+    expect(insert!.parentSpanId).toBe(serverSpan(trace)!.spanId);
+    expect(trace.diagnosis).toMatchObject({ originSpanId: insert!.spanId, cause: 'db_timeout' });
   });
 
   it('records a statement that fails to prepare (missing table) as an ERROR span with SQLITE_ERROR', async () => {
