@@ -27,6 +27,8 @@ interface Exchange {
   /** An exception was recorded and the status set with its message. */
   failed: boolean;
   ended: boolean;
+  /** Errors a framework reported while answering (`reportServerError`); recorded if the answer is 5xx. */
+  reportedErrors: unknown[] | undefined;
 }
 type Carrier = { [CONTEXT]?: Context; [EXCHANGE]?: Exchange };
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
@@ -185,18 +187,62 @@ function startExchange(
   const requestContext = setRPCMetadata(trace.setSpan(parent, span), rpc);
   request[CONTEXT] = requestContext;
   response[CONTEXT] = requestContext;
-  response[EXCHANGE] = { span, rpc, method: rawMethod, failed: false, ended: false };
+  response[EXCHANGE] = {
+    span,
+    rpc,
+    method: rawMethod,
+    failed: false,
+    ended: false,
+    reportedErrors: undefined,
+  };
   setup.openServerSpans.add(span);
   if (setup.traceResponseHeader) rememberTraceResponse(span, response);
   return requestContext;
+}
+
+/** The context a response's request runs in (its server span's), if this module traced it. */
+export function requestContextOf(response: ServerResponse): Context | undefined {
+  return (response as Carrier)[CONTEXT];
+}
+
+/**
+ * Names the route of the request a response answers, for frameworks that know it: when the
+ * response ends, its server span gets `http.route` and the name `METHOD route`. Returns false when
+ * the request has no server span of this module's.
+ */
+export function setRequestRoute(response: ServerResponse, route: string): boolean {
+  const exchange = (response as Carrier)[EXCHANGE];
+  if (exchange === undefined) return false;
+  exchange.rpc.route = route;
+  return true;
+}
+
+/**
+ * Tells the server span of a response about an error a framework is about to answer with. Its status
+ * code is often not known yet (the framework's error handler picks it), so errors are only recorded
+ * if the response goes out 5xx (a 4xx leaves no trace of them): each as an exception event, in the
+ * order reported (a handler's error, then what an error handler rethrew), and the status ERROR with
+ * the last one's message, the error that decided the answer. Returns false when the request has no
+ * server span of this module's, or it has ended.
+ */
+export function reportServerError(response: ServerResponse, error: unknown): boolean {
+  const exchange = (response as Carrier)[EXCHANGE];
+  if (exchange === undefined || exchange.ended) return false;
+  if (exchange.reportedErrors === undefined) exchange.reportedErrors = [error];
+  else if (!exchange.reportedErrors.includes(error)) exchange.reportedErrors.push(error);
+  return true;
 }
 
 function failExchange(response: Carrier, error: unknown): void {
   const exchange = response[EXCHANGE];
   if (exchange === undefined || exchange.ended) return;
   exchange.failed = true;
-  exchange.span.recordException(error instanceof Error ? error : String(error));
-  exchange.span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
+  recordFailure(exchange.span, error);
+}
+
+function recordFailure(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
 }
 
 function endExchange(response: ServerResponse & Carrier): void {
@@ -218,7 +264,11 @@ function endExchange(response: ServerResponse & Carrier): void {
   }
   if (status >= 500) {
     span.setAttribute('error.type', String(status));
-    if (!exchange.failed) span.setStatus({ code: SpanStatusCode.ERROR });
+    // A failed exchange has its exception and status already.
+    if (!exchange.failed) {
+      if (exchange.reportedErrors === undefined) span.setStatus({ code: SpanStatusCode.ERROR });
+      else for (const error of exchange.reportedErrors) recordFailure(span, error);
+    }
   }
   span.end();
 }

@@ -3,6 +3,7 @@ import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentation
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { BetterSqlite3Instrumentation } from './better-sqlite3-instrumentation.js';
 import { ExpressErrorInstrumentation, rememberExpressLayerSpan } from './express-error-instrumentation.js';
+import type { FastifySpans } from './options.js';
 import { PgPoolStateInstrumentation } from './pg-pool-instrumentation.js';
 
 /** Instrumentations that only add noise to a 500 hunt (every file read, lookup and socket). */
@@ -11,12 +12,16 @@ const NOISY = ['fs', 'dns', 'net', 'runtime-node', 'router'];
 /**
  * Builds Faultline's instrumentation set: the upstream auto-instrumentations (http, undici, express,
  * koa, pg, mysql2, redis, ioredis, mongodb, pino, winston, bunyan, ...) with Faultline's hooks,
- * Fastify through @fastify/otel, and Faultline's own additions. Instrumentations enable themselves
- * when constructed, and the order matters: Faultline's pg-pool wrapper must be installed before the pg
+ * @fastify/otel when FAULTLINE_FASTIFY_SPANS=full (otherwise fastify-tracing.ts, which start.ts
+ * installs, traces Fastify), and Faultline's own additions. Instrumentations enable themselves when
+ * constructed, and the order matters: Faultline's pg-pool wrapper must be installed before the pg
  * instrumentation's so that it runs inside it.
  * OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS keep their usual meaning.
  */
-export function createInstrumentations(env: NodeJS.ProcessEnv): Instrumentation[] {
+export function createInstrumentations(
+  env: NodeJS.ProcessEnv,
+  fastifySpans: FastifySpans,
+): Instrumentation[] {
   const wanted = (name: string): boolean => isInstrumentationWanted(env, name);
   const enabled = env['OTEL_NODE_ENABLED_INSTRUMENTATIONS']
     ? listFromEnv(env['OTEL_NODE_ENABLED_INSTRUMENTATIONS'])
@@ -43,9 +48,10 @@ export function createInstrumentations(env: NodeJS.ProcessEnv): Instrumentation[
     '@opentelemetry/instrumentation-bunyan': { disableLogSending: false, disableLogCorrelation: false },
   });
 
-  const fastify = wanted('fastify')
-    ? [new FastifyOtelInstrumentation({ registerOnInitialization: true })]
-    : [];
+  const fastify =
+    fastifySpans === 'full' && wanted('fastify')
+      ? [new FastifyOtelInstrumentation({ registerOnInitialization: true })]
+      : [];
   return [...ours, ...upstream, ...(fastify as Instrumentation[])];
 }
 

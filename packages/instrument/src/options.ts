@@ -43,7 +43,12 @@ export interface ResolvedOptions {
   shutdownTimeoutMillis: number;
   /** Undefined when every trace is exported. */
   successfulTracesPerSecond: number | undefined;
+  /** FAULTLINE_FASTIFY_SPANS: Faultline's channel-based Fastify tracing, or @fastify/otel's spans. */
+  fastifySpans: FastifySpans;
 }
+
+/** `light`: route and errors through Fastify's diagnostics channels; `full`: @fastify/otel. */
+export type FastifySpans = 'light' | 'full';
 
 /** Outcome of resolving: either options (perhaps with warnings about ignored variables) or the reason to stay off. */
 export type OptionsResolution =
@@ -129,6 +134,14 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv): OptionsR
     warnings.push(`ignoring ${name}="${raw}": expected a positive number`);
     return fallback;
   };
+  const oneOf = <T extends string>(name: string, choices: readonly T[], fallback: T): T => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    const choice = choices.find((candidate) => candidate === raw);
+    if (choice !== undefined) return choice;
+    warnings.push(`ignoring ${name}="${env[name]}": expected ${choices.join(' or ')}`);
+    return fallback;
+  };
   // A sampler named in OTEL_TRACES_SAMPLER is the user's sampling policy; Faultline adds none of its own.
   const sampleSuccesses =
     given.sampleSuccessfulTraces ??
@@ -151,6 +164,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv): OptionsR
         ? (given.successfulTracesPerSecond ??
           positiveNumber('FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND', DEFAULT_SUCCESSFUL_TRACES_PER_SECOND))
         : undefined,
+      fastifySpans: oneOf('FAULTLINE_FASTIFY_SPANS', ['light', 'full'] as const, 'light'),
     },
   };
 }

@@ -5,6 +5,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { captureConsole } from './console-capture.js';
 import { installCrashHandlers } from './crash-flush.js';
+import { installFastifyTracing } from './fastify-tracing.js';
 import { describeError, warnOnce, writeWarning } from './faultline-log.js';
 import { installHttpServerTracing } from './http-server-tracing.js';
 import { createInstrumentations, isInstrumentationWanted } from './instrumentations.js';
@@ -96,7 +97,7 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
   const sdk = new NodeSDK({
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are detected later and win over these.
     resource: defaultResource().merge(resourceFromAttributes(resourceAttributes)),
-    instrumentations: createInstrumentations(env),
+    instrumentations: createInstrumentations(env, options.fastifySpans),
     spanProcessors,
     logRecordProcessors: logProcessor && [logProcessor],
     // The collector takes traces and logs; metrics only when OTEL_METRICS_EXPORTER asks for them.
@@ -113,6 +114,9 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
         traceResponseHeader: options.traceResponseHeader,
       }),
     );
+  }
+  if (options.fastifySpans === 'light' && isInstrumentationWanted(env, 'fastify')) {
+    cleanups.push(installFastifyTracing());
   }
   if (options.captureConsole) cleanups.push(captureConsole());
   if (options.traceResponseHeader) cleanups.push(installTraceResponseWriter());

@@ -24,16 +24,17 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
     ['/throw', 'TypeError', "Cannot read properties of undefined (reading 'total')"],
     ['/reject', 'Error', 'rejected inside an async handler'],
   ])(
-    'records the error of %s on the route handler span as ERROR with its message',
+    'records the error of %s on the server span of the route, as ERROR with its message, and makes no other span',
     async (route, type, message) => {
       const response = await app.get(route);
       expect(response.status).toBe(500);
       const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
-      const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
-      expect(handler?.status).toEqual({ code: 'ERROR', message });
-      expect(exceptionEvents(handler!).map((event) => event.attributes['exception.type'])).toEqual([type]);
-      expect(serverSpan(trace)!.status.code).toBe('ERROR');
-      expect(serverSpan(trace)!.resource['service.name']).toBe('orders-fastify');
+      const server = serverSpan(trace)!;
+      expect(server.name).toBe(`GET ${route}`);
+      expect(server.status).toEqual({ code: 'ERROR', message });
+      expect(exceptionEvents(server).map((event) => event.attributes['exception.type'])).toEqual([type]);
+      expect(server.resource['service.name']).toBe('orders-fastify');
+      expect(trace.spans).toEqual([server]);
     },
   );
 
@@ -50,4 +51,132 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
     const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
     expect(response.headers.get('traceresponse')).toBe(`00-${trace.traceId}-${serverSpan(trace)!.spanId}-01`);
   });
+
+  it('traces a successful request as its server span alone, named GET /orders/:id with http.route', async () => {
+    const response = await app.get('/orders/42');
+    expect(response.status).toBe(200);
+    await collector.waitForTrace(response.traceId!, hasServerSpan);
+    // A span ending after the server span would be exported in a later batch (100 ms in these tests).
+    await sleep(300);
+    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+    const ours = trace.spans.filter((span) => span.resource['service.name'] === 'orders-fastify');
+    expect(
+      ours.map((span) => [span.kind, span.name, span.attributes['http.route'], span.status.code]),
+    ).toEqual([['SERVER', 'GET /orders/:id', '/orders/:id', 'UNSET']]);
+  });
+
+  it.each([
+    ['/hook-throws', 'an onRequest hook', 'TypeError', 'session store unavailable'],
+    ['/pre-handler-error', 'a preHandler calling done(err)', 'RangeError', 'quota lookup failed'],
+    [
+      '/plugin-hook-throws',
+      'a hook under an async error handler that rethrows',
+      'Error',
+      'plugin hook failed',
+    ],
+  ])(
+    'records the error of %s (%s) once, on the server span of the 500, as ERROR with its message',
+    async (route, _what, type, message) => {
+      const response = await app.get(route);
+      expect(response.status).toBe(500);
+      const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+      const server = serverSpan(trace)!;
+      expect(server.name).toBe(`GET ${route}`);
+      expect(server.status).toEqual({ code: 'ERROR', message });
+      expect(
+        exceptionEvents(server).map((event) => [
+          event.attributes['exception.type'],
+          event.attributes['exception.message'],
+        ]),
+      ).toEqual([[type, message]]);
+      expect(spansWithExceptions(trace)).toEqual([server]);
+      // The handler never ran: no handler span takes the blame.
+      expect(trace.spans.filter((span) => span.attributes['fastify.type'] === 'request-handler')).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['/search', 'a schema validation failure', 400],
+    ['/not-found-error', 'a handler error carrying statusCode 404', 404],
+  ])('leaves %s (%s) unmarked: no ERROR, no exception, no handler span', async (route, _what, status) => {
+    const response = await app.get(route);
+    expect(response.status).toBe(status);
+    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+    const server = serverSpan(trace)!;
+    expect(server.attributes['http.response.status_code']).toBe(status);
+    expect(server.status.code).not.toBe('ERROR');
+    expect(spansWithExceptions(trace)).toEqual([]);
+    expect(trace.spans.map((span) => span.kind)).toEqual(['SERVER']);
+  });
+
+  it.each([
+    ['/plugin-throw', 'thrown by the handler', 'TypeError', 'plugin handler failed'],
+    ['/plugin-send-error', 'sent by the handler', 'Error', 'sent, not thrown'],
+  ])(
+    "records the handler's error (%s, %s) and what an async error handler rethrew, in that order, on the server span",
+    async (route, _how, type, message) => {
+      const response = await app.get(route);
+      expect(response.status).toBe(500);
+      const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+      const server = serverSpan(trace)!;
+      expect(
+        exceptionEvents(server).map((event) => [
+          event.attributes['exception.type'],
+          event.attributes['exception.message'],
+        ]),
+      ).toEqual([
+        [type, message],
+        ['Error', `orders plugin: ${message}`],
+      ]);
+      // The status names the error that decided the answer.
+      expect(server.status).toEqual({ code: 'ERROR', message: `orders plugin: ${message}` });
+      expect(trace.spans).toEqual([server]);
+    },
+  );
 });
+
+describe('the same Fastify app with FAULTLINE_FASTIFY_SPANS=full', () => {
+  let full: AppProcess;
+  beforeAll(async () => {
+    full = await startApp('fastify-app.cjs', {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
+        OTEL_SERVICE_NAME: 'orders-fastify-full',
+        FAULTLINE_FASTIFY_SPANS: 'full',
+      },
+    });
+  });
+  afterAll(async () => {
+    await full?.stop();
+  });
+
+  it.each([
+    ['/throw', 'TypeError', "Cannot read properties of undefined (reading 'total')"],
+    ['/reject', 'Error', 'rejected inside an async handler'],
+  ])(
+    'records the error of %s on the route handler span as ERROR with its message',
+    async (route, type, message) => {
+      const response = await full.get(route);
+      expect(response.status).toBe(500);
+      const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+      const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
+      expect(handler?.status).toEqual({ code: 'ERROR', message });
+      expect(exceptionEvents(handler!).map((event) => event.attributes['exception.type'])).toEqual([type]);
+      expect(serverSpan(trace)!.status.code).toBe('ERROR');
+      expect(serverSpan(trace)!.resource['service.name']).toBe('orders-fastify-full');
+    },
+  );
+
+  it("has @fastify/otel's spans back: a successful request has its handler span", async () => {
+    const response = await full.get('/orders/42');
+    expect(response.status).toBe(200);
+    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+    const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
+    expect(handler?.name).toBe('handler - getOrder');
+    expect(handler?.resource['service.name']).toBe('orders-fastify-full');
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -32,6 +32,53 @@ app.get('/write-head-500', (_request, reply) => {
   reply.raw.writeHead(500, { 'content-type': 'text/plain' });
   reply.raw.end('written with writeHead');
 });
+app.get('/orders/:id', async function getOrder(request) {
+  return { id: Number(request.params.id), total: 12.5 };
+});
+app.get(
+  '/hook-throws',
+  {
+    onRequest: async () => {
+      throw new TypeError('session store unavailable');
+    },
+  },
+  async () => ({ unreachable: true }),
+);
+app.get(
+  '/pre-handler-error',
+  {
+    preHandler: (_request, _reply, done) => {
+      done(new RangeError('quota lookup failed'));
+    },
+  },
+  async () => ({ unreachable: true }),
+);
+app.get(
+  '/search',
+  { schema: { querystring: { type: 'object', required: ['q'], properties: { q: { type: 'string' } } } } },
+  async (request) => ({ q: request.query.q }),
+);
+app.get('/not-found-error', async () => {
+  throw Object.assign(new Error('no order 7'), { statusCode: 404 });
+});
+// A plugin whose async error handler rethrows what it cannot handle, wrapped.
+app.register(async (plugin) => {
+  plugin.setErrorHandler(async (error) => {
+    throw new Error(`orders plugin: ${error.message}`);
+  });
+  plugin.get('/plugin-hook-throws', {
+    onRequest: async () => {
+      throw new Error('plugin hook failed');
+    },
+    handler: async () => ({ unreachable: true }),
+  });
+  plugin.get('/plugin-throw', async function loadPluginOrder() {
+    throw new TypeError('plugin handler failed');
+  });
+  plugin.get('/plugin-send-error', (_request, reply) => {
+    reply.send(new Error('sent, not thrown'));
+  });
+});
 app.get('/sqlite', async () => selectOrder.get(1));
 app.get('/sqlite-iterate', async () => [...db.prepare('SELECT id FROM orders').iterate()]);
 app.get('/sqlite-busy', async () => {
