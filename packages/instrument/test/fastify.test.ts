@@ -19,11 +19,14 @@ afterAll(async () => {
   await collector?.stop();
 });
 
+/** Routes whose handler fails: the route, the error's type and message. */
+const HANDLER_ERRORS: Array<[string, string, string]> = [
+  ['/throw', 'TypeError', "Cannot read properties of undefined (reading 'total')"],
+  ['/reject', 'Error', 'rejected inside an async handler'],
+];
+
 describe('a Fastify app started with --require @faultline/instrument/register', () => {
-  it.each([
-    ['/throw', 'TypeError', "Cannot read properties of undefined (reading 'total')"],
-    ['/reject', 'Error', 'rejected inside an async handler'],
-  ])(
+  it.each(HANDLER_ERRORS)(
     'records the error of %s on the server span of the route, as ERROR with its message, and makes no other span',
     async (route, type, message) => {
       const response = await app.get(route);
@@ -150,10 +153,7 @@ describe('the same Fastify app with FAULTLINE_FASTIFY_SPANS=full', () => {
     await full?.stop();
   });
 
-  it.each([
-    ['/throw', 'TypeError', "Cannot read properties of undefined (reading 'total')"],
-    ['/reject', 'Error', 'rejected inside an async handler'],
-  ])(
+  it.each(HANDLER_ERRORS)(
     'records the error of %s on the route handler span as ERROR with its message',
     async (route, type, message) => {
       const response = await full.get(route);
