@@ -9,16 +9,12 @@ const HANDLER_ERROR = 'tracing:fastify.request.handler:error';
 /** ... and every new instance on this one. */
 const INITIALIZATION = 'fastify.initialization';
 
-/** The error of a reply that Faultline has handed to the server span already. */
-const NOTED_ERROR = Symbol('faultline.fastify.notedError');
-
 /** The parts of a Fastify request, reply and instance this module touches. */
 interface RequestLike {
   readonly routeOptions?: { url?: string };
 }
 interface ReplyLike {
   readonly raw: ServerResponse;
-  [NOTED_ERROR]?: unknown;
 }
 interface InstanceLike {
   addHook(name: 'onError', hook: OnErrorHook): unknown;
@@ -112,10 +108,11 @@ export function installFastifyTracing(): () => void {
   return uninstall;
 }
 
-/** Hands an error Fastify answers with to the server span, unless Faultline has it already. */
+/**
+ * Hands an error Fastify answers with to the server span (which keeps each error once: Fastify can
+ * report the same one on the handler channel and to the onError hook).
+ */
 function noteServerError(request: RequestLike, reply: ReplyLike, error: unknown): void {
-  if (NOTED_ERROR in reply && reply[NOTED_ERROR] === error) return;
-  reply[NOTED_ERROR] = error;
   if (!reportServerError(reply.raw, error)) return;
   // A hook or validation failed before the handler started: the route is not named yet.
   const route = request.routeOptions?.url;
