@@ -3,7 +3,13 @@ import type { AppProcess } from './harness/app-process.js';
 import { startApp } from './harness/app-process.js';
 import type { RunningCollector } from './harness/collector.js';
 import { startCollector } from './harness/collector.js';
-import { exceptionEvents, hasServerSpan, serverSpan, spansWithExceptions } from './harness/trace-queries.js';
+import {
+  exceptionEvents,
+  exceptionsOf,
+  hasServerSpan,
+  serverSpan,
+  spansWithExceptions,
+} from './harness/trace-queries.js';
 
 let collector: RunningCollector;
 let app: AppProcess;
@@ -86,12 +92,7 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
       const server = serverSpan(trace)!;
       expect(server.name).toBe(`GET ${route}`);
       expect(server.status).toEqual({ code: 'ERROR', message });
-      expect(
-        exceptionEvents(server).map((event) => [
-          event.attributes['exception.type'],
-          event.attributes['exception.message'],
-        ]),
-      ).toEqual([[type, message]]);
+      expect(exceptionsOf(server)).toEqual([[type, message]]);
       expect(spansWithExceptions(trace)).toEqual([server]);
       // The handler never ran: no handler span takes the blame.
       expect(trace.spans.filter((span) => span.attributes['fastify.type'] === 'request-handler')).toEqual([]);
@@ -122,12 +123,7 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
       expect(response.status).toBe(500);
       const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
       const server = serverSpan(trace)!;
-      expect(
-        exceptionEvents(server).map((event) => [
-          event.attributes['exception.type'],
-          event.attributes['exception.message'],
-        ]),
-      ).toEqual([
+      expect(exceptionsOf(server)).toEqual([
         [type, message],
         ['Error', `orders plugin: ${message}`],
       ]);

@@ -16,6 +16,14 @@ export function exceptionEvents(span: WireSpan): WireSpanEvent[] {
   return span.events.filter((event) => event.name === 'exception');
 }
 
+/** The type and message of each `exception` event of a span, in order. */
+export function exceptionsOf(span: WireSpan): Array<[unknown, unknown]> {
+  return exceptionEvents(span).map((event) => [
+    event.attributes['exception.type'],
+    event.attributes['exception.message'],
+  ]);
+}
+
 /** True once the trace holds a finished server span (its request has been answered and exported). */
 export function hasServerSpan(trace: StoredTrace): boolean {
   return serverSpan(trace) !== undefined;
