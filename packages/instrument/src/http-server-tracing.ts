@@ -204,21 +204,13 @@ function startExchange(
   return requestContext;
 }
 
-/** The context a response's request runs in (its server span's), if this module traced it. */
-export function requestContextOf(response: ServerResponse): Context | undefined {
-  return (response as Carrier)[CONTEXT];
-}
-
 /**
  * Names the route of the request a response answers, for frameworks that know it: when the
- * response ends, its server span gets `http.route` and the name `METHOD route`. Returns false when
- * the request has no server span of this module's.
+ * response ends, its server span gets `http.route` and the name `METHOD route`.
  */
-export function setRequestRoute(response: ServerResponse, route: string): boolean {
+export function setRequestRoute(response: ServerResponse, route: string): void {
   const exchange = (response as Carrier)[EXCHANGE];
-  if (exchange === undefined) return false;
-  exchange.rpc.route = route;
-  return true;
+  if (exchange !== undefined) exchange.rpc.route = route;
 }
 
 /**

@@ -35,10 +35,7 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
   it.each(HANDLER_ERRORS)(
     'records the error of %s on the server span of the route, as ERROR with its message, and makes no other span',
     async (route, type, message) => {
-      const response = await app.get(route);
-      expect(response.status).toBe(500);
-      const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
-      const server = serverSpan(trace)!;
+      const { trace, server } = await answered(app, route, 500);
       expect(server.name).toBe(`GET ${route}`);
       expect(server.status).toEqual({ code: 'ERROR', message });
       expect(exceptionEvents(server).map((event) => event.attributes['exception.type'])).toEqual([type]);
@@ -55,10 +52,8 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
   });
 
   it('adds traceresponse to a response written with raw writeHead, and it names the server span', async () => {
-    const response = await app.get('/write-head-500');
-    expect(response.status).toBe(500);
-    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
-    expect(response.headers.get('traceresponse')).toBe(`00-${trace.traceId}-${serverSpan(trace)!.spanId}-01`);
+    const { response, trace, server } = await answered(app, '/write-head-500', 500);
+    expect(response.headers.get('traceresponse')).toBe(`00-${trace.traceId}-${server.spanId}-01`);
   });
 
   it('traces a successful request as its server span alone, named GET /orders/:id with http.route', async () => {
@@ -86,10 +81,7 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
   ])(
     'records the error of %s (%s) once, on the server span of the 500, as ERROR with its message',
     async (route, _what, type, message) => {
-      const response = await app.get(route);
-      expect(response.status).toBe(500);
-      const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
-      const server = serverSpan(trace)!;
+      const { trace, server } = await answered(app, route, 500);
       expect(server.name).toBe(`GET ${route}`);
       expect(server.status).toEqual({ code: 'ERROR', message });
       expect(exceptionsOf(server)).toEqual([[type, message]]);
@@ -103,10 +95,7 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
     ['/search', 'a schema validation failure', 400],
     ['/not-found-error', 'a handler error carrying statusCode 404', 404],
   ])('leaves %s (%s) unmarked: no ERROR, no exception, no handler span', async (route, _what, status) => {
-    const response = await app.get(route);
-    expect(response.status).toBe(status);
-    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
-    const server = serverSpan(trace)!;
+    const { trace, server } = await answered(app, route, status);
     expect(server.attributes['http.response.status_code']).toBe(status);
     expect(server.status.code).not.toBe('ERROR');
     expect(spansWithExceptions(trace)).toEqual([]);
@@ -119,10 +108,7 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
   ])(
     "records the handler's error (%s, %s) and what an async error handler rethrew, in that order, on the server span",
     async (route, _how, type, message) => {
-      const response = await app.get(route);
-      expect(response.status).toBe(500);
-      const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
-      const server = serverSpan(trace)!;
+      const { trace, server } = await answered(app, route, 500);
       expect(exceptionsOf(server)).toEqual([
         [type, message],
         ['Error', `orders plugin: ${message}`],
@@ -152,9 +138,7 @@ describe('the same Fastify app with FAULTLINE_FASTIFY_SPANS=full', () => {
   it.each(HANDLER_ERRORS)(
     'records the error of %s on the route handler span as ERROR with its message',
     async (route, type, message) => {
-      const response = await full.get(route);
-      expect(response.status).toBe(500);
-      const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+      const { trace } = await answered(full, route, 500);
       const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
       expect(handler?.status).toEqual({ code: 'ERROR', message });
       expect(exceptionEvents(handler!).map((event) => event.attributes['exception.type'])).toEqual([type]);
@@ -164,14 +148,20 @@ describe('the same Fastify app with FAULTLINE_FASTIFY_SPANS=full', () => {
   );
 
   it("has @fastify/otel's spans back: a successful request has its handler span", async () => {
-    const response = await full.get('/orders/42');
-    expect(response.status).toBe(200);
-    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+    const { trace } = await answered(full, '/orders/42', 200);
     const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
     expect(handler?.name).toBe('handler - getOrder');
     expect(handler?.resource['service.name']).toBe('orders-fastify-full');
   });
 });
+
+/** Requests `path`, checks the answer's status, and waits for the request's trace and server span. */
+async function answered(from: AppProcess, path: string, status: number) {
+  const response = await from.get(path);
+  expect(response.status).toBe(status);
+  const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+  return { response, trace, server: serverSpan(trace)! };
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
