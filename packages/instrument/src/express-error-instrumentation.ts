@@ -34,14 +34,22 @@ export function rememberExpressLayerSpan(span: Span, info: { request: unknown })
  * or ended, and are skipped.
  */
 export class ExpressErrorInstrumentation extends InstrumentationBase<InstrumentationConfig> {
-  constructor(config: InstrumentationConfig = {}) {
-    super(`${PACKAGE_NAME}/express-errors`, PACKAGE_VERSION, config);
+  /**
+   * `channelRoutersTraced`: routers with the tracing channel are left alone (light mode traces them
+   * without instrumentation-express, so there is no layer span to record on).
+   */
+  constructor(channelRoutersTraced = false) {
+    super(`${PACKAGE_NAME}/express-errors`, PACKAGE_VERSION, {
+      channelRoutersTraced,
+    } as InstrumentationConfig);
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
+    const channelRoutersTraced = (this.getConfig() as { channelRoutersTraced?: boolean })
+      .channelRoutersTraced;
     const layerFile = new InstrumentationNodeModuleFile(
       'router/lib/layer.js',
-      ['>=2.0.0 <3'],
+      [channelRoutersTraced ? '>=2.0.0 <2.3.0' : '>=2.0.0 <3'],
       (Layer: LayerClass) => {
         patchLayer(Layer);
         return Layer;

@@ -213,6 +213,11 @@ export function setRequestRoute(response: ServerResponse, route: string): void {
   if (exchange !== undefined) exchange.rpc.route = route;
 }
 
+/** The route named for the request a response answers, if any. */
+export function requestRoute(response: ServerResponse): string | undefined {
+  return (response as Carrier)[EXCHANGE]?.rpc.route;
+}
+
 /**
  * Tells the server span of a response about an error a framework is about to answer with. Its status
  * code is often not known yet (the framework's error handler picks it), so errors are only recorded

@@ -3,7 +3,8 @@ import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentation
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { BetterSqlite3Instrumentation } from './better-sqlite3-instrumentation.js';
 import { ExpressErrorInstrumentation, rememberExpressLayerSpan } from './express-error-instrumentation.js';
-import type { FastifySpans } from './options.js';
+import { ExpressInstrumentationBesideChannel, RouterChannelWatch } from './express-tracing.js';
+import type { FrameworkSpans } from './options.js';
 import { PgPoolStateInstrumentation } from './pg-pool-instrumentation.js';
 
 /** Instrumentations that only add noise to a 500 hunt (every file read, lookup and socket). */
@@ -12,6 +13,7 @@ const NOISY = ['fs', 'dns', 'net', 'runtime-node', 'router'];
 /**
  * Builds Faultline's instrumentation set: the upstream auto-instrumentations (http, undici, express,
  * koa, pg, mysql2, redis, ioredis, mongodb, pino, winston, bunyan, ...) with Faultline's hooks,
+ * instrumentation-express only where Faultline's channel tracing cannot take Express (light mode),
  * @fastify/otel when FAULTLINE_FASTIFY_SPANS=full (otherwise fastify-tracing.ts, which start.ts
  * installs, traces Fastify), and Faultline's own additions. Instrumentations enable themselves when
  * constructed, and the order matters: Faultline's pg-pool wrapper must be installed before the pg
@@ -20,7 +22,7 @@ const NOISY = ['fs', 'dns', 'net', 'runtime-node', 'router'];
  */
 export function createInstrumentations(
   env: NodeJS.ProcessEnv,
-  fastifySpans: FastifySpans,
+  spans: { fastify: FrameworkSpans; express: FrameworkSpans },
 ): Instrumentation[] {
   const wanted = (name: string): boolean => isInstrumentationWanted(env, name);
   const enabled = env['OTEL_NODE_ENABLED_INSTRUMENTATIONS']
@@ -29,7 +31,16 @@ export function createInstrumentations(
 
   const ours: Instrumentation[] = [];
   if (wanted('pg')) ours.push(new PgPoolStateInstrumentation());
-  if (wanted('express')) ours.push(new ExpressErrorInstrumentation());
+  // In light mode an Express on router ≥2.3 is traced through its channel (express-tracing.ts, which
+  // start.ts installs); instrumentation-express and its error fix keep Express 4 and older routers.
+  const routerWatch = spans.express === 'light' && wanted('express') ? new RouterChannelWatch() : undefined;
+  if (routerWatch !== undefined) {
+    ours.push(
+      routerWatch,
+      new ExpressInstrumentationBesideChannel({ requestHook: rememberExpressLayerSpan }, routerWatch),
+    );
+  }
+  if (wanted('express')) ours.push(new ExpressErrorInstrumentation(routerWatch !== undefined));
   if (wanted('better-sqlite3')) ours.push(new BetterSqlite3Instrumentation());
 
   const noisyOff = Object.fromEntries(
@@ -42,14 +53,15 @@ export function createInstrumentations(
     ...noisyOff,
     // The server half is Faultline's own (http-server-tracing.ts): same spans at a fraction of the cost.
     '@opentelemetry/instrumentation-http': { disableIncomingRequestInstrumentation: true },
-    '@opentelemetry/instrumentation-express': { requestHook: rememberExpressLayerSpan },
+    '@opentelemetry/instrumentation-express':
+      routerWatch === undefined ? { requestHook: rememberExpressLayerSpan } : { enabled: false },
     '@opentelemetry/instrumentation-pino': { disableLogSending: false, disableLogCorrelation: false },
     '@opentelemetry/instrumentation-winston': { disableLogSending: false, disableLogCorrelation: false },
     '@opentelemetry/instrumentation-bunyan': { disableLogSending: false, disableLogCorrelation: false },
   });
 
   const fastify =
-    fastifySpans === 'full' && wanted('fastify')
+    spans.fastify === 'full' && wanted('fastify')
       ? [new FastifyOtelInstrumentation({ registerOnInitialization: true })]
       : [];
   return [...ours, ...upstream, ...(fastify as Instrumentation[])];

@@ -17,23 +17,27 @@ describe('resolveOptions', () => {
         shutdownTimeoutMillis: 2000,
         successfulTracesPerSecond: 100,
         fastifySpans: 'light',
+        expressSpans: 'light',
       },
     });
   });
 
-  it("takes FAULTLINE_FASTIFY_SPANS=full for @fastify/otel's spans, and ignores anything but light or full", () => {
-    const spans = (value: string) => {
-      const result = resolveOptions({}, { FAULTLINE_FASTIFY_SPANS: value });
-      return result.ok && [result.options.fastifySpans, result.warnings];
-    };
-    expect(spans('full')).toEqual(['full', []]);
-    expect(spans(' Full ')).toEqual(['full', []]);
-    expect(spans('light')).toEqual(['light', []]);
-    expect(spans('all')).toEqual([
-      'light',
-      ['ignoring FAULTLINE_FASTIFY_SPANS="all": expected light or full'],
-    ]);
-  });
+  it.each([
+    ['FAULTLINE_FASTIFY_SPANS', 'fastifySpans'],
+    ['FAULTLINE_EXPRESS_SPANS', 'expressSpans'],
+  ] as const)(
+    "takes %s=full for the upstream instrumentation's spans, and ignores anything but light or full",
+    (variable, option) => {
+      const spans = (value: string) => {
+        const result = resolveOptions({}, { [variable]: value });
+        return result.ok && [result.options[option], result.warnings];
+      };
+      expect(spans('full')).toEqual(['full', []]);
+      expect(spans(' Full ')).toEqual(['full', []]);
+      expect(spans('light')).toEqual(['light', []]);
+      expect(spans('all')).toEqual(['light', [`ignoring ${variable}="all": expected light or full`]]);
+    },
+  );
 
   it('samples successful traces unless switched off or OTEL_TRACES_SAMPLER names a sampler', () => {
     const rate = (input: unknown, env: NodeJS.ProcessEnv) => {

@@ -44,11 +44,16 @@ export interface ResolvedOptions {
   /** Undefined when every trace is exported. */
   successfulTracesPerSecond: number | undefined;
   /** FAULTLINE_FASTIFY_SPANS: Faultline's channel-based Fastify tracing, or @fastify/otel's spans. */
-  fastifySpans: FastifySpans;
+  fastifySpans: FrameworkSpans;
+  /** FAULTLINE_EXPRESS_SPANS: Faultline's channel-based Express 5 tracing, or instrumentation-express's spans. */
+  expressSpans: FrameworkSpans;
 }
 
-/** `light`: route and errors through Fastify's diagnostics channels; `full`: @fastify/otel. */
-export type FastifySpans = 'light' | 'full';
+/**
+ * `light`: route and errors through the framework's diagnostics channels, no span besides the server
+ * span; `full`: the upstream instrumentation's spans for every middleware, hook and handler.
+ */
+export type FrameworkSpans = 'light' | 'full';
 
 /** Outcome of resolving: either options (perhaps with warnings about ignored variables) or the reason to stay off. */
 export type OptionsResolution =
@@ -164,10 +169,13 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv): OptionsR
         ? (given.successfulTracesPerSecond ??
           positiveNumber('FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND', DEFAULT_SUCCESSFUL_TRACES_PER_SECOND))
         : undefined,
-      fastifySpans: oneOf('FAULTLINE_FASTIFY_SPANS', ['light', 'full'] as const, 'light'),
+      fastifySpans: oneOf('FAULTLINE_FASTIFY_SPANS', FRAMEWORK_SPANS, 'light'),
+      expressSpans: oneOf('FAULTLINE_EXPRESS_SPANS', FRAMEWORK_SPANS, 'light'),
     },
   };
 }
+
+const FRAMEWORK_SPANS = ['light', 'full'] as const;
 
 function isHttpUrl(value: string): boolean {
   try {

@@ -5,6 +5,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { captureConsole } from './console-capture.js';
 import { installCrashHandlers } from './crash-flush.js';
+import { installExpressTracing } from './express-tracing.js';
 import { installFastifyTracing } from './fastify-tracing.js';
 import { describeError, warnOnce, writeWarning } from './faultline-log.js';
 import { installHttpServerTracing } from './http-server-tracing.js';
@@ -97,7 +98,10 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
   const sdk = new NodeSDK({
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are detected later and win over these.
     resource: defaultResource().merge(resourceFromAttributes(resourceAttributes)),
-    instrumentations: createInstrumentations(env, options.fastifySpans),
+    instrumentations: createInstrumentations(env, {
+      fastify: options.fastifySpans,
+      express: options.expressSpans,
+    }),
     spanProcessors,
     logRecordProcessors: logProcessor && [logProcessor],
     // The collector takes traces and logs; metrics only when OTEL_METRICS_EXPORTER asks for them.
@@ -117,6 +121,9 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
   }
   if (options.fastifySpans === 'light' && isInstrumentationWanted(env, 'fastify')) {
     cleanups.push(installFastifyTracing());
+  }
+  if (options.expressSpans === 'light' && isInstrumentationWanted(env, 'express')) {
+    cleanups.push(installExpressTracing());
   }
   if (options.captureConsole) cleanups.push(captureConsole());
   if (options.traceResponseHeader) cleanups.push(installTraceResponseWriter());

@@ -3,7 +3,23 @@ import type { AppProcess } from './harness/app-process.js';
 import { startApp } from './harness/app-process.js';
 import type { RunningCollector } from './harness/collector.js';
 import { startCollector } from './harness/collector.js';
-import { exceptionEvents, hasServerSpan, serverSpan, spansWithExceptions } from './harness/trace-queries.js';
+import {
+  answered,
+  exceptionEvents,
+  exceptionsOf,
+  hasServerSpan,
+  serverSpan,
+  settledSpansOf,
+  spansWithExceptions,
+} from './harness/trace-queries.js';
+
+/** Routes that fail in the app's code: the route, the error's type and message. */
+const HANDLER_ERRORS: Array<[string, string, string]> = [
+  ['/throw', 'TypeError', "Cannot read properties of undefined (reading 'total')"],
+  ['/reject', 'Error', 'rejected inside an async handler'],
+  ['/next-error', 'Error', 'passed to next()'],
+  ['/middleware-reject', 'Error', 'rejected inside an async middleware'],
+];
 
 let collector: RunningCollector;
 let app: AppProcess;
@@ -29,33 +45,39 @@ describe('an Express 5 app started with --require @faultline/instrument/register
     expect(server.resource['service.version']).toBe('3.1.4');
   });
 
-  it.each([
-    ['/throw', 'TypeError', "Cannot read properties of undefined (reading 'total')"],
-    ['/reject', 'Error', 'rejected inside an async handler'],
-    ['/next-error', 'Error', 'passed to next()'],
-    ['/middleware-reject', 'Error', 'rejected inside an async middleware'],
-  ])(
-    'records the error of %s once, on the span of the code that failed, as ERROR with its message',
+  it.each(HANDLER_ERRORS)(
+    'records the error of %s once, on the server span named by its route, as ERROR with its message, and makes no other span',
     async (route, type, message) => {
-      const response = await app.get(route);
-      expect(response.status).toBe(500);
-      const trace = await collector.waitForTrace(
-        response.traceId!,
-        (t) => hasServerSpan(t) && spansWithExceptions(t).length > 0,
+      const { trace, server } = await answered(collector, app, route, 500);
+      expect(server.name).toBe(`GET ${route}`);
+      expect(server.status).toEqual({ code: 'ERROR', message });
+      expect(exceptionsOf(server)).toEqual([[type, message]]);
+      expect(String(exceptionEvents(server)[0]!.attributes['exception.stacktrace'])).toContain(
+        'express-app.cjs',
       );
-      const failing = spansWithExceptions(trace);
-      expect(failing).toHaveLength(1);
-      const [span] = failing;
-      expect(span!.kind).toBe('INTERNAL');
-      expect(span!.attributes['express.type']).toMatch(/request_handler|middleware/);
-      expect(span!.status).toEqual({ code: 'ERROR', message });
-      const [event] = exceptionEvents(span!);
-      expect(event!.attributes['exception.type']).toBe(type);
-      expect(event!.attributes['exception.message']).toBe(message);
-      expect(String(event!.attributes['exception.stacktrace'])).toContain('express-app.cjs');
-      expect(serverSpan(trace)!.status.code).toBe('ERROR');
+      expect(trace.spans).toEqual([server]);
     },
   );
+
+  it('traces a successful request as its server span alone, named by the route pattern under its mount pattern', async () => {
+    const response = await app.get('/tenants/acme/orders/7');
+    expect(response.status).toBe(200);
+    const ours = await settledSpansOf(collector, response.traceId!, 'faultline-test-apps');
+    expect(
+      ours.map((span) => [span.kind, span.name, span.attributes['http.route'], span.status.code]),
+    ).toEqual([['SERVER', 'GET /tenants/:tenant/orders/:id', '/tenants/:tenant/orders/:id', 'UNSET']]);
+  });
+
+  it("records a handler's error and what a router's error handler replaced it with, in order; the status names the last", async () => {
+    const { trace, server } = await answered(collector, app, '/tenants/acme/fail', 500);
+    expect(server.name).toBe('GET /tenants/:tenant/fail');
+    expect(exceptionsOf(server)).toEqual([
+      ['RangeError', 'tenant quota exceeded'],
+      ['Error', 'tenant acme: tenant quota exceeded'],
+    ]);
+    expect(server.status).toEqual({ code: 'ERROR', message: 'tenant acme: tenant quota exceeded' });
+    expect(trace.spans).toEqual([server]);
+  });
 
   it('marks an explicit res.status(500) as an ERROR server span with no exception anywhere', async () => {
     const response = await app.get('/explicit-500');
@@ -99,4 +121,44 @@ describe('an Express 5 app started with --require @faultline/instrument/register
     );
     expect(trace.logs.map((log) => [log.severityText, log.body])).toEqual([['ERROR', 'console says boom']]);
   });
+});
+
+describe('the same Express app with FAULTLINE_EXPRESS_SPANS=full', () => {
+  let full: AppProcess;
+  beforeAll(async () => {
+    full = await startApp('express-app.cjs', {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
+        OTEL_SERVICE_NAME: 'orders-express-full',
+        FAULTLINE_EXPRESS_SPANS: 'full',
+      },
+    });
+  });
+  afterAll(async () => {
+    await full?.stop();
+  });
+
+  it.each(HANDLER_ERRORS)(
+    "records the error of %s once, on instrumentation-express's span of the code that failed",
+    async (route, type, message) => {
+      const response = await full.get(route);
+      expect(response.status).toBe(500);
+      const trace = await collector.waitForTrace(
+        response.traceId!,
+        (t) => hasServerSpan(t) && spansWithExceptions(t).length > 0,
+      );
+      const failing = spansWithExceptions(trace);
+      expect(failing).toHaveLength(1);
+      const [span] = failing;
+      expect(span!.kind).toBe('INTERNAL');
+      expect(span!.attributes['express.type']).toMatch(/request_handler|middleware/);
+      expect(span!.status).toEqual({ code: 'ERROR', message });
+      expect(exceptionsOf(span!)).toEqual([[type, message]]);
+      expect(String(exceptionEvents(span!)[0]!.attributes['exception.stacktrace'])).toContain(
+        'express-app.cjs',
+      );
+      expect(serverSpan(trace)!.status.code).toBe('ERROR');
+      expect(serverSpan(trace)!.resource['service.name']).toBe('orders-express-full');
+    },
+  );
 });

@@ -4,10 +4,12 @@ import { startApp } from './harness/app-process.js';
 import type { RunningCollector } from './harness/collector.js';
 import { startCollector } from './harness/collector.js';
 import {
+  answered,
   exceptionEvents,
   exceptionsOf,
   hasServerSpan,
   serverSpan,
+  settledSpansOf,
   spansWithExceptions,
 } from './harness/trace-queries.js';
 
@@ -35,7 +37,7 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
   it.each(HANDLER_ERRORS)(
     'records the error of %s on the server span of the route, as ERROR with its message, and makes no other span',
     async (route, type, message) => {
-      const { trace, server } = await answered(app, route, 500);
+      const { trace, server } = await answered(collector, app, route, 500);
       expect(server.name).toBe(`GET ${route}`);
       expect(server.status).toEqual({ code: 'ERROR', message });
       expect(exceptionEvents(server).map((event) => event.attributes['exception.type'])).toEqual([type]);
@@ -52,18 +54,14 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
   });
 
   it('adds traceresponse to a response written with raw writeHead, and it names the server span', async () => {
-    const { response, trace, server } = await answered(app, '/write-head-500', 500);
+    const { response, trace, server } = await answered(collector, app, '/write-head-500', 500);
     expect(response.headers.get('traceresponse')).toBe(`00-${trace.traceId}-${server.spanId}-01`);
   });
 
   it('traces a successful request as its server span alone, named GET /orders/:id with http.route', async () => {
     const response = await app.get('/orders/42');
     expect(response.status).toBe(200);
-    await collector.waitForTrace(response.traceId!, hasServerSpan);
-    // A span ending after the server span would be exported in a later batch (100 ms in these tests).
-    await sleep(300);
-    const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
-    const ours = trace.spans.filter((span) => span.resource['service.name'] === 'orders-fastify');
+    const ours = await settledSpansOf(collector, response.traceId!, 'orders-fastify');
     expect(
       ours.map((span) => [span.kind, span.name, span.attributes['http.route'], span.status.code]),
     ).toEqual([['SERVER', 'GET /orders/:id', '/orders/:id', 'UNSET']]);
@@ -81,7 +79,7 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
   ])(
     'records the error of %s (%s) once, on the server span of the 500, as ERROR with its message',
     async (route, _what, type, message) => {
-      const { trace, server } = await answered(app, route, 500);
+      const { trace, server } = await answered(collector, app, route, 500);
       expect(server.name).toBe(`GET ${route}`);
       expect(server.status).toEqual({ code: 'ERROR', message });
       expect(exceptionsOf(server)).toEqual([[type, message]]);
@@ -95,7 +93,7 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
     ['/search', 'a schema validation failure', 400],
     ['/not-found-error', 'a handler error carrying statusCode 404', 404],
   ])('leaves %s (%s) unmarked: no ERROR, no exception, no handler span', async (route, _what, status) => {
-    const { trace, server } = await answered(app, route, status);
+    const { trace, server } = await answered(collector, app, route, status);
     expect(server.attributes['http.response.status_code']).toBe(status);
     expect(server.status.code).not.toBe('ERROR');
     expect(spansWithExceptions(trace)).toEqual([]);
@@ -108,7 +106,7 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
   ])(
     "records the handler's error (%s, %s) and what an async error handler rethrew, in that order, on the server span",
     async (route, _how, type, message) => {
-      const { trace, server } = await answered(app, route, 500);
+      const { trace, server } = await answered(collector, app, route, 500);
       expect(exceptionsOf(server)).toEqual([
         [type, message],
         ['Error', `orders plugin: ${message}`],
@@ -138,7 +136,7 @@ describe('the same Fastify app with FAULTLINE_FASTIFY_SPANS=full', () => {
   it.each(HANDLER_ERRORS)(
     'records the error of %s on the route handler span as ERROR with its message',
     async (route, type, message) => {
-      const { trace } = await answered(full, route, 500);
+      const { trace } = await answered(collector, full, route, 500);
       const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
       expect(handler?.status).toEqual({ code: 'ERROR', message });
       expect(exceptionEvents(handler!).map((event) => event.attributes['exception.type'])).toEqual([type]);
@@ -148,21 +146,9 @@ describe('the same Fastify app with FAULTLINE_FASTIFY_SPANS=full', () => {
   );
 
   it("has @fastify/otel's spans back: a successful request has its handler span", async () => {
-    const { trace } = await answered(full, '/orders/42', 200);
+    const { trace } = await answered(collector, full, '/orders/42', 200);
     const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
     expect(handler?.name).toBe('handler - getOrder');
     expect(handler?.resource['service.name']).toBe('orders-fastify-full');
   });
 });
-
-/** Requests `path`, checks the answer's status, and waits for the request's trace and server span. */
-async function answered(from: AppProcess, path: string, status: number) {
-  const response = await from.get(path);
-  expect(response.status).toBe(status);
-  const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
-  return { response, trace, server: serverSpan(trace)! };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -45,6 +45,18 @@ app.get('/console', (_req, res) => {
   console.error('console says %s', 'boom');
   res.status(500).end();
 });
+// A router mounted at a path with a parameter, with an error handler that wraps what it is given.
+const tenants = express.Router({ mergeParams: true });
+tenants.get('/orders/:id', (req, res) => {
+  res.json({ tenant: req.params.tenant, order: req.params.id });
+});
+tenants.get('/fail', () => {
+  throw new RangeError('tenant quota exceeded');
+});
+tenants.use((error, req, _res, next) => {
+  next(new Error(`tenant ${req.params.tenant}: ${error.message}`));
+});
+app.use('/tenants/:tenant', tenants);
 app.get('/crash', () => {
   setTimeout(() => {
     throw new Error('crash outside any handler');

@@ -1,5 +1,7 @@
 import type { WireSpan, WireSpanEvent } from '@faultline/model';
-import type { StoredTrace } from './collector.js';
+import { expect } from 'vitest';
+import type { AppProcess } from './app-process.js';
+import type { RunningCollector, StoredTrace } from './collector.js';
 
 /** The HTTP server span of a trace (the request's entry). */
 export function serverSpan(trace: StoredTrace): WireSpan | undefined {
@@ -27,4 +29,30 @@ export function exceptionsOf(span: WireSpan): Array<[unknown, unknown]> {
 /** True once the trace holds a finished server span (its request has been answered and exported). */
 export function hasServerSpan(trace: StoredTrace): boolean {
   return serverSpan(trace) !== undefined;
+}
+
+/**
+ * Requests `path` from `app`, checks the answer's status, and waits for the request's trace and its
+ * server span in `collector`.
+ */
+export async function answered(collector: RunningCollector, app: AppProcess, path: string, status: number) {
+  const response = await app.get(path);
+  expect(response.status).toBe(status);
+  const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
+  return { response, trace, server: serverSpan(trace)! };
+}
+
+/**
+ * The spans of one service in the trace of a request, after waiting long enough for any span that
+ * ended after the server span to have been exported too (batches go every 100 ms in these tests).
+ */
+export async function settledSpansOf(
+  collector: RunningCollector,
+  traceId: string,
+  service: string,
+): Promise<WireSpan[]> {
+  await collector.waitForTrace(traceId, hasServerSpan);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const trace = await collector.waitForTrace(traceId, hasServerSpan);
+  return trace.spans.filter((span) => span.resource['service.name'] === service);
 }
