@@ -162,3 +162,29 @@ describe('the same Express app with FAULTLINE_EXPRESS_SPANS=full', () => {
     },
   );
 });
+
+describe('an Express 4 app (no router channel) in the default light mode', () => {
+  let express4: AppProcess;
+  beforeAll(async () => {
+    express4 = await startApp('../express4/app.cjs', {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl, OTEL_SERVICE_NAME: 'orders-express4' },
+    });
+  });
+  afterAll(async () => {
+    await express4?.stop();
+  });
+
+  it("keeps instrumentation-express's spans: the route names the server span, the error is on the handler span", async () => {
+    const response = await express4.get('/throw');
+    expect(response.status).toBe(500);
+    const trace = await collector.waitForTrace(
+      response.traceId!,
+      (t) => hasServerSpan(t) && spansWithExceptions(t).length > 0,
+    );
+    const [handler] = spansWithExceptions(trace);
+    expect(handler!.attributes['express.type']).toBe('request_handler');
+    expect(exceptionsOf(handler!)).toEqual([['TypeError', 'express 4 handler failed']]);
+    expect(serverSpan(trace)!.name).toBe('GET /throw');
+    expect(serverSpan(trace)!.status.code).toBe('ERROR');
+  });
+});
