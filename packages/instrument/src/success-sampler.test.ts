@@ -134,6 +134,38 @@ describe('SuccessSampler', () => {
     expect(s.kept.map((span) => span.name)).toEqual(['late audit call', 'after the failure']);
   });
 
+  it('decides a request whose server span is its only span the same way, without holding it', () => {
+    const s = setup(100);
+    busySecond(s, 1000);
+    s.kept.length = 0;
+    const ids = Array.from({ length: 1000 }, newTraceId);
+    for (const id of ids) s.request(id, { children: 0 }).root.end();
+    const expected = ids.filter((id) => keepsSuccess(id, 4));
+    expect(keptTraceIds(s.kept)).toEqual(new Set(expected));
+    expect(s.kept.every((span) => span.attributes[ADJUSTED_COUNT_ATTRIBUTE] === 16)).toBe(true);
+    const failing = newTraceId();
+    s.request(failing, { children: 0, status: 500 }).root.end();
+    expect(s.kept.at(-1)?.spanContext().traceId).toBe(failing);
+    expect(s.kept.at(-1)?.attributes[ADJUSTED_COUNT_ATTRIBUTE]).toBeUndefined();
+  });
+
+  it('remembers at least the last 2,048 decisions for spans that end late', () => {
+    const s = setup(10);
+    busySecond(s, 5000);
+    const dropped = [newTraceId(), newTraceId(), newTraceId()].find((id) => !keepsSuccess(id, 9));
+    if (dropped === undefined) throw new Error('three random ids all selected at 1 in 512');
+    const { root, inRoot } = s.request(dropped, { children: 0 });
+    root.end();
+    for (let i = 0; i < 2048; i++) s.request(newTraceId(), { children: 0 }).root.end();
+    s.kept.length = 0;
+    s.tracer.startSpan('late cache write', {}, inRoot).end();
+    expect(s.kept).toEqual([]);
+    const late = s.tracer.startSpan('late audit call', {}, inRoot);
+    late.setStatus({ code: SpanStatusCode.ERROR, message: 'ECONNREFUSED' });
+    late.end();
+    expect(s.kept.map((span) => span.name)).toEqual(['late audit call']);
+  });
+
   it('never holds more than its bound: the oldest undecided trace is kept', () => {
     const s = setup(100, 4);
     const first = newTraceId();

@@ -22,8 +22,11 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 /** The attribute kept spans of a sampled successful trace carry: how many requests each stands for. */
 export const ADJUSTED_COUNT_ATTRIBUTE = 'faultline.sampling.adjusted_count';
 
-/** How many decided trace ids to remember for spans that end after their local root. */
-const DECISION_MEMORY = 4096;
+/**
+ * Decided trace ids are remembered, for spans that end after their local root, in two generations of
+ * this many: the newest, and the one before it.
+ */
+const DECISION_GENERATION = 2048;
 /** How often the rate of local roots is re-measured. */
 const RATE_WINDOW_MS = 1000;
 /** The finest share kept: 1 in 2^32. */
@@ -51,12 +54,19 @@ export class SuccessSampler {
   sampledOutSpans = 0;
   private readonly pending = new Map<string, PendingTrace>();
   private pendingSpans = 0;
-  private readonly decided = new Map<string, boolean>();
+  /**
+   * Decisions, newest generation first. A generation is only ever added to, and replaced whole when
+   * full: cheaper than keeping one map in order with a delete per trace (a per-request cost).
+   */
+  private decided = new Map<string, boolean>();
+  private decidedBefore = new Map<string, boolean>();
   private readonly now: () => number;
   private windowStart: number;
   private windowRoots = 0;
-  /** Successful traces are kept with probability 2^-level. */
+  /** Successful traces are kept with probability 2^-level ... */
   private level = 0;
+  /** ... and each kept one stands for 2^level requests. */
+  private adjustedCount = 1;
 
   constructor(
     private readonly settings: SuccessSamplerSettings,
@@ -69,26 +79,32 @@ export class SuccessSampler {
 
   /** The share of successful traces currently kept (1 = all). */
   get keptShare(): number {
-    return 2 ** -this.level;
+    return 1 / this.adjustedCount;
   }
 
   /** Takes a finished span: holds it until its local root ends, or applies the decision already made. */
   admit(span: ReadableSpan): void {
     const traceId = span.spanContext().traceId;
     const failing = this.isFailing(span);
-    const decision = this.decided.get(traceId);
-    if (decision !== undefined && !this.pending.has(traceId)) {
-      if (decision || failing) {
-        // A late failure makes the rest of the trace worth keeping too.
-        if (!decision) this.remember(traceId, true);
-        this.forward(span);
-      } else {
-        this.sampledOutSpans += 1;
-      }
-      return;
-    }
     let trace = this.pending.get(traceId);
     if (trace === undefined) {
+      const decision = this.decided.get(traceId) ?? this.decidedBefore.get(traceId);
+      if (decision !== undefined) {
+        if (decision || failing) {
+          // A late failure makes the rest of the trace worth keeping too.
+          if (!decision) this.remember(traceId, true);
+          this.forward(span);
+        } else {
+          this.sampledOutSpans += 1;
+        }
+        return;
+      }
+      // Most requests: the local root is the only span still to come (or the only one), so it is
+      // decided alone, without being held.
+      if (isLocalRoot(span)) {
+        this.decideAlone(traceId, span, failing);
+        return;
+      }
       trace = { spans: [], failing: false };
       this.pending.set(traceId, trace);
     }
@@ -121,13 +137,28 @@ export class SuccessSampler {
     const keep = keepsSuccess(traceId, this.level);
     if (keep && this.level > 0) {
       for (const span of trace.spans)
-        (span.attributes as Attributes)[ADJUSTED_COUNT_ATTRIBUTE] = 2 ** this.level;
+        (span.attributes as Attributes)[ADJUSTED_COUNT_ATTRIBUTE] = this.adjustedCount;
     }
     if (!keep) {
       this.sampledOutTraces += 1;
       this.sampledOutSpans += trace.spans.length;
     }
     this.release(traceId, trace, keep);
+  }
+
+  /** `decide` for a local root that is its trace's only span here. */
+  private decideAlone(traceId: string, span: ReadableSpan, failing: boolean): void {
+    this.measureRate();
+    const keep = failing || keepsSuccess(traceId, this.level);
+    this.remember(traceId, keep);
+    if (!keep) {
+      this.sampledOutTraces += 1;
+      this.sampledOutSpans += 1;
+      return;
+    }
+    if (!failing && this.level > 0)
+      (span.attributes as Attributes)[ADJUSTED_COUNT_ATTRIBUTE] = this.adjustedCount;
+    this.forward(span);
   }
 
   private release(traceId: string, trace: PendingTrace, keep: boolean): void {
@@ -150,12 +181,11 @@ export class SuccessSampler {
   }
 
   private remember(traceId: string, keep: boolean): void {
-    this.decided.delete(traceId);
-    this.decided.set(traceId, keep);
-    if (this.decided.size > DECISION_MEMORY) {
-      const oldest = this.decided.keys().next().value;
-      if (oldest !== undefined) this.decided.delete(oldest);
+    if (this.decided.size >= DECISION_GENERATION) {
+      this.decidedBefore = this.decided;
+      this.decided = new Map();
     }
+    this.decided.set(traceId, keep);
   }
 
   /**
@@ -166,15 +196,20 @@ export class SuccessSampler {
     this.windowRoots += 1;
     const elapsed = this.now() - this.windowStart;
     if (elapsed < RATE_WINDOW_MS) {
-      if (this.windowRoots > this.settings.tracesPerSecond * 2 ** this.level && this.level < MAX_LEVEL)
-        this.level += 1;
+      if (this.windowRoots > this.settings.tracesPerSecond * this.adjustedCount && this.level < MAX_LEVEL)
+        this.setLevel(this.level + 1);
       return;
     }
     const perSecond = (this.windowRoots * 1000) / elapsed;
     const ratio = perSecond / this.settings.tracesPerSecond;
-    this.level = ratio <= 1 ? 0 : Math.min(MAX_LEVEL, Math.ceil(Math.log2(ratio)));
+    this.setLevel(ratio <= 1 ? 0 : Math.min(MAX_LEVEL, Math.ceil(Math.log2(ratio))));
     this.windowStart += elapsed;
     this.windowRoots = 0;
+  }
+
+  private setLevel(level: number): void {
+    this.level = level;
+    this.adjustedCount = 2 ** level;
   }
 }
 

@@ -1,6 +1,6 @@
 import { ServerResponse } from 'node:http';
 import type { Span, SpanContext } from '@opentelemetry/api';
-import { isSpanContextValid } from '@opentelemetry/api';
+import { INVALID_TRACEID, isSpanContextValid } from '@opentelemetry/api';
 
 /** Response header of W3C Trace Context Level 2: https://www.w3.org/TR/trace-context-2/#traceresponse-header */
 export const TRACE_RESPONSE_HEADER = 'traceresponse';
@@ -8,11 +8,16 @@ export const TRACE_RESPONSE_HEADER = 'traceresponse';
 const PENDING_VALUE = Symbol('faultline traceresponse value');
 type Response = ServerResponse & { [PENDING_VALUE]?: string };
 
+/** The two hex digits of each trace-flags value. */
+const FLAGS = Array.from({ length: 256 }, (_, flags) => flags.toString(16).padStart(2, '0'));
+
 /** Formats `00-<trace-id>-<span-id>-<flags>` for a span context, or undefined when it is invalid. */
 export function formatTraceResponse(spanContext: SpanContext): string | undefined {
-  if (!isSpanContextValid(spanContext)) return undefined;
-  const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
-  return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+  return isSpanContextValid(spanContext) ? headerValue(spanContext) : undefined;
+}
+
+function headerValue(spanContext: SpanContext): string {
+  return `00-${spanContext.traceId}-${spanContext.spanId}-${FLAGS[spanContext.traceFlags & 0xff]}`;
 }
 
 /**
@@ -21,8 +26,11 @@ export function formatTraceResponse(spanContext: SpanContext): string | undefine
  * now, because some frameworks clear every header when they render an error (Koa's `ctx.onerror`).
  */
 export function rememberTraceResponse(span: Span, response: ServerResponse): void {
-  const value = formatTraceResponse(span.spanContext());
-  if (value !== undefined) (response as Response)[PENDING_VALUE] = value;
+  const spanContext = span.spanContext();
+  // A span of the SDK's has valid ids (no need to test them with formatTraceResponse's patterns);
+  // only a disabled SDK hands out the all-zero context.
+  if (spanContext.traceId === INVALID_TRACEID) return;
+  (response as Response)[PENDING_VALUE] = headerValue(spanContext);
 }
 
 /**
