@@ -86,7 +86,8 @@ export class SuccessSampler {
   admit(span: ReadableSpan): void {
     const traceId = span.spanContext().traceId;
     const failing = this.isFailing(span);
-    let trace = this.pending.get(traceId);
+    // Most traffic holds nothing (single-span requests): skip the lookup then.
+    let trace = this.pending.size === 0 ? undefined : this.pending.get(traceId);
     if (trace === undefined) {
       const decision = this.decided.get(traceId) ?? this.decidedBefore.get(traceId);
       if (decision !== undefined) {
@@ -227,5 +228,8 @@ export function keepsSuccess(traceId: string, level: number): boolean {
   if (level === 0) return true;
   const top32 = Number.parseInt(traceId.slice(18, 26), 16);
   if (!Number.isFinite(top32)) return true;
-  return top32 >= 2 ** 32 - 2 ** (32 - level);
+  return top32 >= (KEEP_THRESHOLDS[level] ?? 2 ** 32 - 2 ** (32 - level));
 }
+
+/** `2^32 - 2^(32 - level)` for each level a sampler can reach: the smallest top-32-bit value kept. */
+const KEEP_THRESHOLDS = Array.from({ length: MAX_LEVEL + 1 }, (_, level) => 2 ** 32 - 2 ** (32 - level));
