@@ -6,7 +6,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } f
 import type { RPCMetadata } from '@opentelemetry/core';
 import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { describeError, warnOnce } from './faultline-log.js';
-import type { OpenServerSpans } from './open-server-spans.js';
+import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
 import { rememberTraceResponse } from './trace-response.js';
 
 /** What the server side of HTTP tracing needs. */
@@ -21,7 +21,7 @@ const CONTEXT = Symbol('faultline.http.context');
 /** The server span of a response and what its end needs. */
 const EXCHANGE = Symbol('faultline.http.exchange');
 
-interface Exchange {
+interface Exchange extends OpenServerSpan {
   span: Span;
   rpc: RPCMetadata & { route?: string };
   method: string;
@@ -30,6 +30,8 @@ interface Exchange {
   ended: boolean;
   /** Errors a framework reported while answering (`reportServerError`); recorded if the answer is 5xx. */
   reportedErrors: unknown[] | undefined;
+  /** The list of requests in flight this one is on until its span ends. */
+  openServerSpans: OpenServerSpans;
 }
 type Carrier = { [CONTEXT]?: Context; [EXCHANGE]?: Exchange };
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
@@ -191,15 +193,19 @@ function startExchange(
   const requestContext = setRPCMetadata(trace.setSpan(parent, span), rpc);
   request[CONTEXT] = requestContext;
   response[CONTEXT] = requestContext;
-  response[EXCHANGE] = {
+  const exchange: Exchange = {
     span,
     rpc,
     method: rawMethod,
     failed: false,
     ended: false,
     reportedErrors: undefined,
+    openServerSpans: setup.openServerSpans,
+    newerOpen: undefined,
+    olderOpen: undefined,
   };
-  setup.openServerSpans.add(span);
+  response[EXCHANGE] = exchange;
+  setup.openServerSpans.add(exchange);
   if (setup.traceResponseHeader) rememberTraceResponse(span, response);
   return requestContext;
 }
@@ -250,6 +256,7 @@ function endExchange(response: ServerResponse & Carrier): void {
   const exchange = response[EXCHANGE];
   if (exchange === undefined || exchange.ended) return;
   exchange.ended = true;
+  exchange.openServerSpans.remove(exchange);
   const { span, rpc } = exchange;
   if (!response.headersSent) {
     // The connection closed before an answer (the caller gave up, or the socket died): there is no

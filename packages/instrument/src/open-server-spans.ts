@@ -1,35 +1,45 @@
 import type { Span } from '@opentelemetry/api';
-import { SpanKind } from '@opentelemetry/api';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+/** What the HTTP server tracing keeps per request and lends to this list: its span, and two links. */
+export interface OpenServerSpan {
+  readonly span: Span;
+  newerOpen: OpenServerSpan | undefined;
+  olderOpen: OpenServerSpan | undefined;
+}
 
 /**
  * The HTTP server spans of requests still in flight. When the process crashes these spans would never
  * end, and the trace of the very request that crashed it would never arrive; the crash handler ends
- * them instead. Adding is done as a server span starts (http-server-tracing.ts), removing by `onEnd`, so the
- * cost is one Set operation each way.
+ * them instead. A list threaded through the requests' own records (http-server-tracing.ts adds one as
+ * its span starts and removes it as it ends): no per-request allocation, and none of the rehashing a
+ * Set does under a steady add/delete churn (which cost about 0.7% of a Fastify request's CPU).
  */
-export class OpenServerSpans implements SpanProcessor {
-  private readonly open = new Set<Span>();
+export class OpenServerSpans {
+  private newest: OpenServerSpan | undefined;
 
-  /** Remembers a server span at request start. */
-  add(span: Span): void {
-    if (span.isRecording()) this.open.add(span);
+  /** Remembers a request's server span (if it is recording) until `remove`. */
+  add(entry: OpenServerSpan): void {
+    if (!entry.span.isRecording()) return;
+    entry.olderOpen = this.newest;
+    entry.newerOpen = undefined;
+    if (this.newest !== undefined) this.newest.newerOpen = entry;
+    this.newest = entry;
   }
 
-  /** The server spans not yet ended. */
+  /** Forgets a request's server span; nothing happens if it is not in the list. */
+  remove(entry: OpenServerSpan): void {
+    if (entry.newerOpen === undefined && this.newest !== entry) return;
+    if (entry.newerOpen === undefined) this.newest = entry.olderOpen;
+    else entry.newerOpen.olderOpen = entry.olderOpen;
+    if (entry.olderOpen !== undefined) entry.olderOpen.newerOpen = entry.newerOpen;
+    entry.newerOpen = undefined;
+    entry.olderOpen = undefined;
+  }
+
+  /** The server spans not yet ended, oldest first. */
   list(): Span[] {
-    return [...this.open];
-  }
-
-  onStart(): void {}
-
-  onEnd(span: ReadableSpan): void {
-    if (span.kind === SpanKind.SERVER) this.open.delete(span as unknown as Span);
-  }
-
-  async forceFlush(): Promise<void> {}
-
-  async shutdown(): Promise<void> {
-    this.open.clear();
+    const spans: Span[] = [];
+    for (let entry = this.newest; entry !== undefined; entry = entry.olderOpen) spans.unshift(entry.span);
+    return spans;
   }
 }

@@ -92,7 +92,6 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
   const logProcessor = createLogProcessor(env, options.endpoint);
   const spanProcessors: SpanProcessor[] | undefined = tracePipeline && [
     new SpanEnrichmentProcessor(),
-    openServerSpans,
     tracePipeline.processor,
   ];
   const sdk = new NodeSDK({

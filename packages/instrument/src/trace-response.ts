@@ -36,19 +36,40 @@ export function rememberTraceResponse(span: Span, response: ServerResponse): voi
 /**
  * Patches `ServerResponse#writeHead`, through which every response's head passes (explicitly, or via
  * `_implicitHeader` on the first write), to add the noted `traceresponse` header unless the app set
- * one. Node merges headers set with setHeader into those passed to writeHead. Returns an undo function.
+ * one. When the head's headers come as an object (Fastify passes all of its headers that way), the
+ * header joins that object: `setHeader` would make Node take its slow path and set every one of those
+ * headers again one by one. Otherwise it is set with `setHeader`, which Node merges into the head.
+ * Returns an undo function.
  */
 export function installTraceResponseWriter(proto: ServerResponse = ServerResponse.prototype): () => void {
-  const original = proto.writeHead;
-  const patched = function writeHead(this: Response, ...args: unknown[]) {
+  const original = proto.writeHead as (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+  const patched = function writeHead(this: Response, _statusCode: unknown, reason?: unknown, obj?: unknown) {
     const value = this[PENDING_VALUE];
     if (value !== undefined && !this.headersSent && !this.hasHeader(TRACE_RESPONSE_HEADER)) {
-      this.setHeader(TRACE_RESPONSE_HEADER, value);
+      const headers = typeof reason === 'string' ? obj : reason;
+      if (isHeaderObject(headers)) {
+        if (!hasTraceResponse(headers)) headers[TRACE_RESPONSE_HEADER] = value;
+      } else {
+        this.setHeader(TRACE_RESPONSE_HEADER, value);
+      }
     }
-    return (original as (...args: unknown[]) => ServerResponse).apply(this, args);
+    // biome-ignore lint/complexity/noArguments: writeHead's arity decides how Node reads its arguments.
+    return original.apply(this, arguments as unknown as unknown[]);
   };
   proto.writeHead = patched as typeof proto.writeHead;
   return () => {
-    if (proto.writeHead === (patched as unknown)) proto.writeHead = original;
+    if (proto.writeHead === (patched as unknown)) proto.writeHead = original as typeof proto.writeHead;
   };
+}
+
+function isHeaderObject(headers: unknown): headers is Record<string, unknown> {
+  return typeof headers === 'object' && headers !== null && !Array.isArray(headers);
+}
+
+function hasTraceResponse(headers: Record<string, unknown>): boolean {
+  for (const name in headers) {
+    if (name.length === TRACE_RESPONSE_HEADER.length && name.toLowerCase() === TRACE_RESPONSE_HEADER)
+      return true;
+  }
+  return false;
 }

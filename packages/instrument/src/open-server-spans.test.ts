@@ -1,0 +1,33 @@
+import type { Span } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
+import type { OpenServerSpan } from './open-server-spans.js';
+import { OpenServerSpans } from './open-server-spans.js';
+
+const entry = (name: string, recording = true): OpenServerSpan => ({
+  span: { name, isRecording: () => recording } as unknown as Span,
+  newerOpen: undefined,
+  olderOpen: undefined,
+});
+const names = (open: OpenServerSpans) =>
+  open.list().map((span) => (span as unknown as { name: string }).name);
+
+describe('OpenServerSpans', () => {
+  it('lists the recording spans added and not removed, oldest first, whatever order they leave in', () => {
+    const open = new OpenServerSpans();
+    const [a, b, c, d] = [entry('a'), entry('b'), entry('c'), entry('d')];
+    for (const request of [a, b, entry('unsampled', false), c, d]) open.add(request);
+    expect(names(open)).toEqual(['a', 'b', 'c', 'd']);
+    open.remove(c);
+    expect(names(open)).toEqual(['a', 'b', 'd']);
+    open.remove(d);
+    open.remove(a);
+    expect(names(open)).toEqual(['b']);
+    open.remove(a);
+    open.remove(entry('never added'));
+    expect(names(open)).toEqual(['b']);
+    open.remove(b);
+    expect(names(open)).toEqual([]);
+    open.add(a);
+    expect(names(open)).toEqual(['a']);
+  });
+});
