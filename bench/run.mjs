@@ -1,6 +1,6 @@
 // `pnpm bench`: every benchmark part in turn, printing a markdown report for bench/RESULTS.md.
 // Parts can be run alone: `node bench/ingest.mjs`. Set BENCH_QUICK=1 for a short smoke run.
-import { execSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 
 if (process.env.BENCH_QUICK) {
@@ -30,4 +30,20 @@ console.log('\n## Queries (through the HTTP API)\n');
 console.log(queriesTable(await runQueries()));
 console.log('\n## Time to verdict (demo gateway -> orders, exception fault)\n');
 console.log(verdictTable(await runVerdict()));
+console.log(
+  '\n## Instrumentation overhead (Fastify and Express apps: none, plain OpenTelemetry, Faultline)\n',
+);
+// packages/instrument/bench/run.mjs prints its table on stdout and its progress on stderr.
+const overheadArgs = process.env.BENCH_QUICK ? ['--seconds', '1', '--connections', '10'] : ['--seconds', '5'];
+console.log(
+  execFileSync(process.execPath, ['packages/instrument/bench/run.mjs', ...overheadArgs], {
+    cwd: new URL('..', import.meta.url),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+    .toString()
+    .trim(),
+);
+console.log(
+  'Side by side on one CPU (the comparison that holds on a drifting machine): `node packages/instrument/bench/pair.mjs`.',
+);
 console.log('\nUI figures: `node apps/ui/scripts/bundle-size.mjs` and `node apps/ui/scripts/tti-10k.mjs`.');

@@ -56,6 +56,13 @@ function setup(tracesPerSecond = 100, maxPendingSpans = 1000) {
 }
 
 const newTraceId = () => randomBytes(16).toString('hex');
+/** A trace id a sampler at `level` does not keep when its trace succeeds. */
+function idDroppedAt(level: number): string {
+  for (;;) {
+    const id = newTraceId();
+    if (!keepsSuccess(id, level)) return id;
+  }
+}
 const keptTraceIds = (spans: ReadableSpan[]) => new Set(spans.map((s) => s.spanContext().traceId));
 
 /** Runs one second of `count` successful requests so the sampler measures that rate. */
@@ -120,8 +127,7 @@ describe('SuccessSampler', () => {
   it('applies the decision to spans that end after their root, and keeps a late failure', () => {
     const s = setup(10);
     busySecond(s, 5000);
-    const dropped = [newTraceId(), newTraceId(), newTraceId()].find((id) => !keepsSuccess(id, 9));
-    if (dropped === undefined) throw new Error('three random ids all selected at 1 in 512');
+    const dropped = idDroppedAt(9);
     const { root, inRoot } = s.request(dropped);
     root.end();
     s.kept.length = 0;
@@ -152,8 +158,7 @@ describe('SuccessSampler', () => {
   it('remembers at least the last 2,048 decisions for spans that end late', () => {
     const s = setup(10);
     busySecond(s, 5000);
-    const dropped = [newTraceId(), newTraceId(), newTraceId()].find((id) => !keepsSuccess(id, 9));
-    if (dropped === undefined) throw new Error('three random ids all selected at 1 in 512');
+    const dropped = idDroppedAt(9);
     const { root, inRoot } = s.request(dropped, { children: 0 });
     root.end();
     for (let i = 0; i < 2048; i++) s.request(newTraceId(), { children: 0 }).root.end();

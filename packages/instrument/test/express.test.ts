@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppProcess } from './harness/app-process.js';
-import { startApp } from './harness/app-process.js';
+import { appForSuite, startApp } from './harness/app-process.js';
 import type { RunningCollector } from './harness/collector.js';
 import { startCollector } from './harness/collector.js';
 import {
@@ -124,24 +124,16 @@ describe('an Express 5 app started with --require @faultline/instrument/register
 });
 
 describe('the same Express app with FAULTLINE_EXPRESS_SPANS=full', () => {
-  let full: AppProcess;
-  beforeAll(async () => {
-    full = await startApp('express-app.cjs', {
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
-        OTEL_SERVICE_NAME: 'orders-express-full',
-        FAULTLINE_EXPRESS_SPANS: 'full',
-      },
-    });
-  });
-  afterAll(async () => {
-    await full?.stop();
-  });
+  const full = appForSuite('express-app.cjs', () => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
+    OTEL_SERVICE_NAME: 'orders-express-full',
+    FAULTLINE_EXPRESS_SPANS: 'full',
+  }));
 
   it.each(HANDLER_ERRORS)(
     "records the error of %s once, on instrumentation-express's span of the code that failed",
     async (route, type, message) => {
-      const response = await full.get(route);
+      const response = await full().get(route);
       expect(response.status).toBe(500);
       const trace = await collector.waitForTrace(
         response.traceId!,
@@ -164,18 +156,13 @@ describe('the same Express app with FAULTLINE_EXPRESS_SPANS=full', () => {
 });
 
 describe('an Express 4 app (no router channel) in the default light mode', () => {
-  let express4: AppProcess;
-  beforeAll(async () => {
-    express4 = await startApp('../express4/app.cjs', {
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl, OTEL_SERVICE_NAME: 'orders-express4' },
-    });
-  });
-  afterAll(async () => {
-    await express4?.stop();
-  });
+  const express4 = appForSuite('../express4/app.cjs', () => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
+    OTEL_SERVICE_NAME: 'orders-express4',
+  }));
 
   it("keeps instrumentation-express's spans: the route names the server span, the error is on the handler span", async () => {
-    const response = await express4.get('/throw');
+    const response = await express4().get('/throw');
     expect(response.status).toBe(500);
     const trace = await collector.waitForTrace(
       response.traceId!,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppProcess } from './harness/app-process.js';
-import { startApp } from './harness/app-process.js';
+import { appForSuite, startApp } from './harness/app-process.js';
 import type { RunningCollector } from './harness/collector.js';
 import { startCollector } from './harness/collector.js';
 import {
@@ -119,24 +119,16 @@ describe('a Fastify app started with --require @faultline/instrument/register', 
 });
 
 describe('the same Fastify app with FAULTLINE_FASTIFY_SPANS=full', () => {
-  let full: AppProcess;
-  beforeAll(async () => {
-    full = await startApp('fastify-app.cjs', {
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
-        OTEL_SERVICE_NAME: 'orders-fastify-full',
-        FAULTLINE_FASTIFY_SPANS: 'full',
-      },
-    });
-  });
-  afterAll(async () => {
-    await full?.stop();
-  });
+  const full = appForSuite('fastify-app.cjs', () => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
+    OTEL_SERVICE_NAME: 'orders-fastify-full',
+    FAULTLINE_FASTIFY_SPANS: 'full',
+  }));
 
   it.each(HANDLER_ERRORS)(
     'records the error of %s on the route handler span as ERROR with its message',
     async (route, type, message) => {
-      const { trace } = await answered(collector, full, route, 500);
+      const { trace } = await answered(collector, full(), route, 500);
       const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
       expect(handler?.status).toEqual({ code: 'ERROR', message });
       expect(exceptionEvents(handler!).map((event) => event.attributes['exception.type'])).toEqual([type]);
@@ -146,7 +138,7 @@ describe('the same Fastify app with FAULTLINE_FASTIFY_SPANS=full', () => {
   );
 
   it("has @fastify/otel's spans back: a successful request has its handler span", async () => {
-    const { trace } = await answered(collector, full, '/orders/42', 200);
+    const { trace } = await answered(collector, full(), '/orders/42', 200);
     const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
     expect(handler?.name).toBe('handler - getOrder');
     expect(handler?.resource['service.name']).toBe('orders-fastify-full');

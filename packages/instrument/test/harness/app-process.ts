@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { APPS_DIR, PACKAGE_DIR } from './paths.js';
 
 /** How the app under test loads instrumentation. */
@@ -122,4 +123,22 @@ export function randomHex(bytes: number): string {
 /** Extracts the trace id from a `traceresponse` header value. */
 export function traceIdFromHeader(value: string | null): string | undefined {
   return value ? /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(value)?.[1] : undefined;
+}
+
+/**
+ * Runs `script` for the tests of the enclosing describe block: started before them with `env()` (read
+ * then, so it may name a collector an outer beforeAll started), stopped after them. Returns the app.
+ */
+export function appForSuite(script: string, env: () => Record<string, string | undefined>): () => AppProcess {
+  let app: AppProcess | undefined;
+  beforeAll(async () => {
+    app = await startApp(script, { env: env() });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+  return () => {
+    if (app === undefined) throw new Error(`${script} is not running`);
+    return app;
+  };
 }
