@@ -4,9 +4,10 @@
 // machine. The collector and the load generator run on CPU 0, both apps on CPU 1 (Linux, `taskset`).
 //
 //   node bench/pair.mjs [--app fastify] [--route /json] [--a none] [--b faultline]
-//                       [--a-env K=V,K=V] [--b-env K=V] [--connections 10] [--seconds 5] [--rounds 4]
+//                       [--a-env K=V,K=V] [--b-env K=V] [--a-require file] [--b-require file] [--connections 10] [--seconds 5] [--rounds 5]
 //
-// Modes: none, otel (auto-instrumentations-node/register), faultline. Prints each round's CPU
+// Every round starts both apps afresh. Modes: none, otel (auto-instrumentations-node/register),
+// faultline. Prints each round's CPU
 // microseconds per request of A and B and B/A, then the median B/A. For a CPU-bound app the share of
 // req/s B loses against A is about 1 - 1/(B/A). Needs a built collector (apps/collector/dist).
 // Load comes from `wrk` when it is installed (`apt-get install wrk`): it keeps both apps saturated, as
@@ -15,6 +16,7 @@
 // every request pays more of the fixed costs per event-loop turn (for Faultline: a higher B/A).
 import { execFile, execFileSync } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 import { cpuMicros, load, MODES, startApp, startCollector, stopApp } from './harness.mjs';
 
 const args = process.argv.slice(2);
@@ -31,13 +33,16 @@ const envOf = (list) =>
   );
 const app = arg('app', 'fastify');
 const route = arg('route', '/json');
-const sides = [
-  { label: 'A', mode: arg('a', 'none'), env: envOf(arg('a-env')) },
-  { label: 'B', mode: arg('b', 'faultline'), env: envOf(arg('b-env')) },
-];
+const sides = ['a', 'b'].map((name) => ({
+  label: name.toUpperCase(),
+  mode: arg(name, name === 'a' ? 'none' : 'faultline'),
+  env: envOf(arg(`${name}-env`)),
+  // Another build to compare, e.g. a copy of dist/ from before a change: --a-require ./dist-old/register.js
+  require: arg(`${name}-require`),
+}));
 const connections = Number(arg('connections', '10'));
 const seconds = Number(arg('seconds', '5'));
-const rounds = Number(arg('rounds', '4'));
+const rounds = Number(arg('rounds', '5'));
 for (const side of sides) {
   if (!(side.mode in MODES)) throw new Error(`unknown mode "${side.mode}": none, otel or faultline`);
 }
@@ -49,7 +54,7 @@ if (canPin) execFileSync('taskset', ['-p', '-c', String(loadCpu), String(process
 else console.error('taskset or a second CPU is missing: running unpinned, expect more noise');
 
 const describe = (side) =>
-  `${side.mode}${
+  `${side.require ? `--require ${side.require}` : side.mode}${
     Object.keys(side.env).length
       ? ` (${Object.entries(side.env)
           .map(([k, v]) => `${k}=${v}`)
@@ -62,27 +67,34 @@ console.log(
 console.log(`A: ${describe(sides[0])}\nB: ${describe(sides[1])}`);
 
 const collector = await startCollector(loadCpu);
-const running = [];
 try {
-  for (const side of sides) {
-    const env = { OTEL_SERVICE_NAME: `${app}-${side.label.toLowerCase()}-${side.mode}`, ...side.env };
-    running.push(await startApp(app, MODES[side.mode], env, collector.otlp, appCpu));
-  }
-  // Warm-up: JIT, connection pools, resource detection, first exports.
-  await Promise.all(running.map(({ port }) => drive(port, 3)));
   const ratios = [];
   for (let round = 1; round <= rounds; round += 1) {
-    const before = running.map(({ child }) => cpuMicros(child.pid));
-    const results = await Promise.all(running.map(({ port }) => drive(port, seconds)));
-    const perRequest = running.map(
-      ({ child }, i) => (cpuMicros(child.pid) - before[i]) / (results[i].rps * seconds),
-    );
-    const ratio = perRequest[1] / perRequest[0];
-    ratios.push(ratio);
-    console.log(
-      `round ${round}: A ${perRequest[0].toFixed(1)} us/req (${results[0].rps.toFixed(0)} req/s), ` +
-        `B ${perRequest[1].toFixed(1)} us/req (${results[1].rps.toFixed(0)} req/s), B/A ${ratio.toFixed(3)}`,
-    );
+    // Fresh processes every round: two processes of the same configuration can settle 10-20% apart
+    // (JIT decisions), which only shows across processes.
+    const running = [];
+    try {
+      for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
+        const env = { OTEL_SERVICE_NAME: `${app}-${side.label.toLowerCase()}-${side.mode}`, ...side.env };
+        const nodeArgs = side.require ? ['--require', path.resolve(side.require)] : MODES[side.mode];
+        running[sides.indexOf(side)] = await startApp(app, nodeArgs, env, collector.otlp, appCpu);
+      }
+      // Warm-up: JIT, connection pools, resource detection, first exports.
+      await Promise.all(running.map(({ port }) => drive(port, 3)));
+      const before = running.map(({ child }) => cpuMicros(child.pid));
+      const results = await Promise.all(running.map(({ port }) => drive(port, seconds)));
+      const perRequest = running.map(
+        ({ child }, i) => (cpuMicros(child.pid) - before[i]) / (results[i].rps * seconds),
+      );
+      const ratio = perRequest[1] / perRequest[0];
+      ratios.push(ratio);
+      console.log(
+        `round ${round}: A ${perRequest[0].toFixed(1)} us/req (${results[0].rps.toFixed(0)} req/s), ` +
+          `B ${perRequest[1].toFixed(1)} us/req (${results[1].rps.toFixed(0)} req/s), B/A ${ratio.toFixed(3)}`,
+      );
+    } finally {
+      await Promise.all(running.filter(Boolean).map(({ child }) => stopApp(child)));
+    }
   }
   ratios.sort((a, b) => a - b);
   const median = ratios[Math.floor(ratios.length / 2)];
@@ -90,7 +102,6 @@ try {
     `median B/A ${median.toFixed(3)}: B loses about ${(100 * (1 - 1 / median)).toFixed(0)}% of A's req/s on a busy CPU`,
   );
 } finally {
-  await Promise.all(running.map(({ child }) => stopApp(child)));
   collector.stop();
 }
 
