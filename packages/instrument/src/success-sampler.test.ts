@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Context } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -65,6 +66,19 @@ function idDroppedAt(level: number): string {
 }
 const keptTraceIds = (spans: ReadableSpan[]) => new Set(spans.map((s) => s.spanContext().traceId));
 
+/**
+ * Ends two spans in a trace whose root has ended, a successful one, then a failing one, and returns
+ * the names of the spans the sampler kept from then on.
+ */
+function keptOfLateSpans(s: ReturnType<typeof setup>, inRoot: Context): string[] {
+  s.kept.length = 0;
+  s.tracer.startSpan('late cache write', {}, inRoot).end();
+  const late = s.tracer.startSpan('late audit call', {}, inRoot);
+  late.setStatus({ code: SpanStatusCode.ERROR, message: 'ECONNREFUSED' });
+  late.end();
+  return s.kept.map((span) => span.name);
+}
+
 /** Runs one second of `count` successful requests so the sampler measures that rate. */
 function busySecond(s: ReturnType<typeof setup>, count: number): void {
   for (let i = 0; i < count; i++) {
@@ -130,12 +144,7 @@ describe('SuccessSampler', () => {
     const dropped = idDroppedAt(9);
     const { root, inRoot } = s.request(dropped);
     root.end();
-    s.kept.length = 0;
-    s.tracer.startSpan('late cache write', {}, inRoot).end();
-    expect(s.kept).toEqual([]);
-    const late = s.tracer.startSpan('late audit call', {}, inRoot);
-    late.setStatus({ code: SpanStatusCode.ERROR, message: 'ECONNREFUSED' });
-    late.end();
+    expect(keptOfLateSpans(s, inRoot)).toEqual(['late audit call']);
     s.tracer.startSpan('after the failure', {}, inRoot).end();
     expect(s.kept.map((span) => span.name)).toEqual(['late audit call', 'after the failure']);
   });
@@ -162,13 +171,7 @@ describe('SuccessSampler', () => {
     const { root, inRoot } = s.request(dropped, { children: 0 });
     root.end();
     for (let i = 0; i < 2048; i++) s.request(newTraceId(), { children: 0 }).root.end();
-    s.kept.length = 0;
-    s.tracer.startSpan('late cache write', {}, inRoot).end();
-    expect(s.kept).toEqual([]);
-    const late = s.tracer.startSpan('late audit call', {}, inRoot);
-    late.setStatus({ code: SpanStatusCode.ERROR, message: 'ECONNREFUSED' });
-    late.end();
-    expect(s.kept.map((span) => span.name)).toEqual(['late audit call']);
+    expect(keptOfLateSpans(s, inRoot)).toEqual(['late audit call']);
   });
 
   it('never holds more than its bound: the oldest undecided trace is kept', () => {
