@@ -64,7 +64,8 @@ export function recordFatalError(
 ): void {
   const message = describeError(error);
   const open = setup.openServerSpans.list();
-  const active = activeRecordingSpan();
+  // A request's server span may still be a bare span context (deferred): it becomes a span here.
+  const active = activeRecordingSpan() ?? setup.openServerSpans.recordingSpanOf(trace.getActiveSpan());
   const target = active ?? (open.length === 1 ? open[0] : undefined);
   const span = target ?? setup.tracer.startSpan(origin, { attributes: { 'faultline.crash.origin': origin } });
   span.recordException(error instanceof Error ? error : message);

@@ -89,6 +89,22 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
     return { traces: this.sampler?.sampledOutTraces ?? 0, spans: this.sampler?.sampledOutSpans ?? 0 };
   }
 
+  /** See SuccessSampler#keepsAtCurrentShare; true without success sampling. */
+  keepsAtCurrentShare(traceId: string): boolean {
+    return this.sampler?.keepsAtCurrentShare(traceId) ?? true;
+  }
+
+  /** See SuccessSampler#settleDeferredRoot; true without success sampling. */
+  settleDeferredRoot(traceId: string, failing: boolean): boolean {
+    if (this.isShutdown) return false;
+    return this.sampler?.settleDeferredRoot(traceId, failing) ?? true;
+  }
+
+  /** Whether successful traces are sampled (so a server span can wait to become a span). */
+  get samplesSuccesses(): boolean {
+    return this.sampler !== undefined;
+  }
+
   onStart(): void {}
 
   onEnd(span: ReadableSpan): void {

@@ -2,11 +2,21 @@ import type { EventEmitter } from 'node:events';
 import { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { describeError, warnOnce } from './faultline-log.js';
 import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
+import type { PresetIdGenerator } from './span-ids.js';
 import { rememberTraceResponse } from './trace-response.js';
 
 /** What the server side of HTTP tracing needs. */
@@ -14,6 +24,23 @@ export interface HttpServerTracingSetup {
   tracer: Tracer;
   openServerSpans: OpenServerSpans;
   traceResponseHeader: boolean;
+  /** Present when successful traces are sampled: server spans of traces not kept stay bare contexts. */
+  deferral?: ServerSpanDeferral;
+}
+
+/**
+ * Success sampling decides when a request's server span ends whether its trace is exported, and at the
+ * current share it can tell in advance which successful traces will be. A request whose trace would
+ * not be kept if it succeeds gets no SDK span at first, only a span context with fresh ids (its
+ * children and callers see those); when it ends, `settleDeferredRoot` decides, and only a kept trace
+ * (failing, or chosen after all) gets its SDK span, with the same ids, start time and attributes. The
+ * SDK span of a request nobody will read was most of what tracing cost it (about a fifth of the CPU
+ * Faultline adds to a Fastify request).
+ */
+export interface ServerSpanDeferral {
+  ids: PresetIdGenerator;
+  keepsAtCurrentShare(traceId: string): boolean;
+  settleDeferredRoot(traceId: string, failing: boolean): boolean;
 }
 
 /** The context a request runs in, kept on its request and response objects. */
@@ -30,8 +57,23 @@ interface Exchange extends OpenServerSpan {
   ended: boolean;
   /** Errors a framework reported while answering (`reportServerError`); recorded if the answer is 5xx. */
   reportedErrors: unknown[] | undefined;
-  /** The list of requests in flight this one is on until its span ends. */
-  openServerSpans: OpenServerSpans;
+  setup: HttpServerTracingSetup;
+  /** Set while the server span is only a span context (see ServerSpanDeferral). */
+  deferred: DeferredSpan | undefined;
+  recordingSpan(): Span | undefined;
+}
+
+/** What a deferred server span needs to become a span: everything read from the request at its start. */
+interface DeferredSpan {
+  parent: Context;
+  startTime: number;
+  request: IncomingMessage;
+  scheme: 'http' | 'https';
+  target: string;
+  peerAddress: string | undefined;
+  peerPort: number | undefined;
+  /** Errors to record once it is a span (failExchange). */
+  failures: unknown[];
 }
 type Carrier = { [CONTEXT]?: Context; [EXCHANGE]?: Exchange };
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
@@ -141,8 +183,129 @@ function startExchange(
   setup: HttpServerTracingSetup,
 ): Context | undefined {
   if (isTracingSuppressed(context.active())) return undefined;
+  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+  const rawMethod = request.method ?? 'GET';
+  const deferred = deferIfNotKept(request, scheme, parent, setup.deferral);
+  const span =
+    deferred === undefined
+      ? setup.tracer.startSpan(
+          rawMethod,
+          {
+            kind: SpanKind.SERVER,
+            attributes: serverAttributes(
+              request,
+              scheme,
+              request.url ?? '/',
+              request.socket?.remoteAddress,
+              request.socket?.remotePort,
+            ),
+          },
+          parent,
+        )
+      : deferred.span;
+  const rpc: Exchange['rpc'] = { type: RPCType.HTTP, span };
+  const requestContext = setRPCMetadata(trace.setSpan(parent, span), rpc);
+  request[CONTEXT] = requestContext;
+  response[CONTEXT] = requestContext;
+  const exchange: Exchange = {
+    span,
+    rpc,
+    method: rawMethod,
+    failed: false,
+    ended: false,
+    reportedErrors: undefined,
+    setup,
+    deferred: deferred?.record,
+    newerOpen: undefined,
+    olderOpen: undefined,
+    recordingSpan(this: Exchange) {
+      if (this.deferred !== undefined) becomeSpan(this, this.deferred);
+      return this.span.isRecording() ? this.span : undefined;
+    },
+  };
+  response[EXCHANGE] = exchange;
+  setup.openServerSpans.add(exchange);
+  if (setup.traceResponseHeader) rememberTraceResponse(span, response);
+  return requestContext;
+}
+
+/**
+ * A bare span context for a request whose trace success sampling would not keep if it succeeds (see
+ * ServerSpanDeferral), or undefined when the request gets its SDK span now: no sampling, or a caller
+ * that did not sample the trace (the SDK's parent-based decision then stands).
+ */
+function deferIfNotKept(
+  request: IncomingMessage,
+  scheme: 'http' | 'https',
+  parent: Context,
+  deferral: ServerSpanDeferral | undefined,
+): { span: Span; record: DeferredSpan } | undefined {
+  if (deferral === undefined) return undefined;
+  const caller = trace.getSpanContext(parent);
+  if (
+    caller !== undefined &&
+    (!isSpanContextValid(caller) || (caller.traceFlags & TraceFlags.SAMPLED) === 0)
+  ) {
+    return undefined;
+  }
+  const traceId = caller?.traceId ?? deferral.ids.newTraceId();
+  if (deferral.keepsAtCurrentShare(traceId)) return undefined;
+  const socket = request.socket;
+  return {
+    span: trace.wrapSpanContext({
+      traceId,
+      spanId: deferral.ids.newSpanId(),
+      traceFlags: TraceFlags.SAMPLED,
+    }),
+    record: {
+      parent,
+      startTime: performance.timeOrigin + performance.now(),
+      request,
+      scheme,
+      target: request.url ?? '/',
+      peerAddress: socket?.remoteAddress,
+      peerPort: socket?.remotePort,
+      failures: [],
+    },
+  };
+}
+
+/** Turns a deferred server span into its SDK span: same ids, start time and attributes. */
+function becomeSpan(exchange: Exchange, deferred: DeferredSpan): void {
+  exchange.deferred = undefined;
+  const { ids } = exchange.setup.deferral!;
+  const bare = exchange.span.spanContext();
+  ids.preset(bare.traceId, bare.spanId);
+  const attributes = serverAttributes(
+    deferred.request,
+    deferred.scheme,
+    deferred.target,
+    deferred.peerAddress,
+    deferred.peerPort,
+  );
+  const span = exchange.setup.tracer.startSpan(
+    exchange.method,
+    { kind: SpanKind.SERVER, attributes, startTime: deferred.startTime },
+    deferred.parent,
+  );
+  ids.clear();
+  if (span.spanContext().spanId !== bare.spanId) {
+    warnOnce('deferred-span-ids', 'a deferred server span could not keep its ids; its trace may be split');
+  }
+  exchange.span = span;
+  exchange.rpc.span = span;
+  for (const failure of deferred.failures) recordFailure(span, failure);
+}
+
+/** The server span's attributes (stable HTTP semantic conventions). */
+function serverAttributes(
+  request: IncomingMessage,
+  scheme: 'http' | 'https',
+  target: string,
+  peerAddress: string | undefined,
+  peerPort: number | undefined,
+): Attributes {
   const headers = request.headers;
-  const parent = propagation.extract(ROOT_CONTEXT, headers);
   const rawMethod = request.method ?? 'GET';
   const method = KNOWN_METHODS.has(rawMethod)
     ? rawMethod
@@ -155,7 +318,6 @@ function startExchange(
     'network.protocol.version': request.httpVersion,
   };
   if (method !== rawMethod) attributes['http.request.method_original'] = rawMethod;
-  const target = request.url ?? '/';
   const queryAt = target.indexOf('?');
   if (queryAt < 0) {
     attributes['url.path'] = target;
@@ -176,38 +338,14 @@ function startExchange(
       attributes['server.address'] = host;
     }
   }
-  const socket = request.socket;
-  if (socket !== null && socket !== undefined) {
-    if (socket.remoteAddress !== undefined) attributes['network.peer.address'] = socket.remoteAddress;
-    if (socket.remotePort !== undefined) attributes['network.peer.port'] = socket.remotePort;
-  }
+  if (peerAddress !== undefined) attributes['network.peer.address'] = peerAddress;
+  if (peerPort !== undefined) attributes['network.peer.port'] = peerPort;
   const forwardedFor = headers['x-forwarded-for'];
-  const client =
-    typeof forwardedFor === 'string' ? forwardedFor.split(',')[0]?.trim() : socket?.remoteAddress;
+  const client = typeof forwardedFor === 'string' ? forwardedFor.split(',')[0]?.trim() : peerAddress;
   if (client) attributes['client.address'] = client;
   const userAgent = headers['user-agent'];
   if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
-
-  const span = setup.tracer.startSpan(rawMethod, { kind: SpanKind.SERVER, attributes }, parent);
-  const rpc: Exchange['rpc'] = { type: RPCType.HTTP, span };
-  const requestContext = setRPCMetadata(trace.setSpan(parent, span), rpc);
-  request[CONTEXT] = requestContext;
-  response[CONTEXT] = requestContext;
-  const exchange: Exchange = {
-    span,
-    rpc,
-    method: rawMethod,
-    failed: false,
-    ended: false,
-    reportedErrors: undefined,
-    openServerSpans: setup.openServerSpans,
-    newerOpen: undefined,
-    olderOpen: undefined,
-  };
-  response[EXCHANGE] = exchange;
-  setup.openServerSpans.add(exchange);
-  if (setup.traceResponseHeader) rememberTraceResponse(span, response);
-  return requestContext;
+  return attributes;
 }
 
 /**
@@ -244,7 +382,8 @@ function failExchange(response: Carrier, error: unknown): void {
   const exchange = response[EXCHANGE];
   if (exchange === undefined || exchange.ended) return;
   exchange.failed = true;
-  recordFailure(exchange.span, error);
+  if (exchange.deferred !== undefined) exchange.deferred.failures.push(error);
+  else recordFailure(exchange.span, error);
 }
 
 function recordFailure(span: Span, error: unknown): void {
@@ -256,7 +395,15 @@ function endExchange(response: ServerResponse & Carrier): void {
   const exchange = response[EXCHANGE];
   if (exchange === undefined || exchange.ended) return;
   exchange.ended = true;
-  exchange.openServerSpans.remove(exchange);
+  exchange.setup.openServerSpans.remove(exchange);
+  const deferred = exchange.deferred;
+  if (deferred !== undefined) {
+    const failing = exchange.failed || (response.headersSent && response.statusCode >= 500);
+    const traceId = exchange.span.spanContext().traceId;
+    // Not kept: nothing of this request is exported, and there is no span to end.
+    if (!exchange.setup.deferral!.settleDeferredRoot(traceId, failing)) return;
+    becomeSpan(exchange, deferred);
+  }
   const { span, rpc } = exchange;
   if (!response.headersSent) {
     // The connection closed before an answer (the caller gave up, or the socket died): there is no

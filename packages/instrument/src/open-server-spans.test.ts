@@ -3,11 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { OpenServerSpan } from './open-server-spans.js';
 import { OpenServerSpans } from './open-server-spans.js';
 
-const entry = (name: string, recording = true): OpenServerSpan => ({
-  span: { name, isRecording: () => recording } as unknown as Span,
-  newerOpen: undefined,
-  olderOpen: undefined,
-});
+const entry = (name: string, recording = true): OpenServerSpan => {
+  const span = { name } as unknown as Span;
+  return {
+    span,
+    newerOpen: undefined,
+    olderOpen: undefined,
+    recordingSpan: () => (recording ? span : undefined),
+  };
+};
 const names = (open: OpenServerSpans) =>
   open.list().map((span) => (span as unknown as { name: string }).name);
 

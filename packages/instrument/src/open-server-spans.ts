@@ -5,6 +5,8 @@ export interface OpenServerSpan {
   readonly span: Span;
   newerOpen: OpenServerSpan | undefined;
   olderOpen: OpenServerSpan | undefined;
+  /** The request's span to record on, made now if it was deferred; undefined if it does not record. */
+  recordingSpan(): Span | undefined;
 }
 
 /**
@@ -17,9 +19,8 @@ export interface OpenServerSpan {
 export class OpenServerSpans {
   private newest: OpenServerSpan | undefined;
 
-  /** Remembers a request's server span (if it is recording) until `remove`. */
+  /** Remembers a request's server span until `remove`. */
   add(entry: OpenServerSpan): void {
-    if (!entry.span.isRecording()) return;
     entry.olderOpen = this.newest;
     entry.newerOpen = undefined;
     if (this.newest !== undefined) this.newest.newerOpen = entry;
@@ -36,10 +37,22 @@ export class OpenServerSpans {
     entry.olderOpen = undefined;
   }
 
-  /** The server spans not yet ended, oldest first. */
+  /** The recording server spans not yet ended, oldest first (a crash records on them and ends them). */
   list(): Span[] {
     const spans: Span[] = [];
-    for (let entry = this.newest; entry !== undefined; entry = entry.olderOpen) spans.unshift(entry.span);
+    for (let entry = this.newest; entry !== undefined; entry = entry.olderOpen) {
+      const span = entry.recordingSpan();
+      if (span !== undefined) spans.unshift(span);
+    }
     return spans;
+  }
+
+  /** The recording span of the open request whose server span is `span` (for a deferred one, made now). */
+  recordingSpanOf(span: Span | undefined): Span | undefined {
+    if (span === undefined) return undefined;
+    for (let entry = this.newest; entry !== undefined; entry = entry.olderOpen) {
+      if (entry.span === span) return entry.recordingSpan();
+    }
+    return undefined;
   }
 }

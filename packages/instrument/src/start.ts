@@ -17,6 +17,7 @@ import { createLogProcessor, createTracePipeline } from './pipelines.js';
 import { detectServiceIdentity } from './service-identity.js';
 import { flushOnSigterm } from './sigterm.js';
 import { SpanEnrichmentProcessor } from './span-enrichment.js';
+import { PresetIdGenerator } from './span-ids.js';
 import { installTraceResponseWriter } from './trace-response.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -94,7 +95,9 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
     new SpanEnrichmentProcessor(),
     tracePipeline.processor,
   ];
+  const ids = new PresetIdGenerator();
   const sdk = new NodeSDK({
+    idGenerator: ids,
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are detected later and win over these.
     resource: defaultResource().merge(resourceFromAttributes(resourceAttributes)),
     instrumentations: createInstrumentations(env, {
@@ -115,6 +118,15 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
         tracer: trace.getTracer(`${PACKAGE_NAME}/http`, PACKAGE_VERSION),
         openServerSpans,
         traceResponseHeader: options.traceResponseHeader,
+        deferral:
+          tracePipeline?.processor.samplesSuccesses === true
+            ? {
+                ids,
+                keepsAtCurrentShare: (traceId) => tracePipeline.processor.keepsAtCurrentShare(traceId),
+                settleDeferredRoot: (traceId, failing) =>
+                  tracePipeline.processor.settleDeferredRoot(traceId, failing),
+              }
+            : undefined,
       }),
     );
   }

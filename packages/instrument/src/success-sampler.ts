@@ -67,6 +67,8 @@ export class SuccessSampler {
   private level = 0;
   /** ... and each kept one stands for 2^level requests. */
   private adjustedCount = 1;
+  /** A local root `settleDeferredRoot` kept and measured: its span's own decision counts it no more. */
+  private measuredRoot: string | undefined;
 
   constructor(
     private readonly settings: SuccessSamplerSettings,
@@ -116,6 +118,33 @@ export class SuccessSampler {
     else if (this.pendingSpans > this.settings.maxPendingSpans) this.keepOldestPending();
   }
 
+  /**
+   * Whether a successful trace would be kept at the current share: a server span that will not be
+   * starts as a bare span context and only becomes a span if `settleDeferredRoot` keeps its trace.
+   */
+  keepsAtCurrentShare(traceId: string): boolean {
+    return keepsSuccess(traceId, this.level);
+  }
+
+  /**
+   * Decides the trace of a local root that has no span yet (a deferred server span) as it ends: true
+   * when it is kept (failing, a failing span of it held, or chosen by its id), and the caller then
+   * ends a real span for it, which joins the held spans; false when it is not, and its held spans go.
+   */
+  settleDeferredRoot(traceId: string, failing: boolean): boolean {
+    this.measureRate();
+    const trace = this.pending.size === 0 ? undefined : this.pending.get(traceId);
+    if (failing || trace?.failing === true || keepsSuccess(traceId, this.level)) {
+      this.measuredRoot = traceId;
+      return true;
+    }
+    this.sampledOutTraces += 1;
+    this.sampledOutSpans += 1 + (trace?.spans.length ?? 0);
+    if (trace === undefined) this.remember(traceId, false);
+    else this.release(traceId, trace, false);
+    return false;
+  }
+
   /** Forwards every undecided span (flush, shutdown, crash): when in doubt, keep. */
   releaseAll(): void {
     for (const [traceId, trace] of this.pending) this.release(traceId, trace, true);
@@ -130,7 +159,7 @@ export class SuccessSampler {
   }
 
   private decide(traceId: string, trace: PendingTrace): void {
-    this.measureRate();
+    this.measureRate(traceId);
     if (trace.failing) {
       this.release(traceId, trace, true);
       return;
@@ -149,7 +178,7 @@ export class SuccessSampler {
 
   /** `decide` for a local root that is its trace's only span here. */
   private decideAlone(traceId: string, span: ReadableSpan, failing: boolean): void {
-    this.measureRate();
+    this.measureRate(traceId);
     const keep = failing || keepsSuccess(traceId, this.level);
     this.remember(traceId, keep);
     if (!keep) {
@@ -193,7 +222,11 @@ export class SuccessSampler {
    * Counts local roots; once a window has passed, sets the level so about `tracesPerSecond` are kept.
    * Within a window a burst raises the level as soon as it outgrows it, not a second later.
    */
-  private measureRate(): void {
+  private measureRate(traceId?: string): void {
+    if (traceId !== undefined && traceId === this.measuredRoot) {
+      this.measuredRoot = undefined;
+      return;
+    }
     this.windowRoots += 1;
     const elapsed = this.now() - this.windowStart;
     if (elapsed < RATE_WINDOW_MS) {

@@ -42,14 +42,36 @@ describe('a busy service (successful traces sampled past 5 a second)', () => {
         }
       }),
     );
-    const failures = [await app.get('/throw'), await app.get('/reject'), await app.get('/throw')];
-    for (const failure of failures) {
+    for (const path of ['/throw', '/reject', '/throw']) {
+      const failure = await app.get(path);
       expect(failure.status).toBe(500);
       const trace = await collector.waitForTrace(failure.traceId!, hasServerSpan);
-      expect(exceptionEvents(serverSpan(trace)!)).toHaveLength(1);
-      expect(serverSpan(trace)!.status.code).toBe('ERROR');
+      const server = serverSpan(trace)!;
+      expect(exceptionEvents(server)).toHaveLength(1);
+      expect(server.status.code).toBe('ERROR');
       expect(trace.diagnosis).not.toBeNull();
+      // Most of these server spans only became spans as the request failed: same ids as the answer
+      // named, the attributes read at its start, its start time before its end.
+      expect(failure.headers.get('traceresponse')).toBe(`00-${trace.traceId}-${server.spanId}-01`);
+      expect(server.attributes['url.path']).toBe(path);
+      expect(server.attributes['http.request.method']).toBe('GET');
+      expect(server.attributes['http.response.status_code']).toBe(500);
+      expect(server.name).toBe(`GET ${path}`);
+      expect(BigInt(server.endTimeUnixNano)).toBeGreaterThan(BigInt(server.startTimeUnixNano));
     }
+    // A failed statement under a request whose trace would not have been kept: the whole trace is
+    // exported, the statement span a child of the server span the answer named.
+    const busy = await app.get('/sqlite-missing-table');
+    expect(busy.status).toBe(500);
+    const withChild = await collector.waitForTrace(
+      busy.traceId!,
+      (t) => hasServerSpan(t) && t.spans.length >= 2,
+    );
+    const busyServer = serverSpan(withChild)!;
+    expect(busy.headers.get('traceresponse')).toBe(`00-${withChild.traceId}-${busyServer.spanId}-01`);
+    const statement = withChild.spans.find((span) => span.attributes['db.system.name'] === 'sqlite');
+    expect(statement?.parentSpanId).toBe(busyServer.spanId);
+    expect(statement?.status.code).toBe('ERROR');
     await app.stop(); // flushes what is left
 
     const page = (await (
@@ -60,12 +82,14 @@ describe('a busy service (successful traces sampled past 5 a second)', () => {
     expect(stored.size).toBeLessThan(sent / 2);
     expect(okTraceIds.filter((id) => stored.has(id))).toHaveLength(stored.size);
     // Past the first second the kept ones each stand for 2^k requests.
-    const weights = await Promise.all(
-      [...stored].map(async (traceId) => {
-        const trace = await collector.waitForTrace(traceId, hasServerSpan);
-        return serverSpan(trace)!.attributes['faultline.sampling.adjusted_count'];
-      }),
+    const kept = await Promise.all(
+      [...stored].map(async (traceId) => serverSpan(await collector.waitForTrace(traceId, hasServerSpan))!),
     );
+    // Kept successful server spans are whole, whether or not they waited to become spans.
+    expect(kept.every((server) => server.attributes['url.path'] === '/ok' && server.name === 'GET /ok')).toBe(
+      true,
+    );
+    const weights = kept.map((server) => server.attributes['faultline.sampling.adjusted_count']);
     expect(weights.some((weight) => typeof weight === 'number' && weight >= 2)).toBe(true);
   }, 60_000);
 });
