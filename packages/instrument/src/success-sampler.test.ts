@@ -57,6 +57,16 @@ function setup(tracesPerSecond = 100, maxPendingSpans = 1000) {
 }
 
 const newTraceId = () => randomBytes(16).toString('hex');
+/** The context of a deferred server span of `traceId`: a local span context with no span behind it. */
+function underBareRoot(traceId: string): Context {
+  return trace.setSpanContext(ROOT_CONTEXT, {
+    traceId,
+    spanId: randomBytes(8).toString('hex'),
+    traceFlags: 1,
+    isRemote: false,
+  });
+}
+
 /** A trace id a sampler at `level` does not keep when its trace succeeds. */
 function idDroppedAt(level: number): string {
   for (;;) {
@@ -172,6 +182,31 @@ describe('SuccessSampler', () => {
     root.end();
     for (let i = 0; i < 2048; i++) s.request(newTraceId(), { children: 0 }).root.end();
     expect(keptOfLateSpans(s, inRoot)).toEqual(['late audit call']);
+  });
+
+  it('settles a deferred root: drops an unchosen success with its held spans, keeps failures', () => {
+    const s = setup(10);
+    busySecond(s, 5000);
+    s.kept.length = 0;
+    const [tracesBefore, spansBefore] = [s.sampler.sampledOutTraces, s.sampler.sampledOutSpans];
+    const dropped = idDroppedAt(9);
+    // The request's children end while its server span is still only a context.
+    const inDropped = underBareRoot(dropped);
+    s.tracer.startSpan('query', {}, inDropped).end();
+    expect(s.sampler.settleDeferredRoot(dropped, false)).toBe(false);
+    expect(s.kept).toEqual([]);
+    expect(s.sampler.sampledOutTraces - tracesBefore).toBe(1);
+    expect(s.sampler.sampledOutSpans - spansBefore).toBe(2);
+    // A late span of it follows the decision.
+    s.tracer.startSpan('late', {}, inDropped).end();
+    expect(s.kept).toEqual([]);
+
+    expect(s.sampler.settleDeferredRoot(idDroppedAt(9), true)).toBe(true);
+    const failingChild = idDroppedAt(9);
+    const child = s.tracer.startSpan('query', {}, underBareRoot(failingChild));
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'timeout' });
+    child.end();
+    expect(s.sampler.settleDeferredRoot(failingChild, false)).toBe(true);
   });
 
   it('never holds more than its bound: the oldest undecided trace is kept', () => {
