@@ -3,6 +3,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describeError, writeWarning } from './faultline-log.js';
+import { nowMillis } from './http-server-tracing.js';
 import type { OpenServerSpans } from './open-server-spans.js';
 import type { OtlpDestination } from './otlp-endpoint.js';
 import { postProtobufSync } from './sync-post.js';
@@ -80,7 +81,9 @@ export function recordFatalError(
         message: `process crashed before responding (${origin}: ${message})`,
       });
     }
-    server.end();
+    // An explicit end time: a server span made from a deferred one was given its start time, and the
+    // SDK would otherwise end it at Date.now(), whole milliseconds, possibly before that start.
+    server.end(nowMillis());
   }
 }
 

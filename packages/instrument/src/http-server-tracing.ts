@@ -60,6 +60,12 @@ interface Exchange extends OpenServerSpan {
   setup: HttpServerTracingSetup;
   /** Set while the server span is only a span context (see ServerSpanDeferral). */
   deferred: DeferredSpan | undefined;
+  /**
+   * A span made from a deferred one was given its start time, so the SDK would time what follows with
+   * `Date.now()` (whole milliseconds, possibly before a sub-millisecond start): its events and end get
+   * times from the same clock as its start instead.
+   */
+  timedHere: boolean;
   recordingSpan(): Span | undefined;
 }
 
@@ -72,8 +78,8 @@ interface DeferredSpan {
   target: string;
   peerAddress: string | undefined;
   peerPort: number | undefined;
-  /** Errors to record once it is a span (failExchange). */
-  failures: unknown[];
+  /** Errors to record once it is a span (failExchange), with when they happened. */
+  failures: Array<{ error: unknown; at: number }>;
 }
 type Carrier = { [CONTEXT]?: Context; [EXCHANGE]?: Exchange };
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
@@ -216,6 +222,7 @@ function startExchange(
     reportedErrors: undefined,
     setup,
     deferred: deferred?.record,
+    timedHere: false,
     newerOpen: undefined,
     olderOpen: undefined,
     recordingSpan(this: Exchange) {
@@ -259,7 +266,7 @@ function deferIfNotKept(
     }),
     record: {
       parent,
-      startTime: performance.timeOrigin + performance.now(),
+      startTime: nowMillis(),
       request,
       scheme,
       target: request.url ?? '/',
@@ -294,7 +301,13 @@ function becomeSpan(exchange: Exchange, deferred: DeferredSpan): void {
   }
   exchange.span = span;
   exchange.rpc.span = span;
-  for (const failure of deferred.failures) recordFailure(span, failure);
+  exchange.timedHere = true;
+  for (const { error, at } of deferred.failures) recordFailure(span, error, at);
+}
+
+/** Wall-clock milliseconds with sub-millisecond precision, from the monotonic clock. */
+export function nowMillis(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 /** The server span's attributes (stable HTTP semantic conventions). */
@@ -382,12 +395,12 @@ function failExchange(response: Carrier, error: unknown): void {
   const exchange = response[EXCHANGE];
   if (exchange === undefined || exchange.ended) return;
   exchange.failed = true;
-  if (exchange.deferred !== undefined) exchange.deferred.failures.push(error);
-  else recordFailure(exchange.span, error);
+  if (exchange.deferred !== undefined) exchange.deferred.failures.push({ error, at: nowMillis() });
+  else recordFailure(exchange.span, error, exchange.timedHere ? nowMillis() : undefined);
 }
 
-function recordFailure(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
+function recordFailure(span: Span, error: unknown, at?: number): void {
+  span.recordException(error instanceof Error ? error : String(error), at);
   span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
 }
 
@@ -405,10 +418,11 @@ function endExchange(response: ServerResponse & Carrier): void {
     becomeSpan(exchange, deferred);
   }
   const { span, rpc } = exchange;
+  const endAt = exchange.timedHere ? nowMillis() : undefined;
   if (!response.headersSent) {
     // The connection closed before an answer (the caller gave up, or the socket died): there is no
     // status code to record, and `statusCode` would only be its default, 200.
-    span.end();
+    span.end(endAt);
     return;
   }
   const status = response.statusCode;
@@ -422,8 +436,8 @@ function endExchange(response: ServerResponse & Carrier): void {
     // A failed exchange has its exception and status already.
     if (!exchange.failed) {
       if (exchange.reportedErrors === undefined) span.setStatus({ code: SpanStatusCode.ERROR });
-      else for (const error of exchange.reportedErrors) recordFailure(span, error);
+      else for (const error of exchange.reportedErrors) recordFailure(span, error, endAt);
     }
   }
-  span.end();
+  span.end(endAt);
 }
