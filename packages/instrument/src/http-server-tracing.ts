@@ -1,22 +1,15 @@
 import type { EventEmitter } from 'node:events';
 import { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
-import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
-import {
-  context,
-  isSpanContextValid,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  TraceFlags,
-  trace,
-} from '@opentelemetry/api';
+import type { Context, Span, Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import type { DeferredSpan, ServerSpanDeferral } from './deferred-server-span.js';
+import { deferIfNotKept, nowMillis, spanFromDeferred } from './deferred-server-span.js';
 import { describeError, warnOnce } from './faultline-log.js';
 import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
-import type { PresetIdGenerator } from './span-ids.js';
+import { serverAttributes } from './server-span-attributes.js';
 import { rememberTraceResponse } from './trace-response.js';
 
 /** What the server side of HTTP tracing needs. */
@@ -26,21 +19,6 @@ export interface HttpServerTracingSetup {
   traceResponseHeader: boolean;
   /** Present when successful traces are sampled: server spans of traces not kept stay bare contexts. */
   deferral?: ServerSpanDeferral;
-}
-
-/**
- * Success sampling decides when a request's server span ends whether its trace is exported, and at the
- * current share it can tell in advance which successful traces will be. A request whose trace would
- * not be kept if it succeeds gets no SDK span at first, only a span context with fresh ids (its
- * children and callers see those); when it ends, `settleDeferredRoot` decides, and only a kept trace
- * (failing, or chosen after all) gets its SDK span, with the same ids, start time and attributes. The
- * SDK span of a request nobody will read was most of what tracing cost it (about a fifth of the CPU
- * Faultline adds to a Fastify request).
- */
-export interface ServerSpanDeferral {
-  ids: PresetIdGenerator;
-  keepsAtCurrentShare(traceId: string): boolean;
-  settleDeferredRoot(traceId: string, failing: boolean): boolean;
 }
 
 /** The context a request runs in, kept on its request and response objects. */
@@ -69,34 +47,8 @@ interface Exchange extends OpenServerSpan {
   recordingSpan(): Span | undefined;
 }
 
-/** What a deferred server span needs to become a span: everything read from the request at its start. */
-interface DeferredSpan {
-  parent: Context;
-  startTime: number;
-  request: IncomingMessage;
-  scheme: 'http' | 'https';
-  target: string;
-  peerAddress: string | undefined;
-  peerPort: number | undefined;
-  /** Errors to record once it is a span (failExchange), with when they happened. */
-  failures: Array<{ error: unknown; at: number }>;
-}
 type Carrier = { [CONTEXT]?: Context; [EXCHANGE]?: Exchange };
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
-
-/** Query parameters whose values are replaced, as OpenTelemetry's HTTP instrumentation does. */
-const REDACTED_QUERY = /(^|&)(sig|Signature|AWSAccessKeyId|X-Goog-Signature)=[^&]*/g;
-const KNOWN_METHODS = new Set([
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'DELETE',
-  'CONNECT',
-  'OPTIONS',
-  'TRACE',
-  'PATCH',
-]);
 
 /**
  * The server half of HTTP tracing, in place of @opentelemetry/instrumentation-http's (which keeps the
@@ -236,129 +188,14 @@ function startExchange(
   return requestContext;
 }
 
-/**
- * A bare span context for a request whose trace success sampling would not keep if it succeeds (see
- * ServerSpanDeferral), or undefined when the request gets its SDK span now: no sampling, or a caller
- * that did not sample the trace (the SDK's parent-based decision then stands).
- */
-function deferIfNotKept(
-  request: IncomingMessage,
-  scheme: 'http' | 'https',
-  parent: Context,
-  deferral: ServerSpanDeferral | undefined,
-): { span: Span; record: DeferredSpan } | undefined {
-  if (deferral === undefined) return undefined;
-  const caller = trace.getSpanContext(parent);
-  if (
-    caller !== undefined &&
-    (!isSpanContextValid(caller) || (caller.traceFlags & TraceFlags.SAMPLED) === 0)
-  ) {
-    return undefined;
-  }
-  const traceId = caller?.traceId ?? deferral.ids.newTraceId();
-  if (deferral.keepsAtCurrentShare(traceId)) return undefined;
-  const socket = request.socket;
-  return {
-    span: trace.wrapSpanContext({
-      traceId,
-      spanId: deferral.ids.newSpanId(),
-      traceFlags: TraceFlags.SAMPLED,
-    }),
-    record: {
-      parent,
-      startTime: nowMillis(),
-      request,
-      scheme,
-      target: request.url ?? '/',
-      peerAddress: socket?.remoteAddress,
-      peerPort: socket?.remotePort,
-      failures: [],
-    },
-  };
-}
-
 /** Turns a deferred server span into its SDK span: same ids, start time and attributes. */
 function becomeSpan(exchange: Exchange, deferred: DeferredSpan): void {
   exchange.deferred = undefined;
-  const { ids } = exchange.setup.deferral!;
-  const bare = exchange.span.spanContext();
-  ids.preset(bare.traceId, bare.spanId);
-  const attributes = serverAttributes(
-    deferred.request,
-    deferred.scheme,
-    deferred.target,
-    deferred.peerAddress,
-    deferred.peerPort,
-  );
-  const span = exchange.setup.tracer.startSpan(
-    exchange.method,
-    { kind: SpanKind.SERVER, attributes, startTime: deferred.startTime },
-    deferred.parent,
-  );
-  ids.clear();
-  if (span.spanContext().spanId !== bare.spanId) {
-    warnOnce('deferred-span-ids', 'a deferred server span could not keep its ids; its trace may be split');
-  }
+  const span = spanFromDeferred(exchange.setup, exchange.method, exchange.span.spanContext(), deferred);
   exchange.span = span;
   exchange.rpc.span = span;
   exchange.timedHere = true;
   for (const { error, at } of deferred.failures) recordFailure(span, error, at);
-}
-
-/** Wall-clock milliseconds with sub-millisecond precision, from the monotonic clock. */
-export function nowMillis(): number {
-  return performance.timeOrigin + performance.now();
-}
-
-/** The server span's attributes (stable HTTP semantic conventions). */
-function serverAttributes(
-  request: IncomingMessage,
-  scheme: 'http' | 'https',
-  target: string,
-  peerAddress: string | undefined,
-  peerPort: number | undefined,
-): Attributes {
-  const headers = request.headers;
-  const rawMethod = request.method ?? 'GET';
-  const method = KNOWN_METHODS.has(rawMethod)
-    ? rawMethod
-    : KNOWN_METHODS.has(rawMethod.toUpperCase())
-      ? rawMethod.toUpperCase()
-      : '_OTHER';
-  const attributes: Attributes = {
-    'http.request.method': method,
-    'url.scheme': scheme,
-    'network.protocol.version': request.httpVersion,
-  };
-  if (method !== rawMethod) attributes['http.request.method_original'] = rawMethod;
-  const queryAt = target.indexOf('?');
-  if (queryAt < 0) {
-    attributes['url.path'] = target;
-  } else {
-    attributes['url.path'] = target.slice(0, queryAt);
-    const query = target.slice(queryAt + 1);
-    if (query !== '') attributes['url.query'] = query.replace(REDACTED_QUERY, '$1$2=REDACTED');
-  }
-  const host = headers.host;
-  if (host !== undefined) {
-    const colon = host.lastIndexOf(':');
-    // `[::1]:8080` and `example.com:8080` carry a port; `[::1]` and `example.com` do not.
-    if (colon > host.lastIndexOf(']')) {
-      attributes['server.address'] = host.slice(0, colon);
-      const port = Number(host.slice(colon + 1));
-      if (Number.isInteger(port)) attributes['server.port'] = port;
-    } else {
-      attributes['server.address'] = host;
-    }
-  }
-  if (peerAddress !== undefined) attributes['network.peer.address'] = peerAddress;
-  if (peerPort !== undefined) attributes['network.peer.port'] = peerPort;
-  const forwardedFor = headers['x-forwarded-for'];
-  const client = typeof forwardedFor === 'string' ? forwardedFor.split(',')[0]?.trim() : peerAddress;
-  if (client) attributes['client.address'] = client;
-  const userAgent = headers['user-agent'];
-  if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
-  return attributes;
 }
 
 /**
