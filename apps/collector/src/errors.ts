@@ -23,6 +23,8 @@ function coded(code: string, statusCode: number, retryAfterSeconds?: number) {
 
 /** The body could not be decoded as OTLP (truncated, wrong encoding, wrong shape). */
 export const badOtlp = coded('FL_ERR_BAD_OTLP', 400);
+/** The batch decoded but holds a value the store refuses; retrying it would fail the same way. */
+export const unwritableBatch = coded('FL_ERR_UNWRITABLE_BATCH', 400);
 /** A query parameter is malformed. */
 export const badQuery = coded('FL_ERR_BAD_QUERY', 400);
 /** The requested trace (or other resource) does not exist. */

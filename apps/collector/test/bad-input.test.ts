@@ -1,4 +1,6 @@
 import { gzipSync } from 'node:zlib';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonBatch, makeReadableSpans, protobufBatch } from './helpers/otlp-payloads.js';
@@ -96,6 +98,63 @@ describe('OTLP/HTTP refuses bad input with a clear answer and loses nothing else
       });
       expect(stored.json().spans.map((s: { spanId: string }) => s.spanId)).toContain(validSpan.spanId);
     }
+    await expectStoreIntact();
+  });
+
+  it('rejects a span timed past 2262 (beyond a signed 64-bit ns) and keeps the rest of its batch', async () => {
+    for (const encoding of ['protobuf', 'json'] as const) {
+      const spans = makeReadableSpans('far-future');
+      const [child, server] = spans as [ReadableSpan, ReadableSpan];
+      // 1.8e19 ns: a valid fixed64, but past 2^63 - 1 ns, which no store column can hold.
+      Object.defineProperty(child, 'startTime', { value: [18_000_000_000, 0] });
+      Object.defineProperty(child, 'endTime', { value: [18_000_000_001, 0] });
+      const response =
+        encoding === 'protobuf'
+          ? await post(protobufBatch(spans), 'application/x-protobuf')
+          : await post(JSON.stringify(jsonBatch(spans)), 'application/json');
+      expect(response.statusCode, encoding).toBe(200);
+      const partial =
+        encoding === 'protobuf'
+          ? ProtobufTraceSerializer.deserializeResponse(response.rawPayload).partialSuccess!
+          : response.json().partialSuccess;
+      expect(Number(partial.rejectedSpans), encoding).toBe(1);
+      expect(partial.errorMessage).toMatch(/start time 18000000000000000000 ns is past 2262-04-11/);
+      const stored = await running.collector.api.inject({
+        method: 'GET',
+        url: `/api/traces/${server.spanContext().traceId}`,
+      });
+      expect(stored.json().spans.map((s: { spanId: string }) => s.spanId)).toEqual([
+        server.spanContext().spanId,
+      ]);
+    }
+    await expectStoreIntact();
+  });
+
+  it('rejects a log record timed past 2262 and keeps the other records of its batch', async () => {
+    const record = (time: string, body: string) => ({ timeUnixNano: time, body: { stringValue: body } });
+    const request = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'far-future-logs' } }] },
+          scopeLogs: [
+            {
+              logRecords: [record('18000000000000000000', 'too late'), record('1700000000000000000', 'kept')],
+            },
+          ],
+        },
+      ],
+    };
+    const response = await running.collector.otlp.inject({
+      method: 'POST',
+      url: '/v1/logs',
+      payload: JSON.stringify(request),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(Number(response.json().partialSuccess.rejectedLogRecords)).toBe(1);
+    expect(response.json().partialSuccess.errorMessage).toMatch(
+      /log record 1 .*time 18000000000000000000 ns/,
+    );
     await expectStoreIntact();
   });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../src/store/sqlite-store.js';
-import { jsonBatch, protobufBatch } from './helpers/otlp-payloads.js';
+import { jsonBatch, protobufBatch, protobufLogsBatch } from './helpers/otlp-payloads.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 
 let running: RunningCollector;
@@ -14,10 +14,10 @@ afterAll(async () => {
 
 const ACCEPTABLE = new Set([200, 400, 413]);
 
-async function post(payload: Buffer | string, contentType: string) {
+async function post(payload: Buffer | string, contentType: string, url = '/v1/traces') {
   const response = await running.collector.otlp.inject({
     method: 'POST',
-    url: '/v1/traces',
+    url,
     payload,
     headers: { 'content-type': contentType },
   });
@@ -28,23 +28,29 @@ describe('OTLP/HTTP under fuzzing', () => {
   const seed = protobufBatch();
   const seedJson = JSON.stringify(jsonBatch());
 
-  it('answers every mutated protobuf batch with 200, 400 or 413, never 500', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.record({ at: fc.nat(seed.length - 1), byte: fc.nat(255) }), {
-          minLength: 1,
-          maxLength: 8,
-        }),
-        fc.nat(seed.length),
-        async (flips, cut) => {
-          const mutated = Buffer.from(seed.subarray(0, Math.max(1, cut)));
-          for (const { at, byte } of flips) if (at < mutated.length) mutated[at] = byte;
-          expect(ACCEPTABLE).toContain(await post(mutated, 'application/x-protobuf'));
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
+  it.each([
+    ['/v1/traces', seed],
+    ['/v1/logs', protobufLogsBatch()],
+  ])(
+    'answers every mutated protobuf batch to %s with 200, 400 or 413, never 500 or 503',
+    async (url, batch) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ at: fc.nat(batch.length - 1), byte: fc.nat(255) }), {
+            minLength: 1,
+            maxLength: 8,
+          }),
+          fc.nat(batch.length),
+          async (flips, cut) => {
+            const mutated = Buffer.from(batch.subarray(0, Math.max(1, cut)));
+            for (const { at, byte } of flips) if (at < mutated.length) mutated[at] = byte;
+            expect(ACCEPTABLE).toContain(await post(mutated, 'application/x-protobuf', url));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   it('answers every mutated JSON batch with 200, 400 or 413, never 500', async () => {
     await fc.assert(

@@ -19,6 +19,7 @@ import { JsonValueReader } from './json-values.js';
 import type { Scope } from './protobuf-common.js';
 import { Rejections } from './rejections.js';
 import { serviceNameOf } from './span-fixups.js';
+import { timeProblem } from './times.js';
 
 const SEVERITY_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 // SEVERITY_NUMBER_UNSPECIFIED = 0, then TRACE, TRACE2..4, DEBUG, DEBUG2..4, … FATAL4 = 24.
@@ -52,14 +53,32 @@ export function decodeLogsJson(body: string): DecodedLogs {
         const message = objectElement(recordList, k, pathOf(scopePath, 'logRecords'));
         const traceId = optionalHexId(message, 'traceId', 'trace_id', 'trace id', TRACE_ID_BYTES);
         const spanId = optionalHexId(message, 'spanId', 'span_id', 'span id', SPAN_ID_BYTES);
-        const problem = traceId.problem || spanId.problem;
+        const recordPath = `${scopePath}.logRecords[${k}]`;
+        const times = {
+          time: uint64Field(message, 'timeUnixNano', 'time_unix_nano', recordPath),
+          observed: uint64Field(message, 'observedTimeUnixNano', 'observed_time_unix_nano', recordPath),
+        };
+        const problem =
+          traceId.problem ||
+          spanId.problem ||
+          timeProblem('time', times.time) ||
+          timeProblem('observed time', times.observed);
         if (problem !== '') {
           rejections.add(k + 1, '', label, problem);
           continue;
         }
-        const recordPath = `${scopePath}.logRecords[${k}]`;
         logs.push(
-          readLogRecord(message, recordPath, traceId.hex, spanId.hex, resource, service, scope, values),
+          readLogRecord(
+            message,
+            recordPath,
+            times,
+            traceId.hex,
+            spanId.hex,
+            resource,
+            service,
+            scope,
+            values,
+          ),
         );
       }
     }
@@ -85,6 +104,7 @@ function optionalHexId(
 function readLogRecord(
   message: JsonObject,
   path: string,
+  times: { time: bigint; observed: bigint },
   traceId: string | null,
   spanId: string | null,
   resource: Attributes,
@@ -97,8 +117,7 @@ function readLogRecord(
   values.nestedTooDeep = false;
   const body = values.anyValue(field(message, 'body', 'body'), pathOf(path, 'body'), 1);
   if (values.nestedTooDeep) dropped++;
-  const timeUnixNano = uint64Field(message, 'timeUnixNano', 'time_unix_nano', path);
-  const observedTimeUnixNano = uint64Field(message, 'observedTimeUnixNano', 'observed_time_unix_nano', path);
+  const { time: timeUnixNano, observed: observedTimeUnixNano } = times;
   const log: LogRecord = {
     traceId,
     spanId,

@@ -21,6 +21,7 @@ import { JsonValueReader } from './json-values.js';
 import type { Scope } from './protobuf-common.js';
 import { Rejections } from './rejections.js';
 import { fixClockSkew, serviceNameOf } from './span-fixups.js';
+import { timeProblem } from './times.js';
 
 const KIND_ENUM_NAMES = SPAN_KIND_NAMES.map((kind) => `SPAN_KIND_${kind}`);
 const STATUS_ENUM_NAMES = STATUS_CODE_NAMES.map((code) => `STATUS_CODE_${code}`);
@@ -47,12 +48,19 @@ export function decodeTracesJson(body: string): DecodedTraces {
       for (let k = 0; k < spanList.length; k++) {
         const message = objectElement(spanList, k, pathOf(scopePath, 'spans'));
         const spanPath = `${scopePath}.spans[${k}]`;
-        const problem = spanIdsProblem(message);
+        const times = {
+          start: uint64Field(message, 'startTimeUnixNano', 'start_time_unix_nano', spanPath),
+          end: uint64Field(message, 'endTimeUnixNano', 'end_time_unix_nano', spanPath),
+        };
+        const problem =
+          spanIdsProblem(message) ||
+          timeProblem('start time', times.start) ||
+          timeProblem('end time', times.end);
         if (problem !== '') {
           rejections.add(k + 1, stringField(message, 'name', 'name', spanPath), label, problem);
           continue;
         }
-        spans.push(readSpan(message, spanPath, resource, service, scope, values));
+        spans.push(readSpan(message, spanPath, times, resource, service, scope, values));
       }
     }
   }
@@ -79,6 +87,7 @@ function hexId(message: JsonObject, camel: string, snake: string): string {
 function readSpan(
   message: JsonObject,
   path: string,
+  times: { start: bigint; end: bigint },
   resource: Attributes,
   service: string,
   scope: Scope | undefined,
@@ -97,8 +106,8 @@ function readSpan(
     service,
     name: stringField(message, 'name', 'name', path),
     kind: SPAN_KIND_NAMES[kind] ?? 'UNSPECIFIED',
-    startTimeUnixNano: uint64Field(message, 'startTimeUnixNano', 'start_time_unix_nano', path),
-    endTimeUnixNano: uint64Field(message, 'endTimeUnixNano', 'end_time_unix_nano', path),
+    startTimeUnixNano: times.start,
+    endTimeUnixNano: times.end,
     status: readStatus(objectField(message, 'status', 'status', path), pathOf(path, 'status')),
     attributes,
     resource,

@@ -10,6 +10,7 @@ import { FIXED64, LENGTH_DELIMITED, ProtobufReader, tagOf, VARINT } from './prot
 import type { ScopeLabel } from './rejections.js';
 import { Rejections } from './rejections.js';
 import { serviceNameOf } from './span-fixups.js';
+import { timeProblem } from './times.js';
 
 const REQUEST_RESOURCE_LOGS = tagOf(1, LENGTH_DELIMITED);
 const RESOURCE_LOGS_RESOURCE = tagOf(1, LENGTH_DELIMITED);
@@ -157,6 +158,7 @@ function readLogRecord(
     }
   }
   r.checkEnd(end, 'LogRecord');
+  problem ||= timeProblem('time', timeUnixNano) || timeProblem('observed time', observedTimeUnixNano);
   if (problem !== '') {
     rejections.add(ordinal, '', scopeLabel, problem);
     return null;

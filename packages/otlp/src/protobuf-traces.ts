@@ -12,6 +12,7 @@ import { readEvent, readLink, readStatus } from './protobuf-span-parts.js';
 import type { ScopeLabel } from './rejections.js';
 import { Rejections } from './rejections.js';
 import { fixClockSkew, serviceNameOf } from './span-fixups.js';
+import { timeProblem } from './times.js';
 
 const REQUEST_RESOURCE_SPANS = tagOf(1, LENGTH_DELIMITED);
 const RESOURCE_SPANS_RESOURCE = tagOf(1, LENGTH_DELIMITED);
@@ -184,7 +185,9 @@ function readSpan(
   const problem =
     binaryIdProblem('trace id', traceId, traceIdBytes, TRACE_ID_BYTES) ||
     binaryIdProblem('span id', spanId, spanIdBytes, SPAN_ID_BYTES) ||
-    parentProblem;
+    parentProblem ||
+    timeProblem('start time', startTimeUnixNano) ||
+    timeProblem('end time', endTimeUnixNano);
   if (problem !== '') {
     rejections.add(ordinal, name, scopeLabel, problem);
     return null;

@@ -1,5 +1,5 @@
 import type { LogRecord, Span } from '@faultline/model';
-import { overloaded, shuttingDown, storeUnavailable } from '../errors.js';
+import { overloaded, shuttingDown, storeUnavailable, unwritableBatch } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Redactor } from './redactor.js';
 
@@ -48,7 +48,10 @@ export class IngestQueue {
     return this.pendingItems;
   }
 
-  /** Queues a batch; resolves once committed, rejects with a coded 503 when full, closed or failing. */
+  /**
+   * Queues a batch; resolves once committed, rejects with a coded 503 when full, closed or the store
+   * fails, and with a 400 when the store refuses this batch's content.
+   */
   enqueue(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(shuttingDown('the collector is shutting down'));
     const items = spans.length + logs.length;
@@ -82,20 +85,42 @@ export class IngestQueue {
     this.pendingItems = 0;
     const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans);
     const logs = batch.length === 1 ? batch[0]!.logs : batch.flatMap((p) => p.logs);
+    const error = await this.write(spans, logs);
+    if (error === null) {
+      for (const p of batch) p.resolve();
+      return;
+    }
+    if (batch.length > 1 && !isStoreCondition(error)) {
+      // One batch holds something the store refuses; write each alone so the others still land.
+      for (const p of batch) this.answer(p, await this.write(p.spans, p.logs));
+      return;
+    }
+    for (const p of batch) this.answer(p, error);
+  }
+
+  /** Writes in one transaction; the error the store threw, or null once committed. */
+  private async write(spans: readonly Span[], logs: readonly LogRecord[]): Promise<unknown> {
     try {
       await this.store.write(spans, logs);
     } catch (error) {
       this.stats.writeErrors++;
       this.options.onWriteError?.(error);
-      const answer = storeUnavailable(`the store could not write (${describe(error)}); retry later`);
-      for (const p of batch) p.reject(answer);
-      return;
+      return error ?? new Error('the store failed without an error');
     }
     this.stats.batchesWritten++;
     this.stats.spansWritten += spans.length;
     this.stats.logsWritten += logs.length;
     this.options.onCommitted?.(spans, logs);
-    for (const p of batch) p.resolve();
+    return null;
+  }
+
+  private answer(p: Pending, error: unknown): void {
+    if (error === null) p.resolve();
+    // The store's own condition (locked, disk full, I/O) passes: retry. Anything else is this
+    // batch's content, and retrying it would fail the same way (and every batch it joins).
+    else if (isStoreCondition(error))
+      p.reject(storeUnavailable(`the store could not write (${describe(error)}); retry later`));
+    else p.reject(unwritableBatch(`the store cannot write this batch (${describe(error)})`));
   }
 
   /** Refuses new batches and waits until everything accepted so far is committed. */
@@ -106,6 +131,17 @@ export class IngestQueue {
       else this.scheduleFlush();
     }
   }
+}
+
+/** SQLite's own result codes (SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR, …) are conditions of the store. */
+function isStoreCondition(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code.startsWith('SQLITE_')
+  );
 }
 
 function describe(error: unknown): string {

@@ -116,9 +116,11 @@ export class SpanWriter {
       try {
         transaction(spans, logs);
       } catch (error) {
-        // The rollback took back dictionary entries this batch added; forget them here too.
+        // The rollback took back dictionary entries and resource rows this batch added; forget them
+        // here too, or later batches would point at rows that were never committed.
         this.dictionaries.keys.reload();
         this.dictionaries.scopes.reload();
+        this.resourceIds.clear();
         throw error;
       }
     };

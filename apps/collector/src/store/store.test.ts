@@ -115,6 +115,17 @@ describe('SqliteStore', () => {
     expect(store.db.prepare('SELECT count(*) FROM resources').pluck().get()).toBe(2);
   });
 
+  it('keeps no memory of a resource whose row a failed write rolled back', async () => {
+    const resource = { 'service.name': 'rolled-back', 'service.version': '2.0.0' };
+    const poison = makeSpan({ traceId: newTraceId(), service: 'rolled-back', resource });
+    poison.startTimeUnixNano = 2n ** 64n - 1n; // no INTEGER column holds it: the write fails
+    poison.endTimeUnixNano = poison.startTimeUnixNano;
+    await expect(store.write([poison], [])).rejects.toThrow();
+    const later = makeSpan({ traceId: newTraceId(), service: 'rolled-back', resource: { ...resource } });
+    await store.write([later], []);
+    expect((await store.getTrace(later.traceId))?.spans[0]?.resource).toEqual(resource);
+  });
+
   it('prunes traces past retention whole, spans and logs with them', async () => {
     const old = makeSpan({ traceId: newTraceId(), startTimeUnixNano: 1_000_000_000_000_000_000n });
     old.endTimeUnixNano = old.startTimeUnixNano + 1000n;

@@ -1,6 +1,12 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import {
+  JsonTraceSerializer,
+  ProtobufLogsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -38,4 +44,25 @@ export function jsonBatch(spans: ReadableSpan[] = makeReadableSpans()): {
   resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[];
 } {
   return JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(spans)!).toString());
+}
+
+/** An ExportLogsServiceRequest as the official protobuf serializer writes it: two records of one span. */
+export function protobufLogsBatch(service = 'orders'): Buffer {
+  const memory = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    processors: [new SimpleLogRecordProcessor({ exporter: memory })],
+  });
+  const [server] = makeReadableSpans(service);
+  const context = trace.setSpanContext(ROOT_CONTEXT, server!.spanContext());
+  const logger = provider.getLogger('pino');
+  logger.emit({ body: 'loading order 42', severityNumber: SeverityNumber.INFO, context });
+  logger.emit({
+    body: { msg: 'query failed', code: '42P01' },
+    severityNumber: SeverityNumber.ERROR,
+    severityText: 'error',
+    attributes: { 'db.statement': 'SELECT * FROM orders WHERE id = $1', attempt: 2 },
+    context,
+  });
+  return Buffer.from(ProtobufLogsSerializer.serializeRequest(memory.getFinishedLogRecords())!);
 }
