@@ -1,9 +1,11 @@
 import path from 'node:path';
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import type { DeferredSpan } from './deferred-server-span.js';
+import { holderOf, nowMillis } from './deferred-server-span.js';
 import { sqlSpanName, summarizeSql } from './sql-summary.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -86,6 +88,12 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
       (original) =>
         function exec(this: { name: string }, ...args: unknown[]): unknown {
           const sql = typeof args[0] === 'string' ? args[0] : '';
+          const active = context.active();
+          const record = holderOf(trace.getSpan(active));
+          if (record !== undefined && !isTracingSuppressed(active)) {
+            const info = describeSql(sql, this.name, 'sqlite.exec');
+            return instrumentation.runHeld(record, active, info, original, this, args);
+          }
           const span = instrumentation.startSpan(() => describeSql(sql, this.name, 'sqlite.exec'));
           return span ? runInSpan(span, () => original.apply(this, args)) : original.apply(this, args);
         },
@@ -102,6 +110,14 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
         method,
         (original) =>
           function statementCall(this: StatementLike, ...args: unknown[]): unknown {
+            if (method !== 'iterate') {
+              const active = context.active();
+              const record = holderOf(trace.getSpan(active));
+              if (record !== undefined && !isTracingSuppressed(active)) {
+                const info = instrumentation.describeStatement(this, method);
+                return instrumentation.runHeld(record, active, info, original, this, args);
+              }
+            }
             const span = instrumentation.startSpan(() => instrumentation.describeStatement(this, method));
             if (!span) return original.apply(this, args);
             if (method !== 'iterate') return runInSpan(span, () => original.apply(this, args));
@@ -112,6 +128,42 @@ export class BetterSqlite3Instrumentation extends InstrumentationBase<BetterSqli
           },
       );
     }
+  }
+
+  /**
+   * Runs a statement under a deferred server span (a request whose trace is kept only if it fails):
+   * it is timed and held as data on the request instead of becoming an SDK span now (see
+   * HeldLeafSpan). A statement that throws becomes an SDK span at once, which keeps the trace.
+   */
+  runHeld<This>(
+    record: DeferredSpan,
+    active: Context,
+    info: { name: string; attributes: Attributes },
+    original: Method<This>,
+    self: This,
+    args: unknown[],
+  ): unknown {
+    const startTime = nowMillis();
+    let result: unknown;
+    try {
+      result = original.apply(self, args);
+    } catch (error) {
+      const options = { kind: SpanKind.CLIENT, attributes: info.attributes, startTime };
+      const span = this.tracer.startSpan(info.name, options, active);
+      const at = nowMillis();
+      recordSqliteError(span, error, at);
+      span.end(at);
+      throw error;
+    }
+    record.held.push({
+      tracer: this.tracer,
+      name: info.name,
+      kind: SpanKind.CLIENT,
+      attributes: info.attributes,
+      startTime,
+      endTime: nowMillis(),
+    });
+    return result;
   }
 
   private startSpan(
@@ -201,11 +253,11 @@ function traceIterator(span: Span, iterator: Iterator<unknown>): Iterator<unknow
   };
 }
 
-function recordSqliteError(span: Span, error: unknown): void {
+function recordSqliteError(span: Span, error: unknown, at?: number): void {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   // recordException uses `code` as exception.type when the error has one (SqliteError always does).
-  span.recordException(error instanceof Error ? error : message);
+  span.recordException(error instanceof Error ? error : message, at);
   if (typeof code === 'string') span.setAttributes({ 'db.response.status_code': code, 'error.type': code });
   span.setStatus({ code: SpanStatusCode.ERROR, message });
 }

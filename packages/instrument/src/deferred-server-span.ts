@@ -1,5 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import type { Context, Span, SpanContext } from '@opentelemetry/api';
+import type {
+  Attributes,
+  Context,
+  Exception,
+  Span,
+  SpanContext,
+  SpanStatus,
+  Tracer,
+} from '@opentelemetry/api';
 import { isSpanContextValid, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { warnOnce } from './faultline-log.js';
 import type { HttpServerTracingSetup } from './http-server-tracing.js';
@@ -18,7 +26,8 @@ import type { PresetIdGenerator } from './span-ids.js';
 export interface ServerSpanDeferral {
   ids: PresetIdGenerator;
   keepsAtCurrentShare(traceId: string): boolean;
-  settleDeferredRoot(traceId: string, failing: boolean): boolean;
+  /** `heldSpans`: leaf spans held as data under the root (see HeldLeafSpan), dropped with it when not kept. */
+  settleDeferredRoot(traceId: string, failing: boolean, heldSpans: number): boolean;
 }
 
 /** What a deferred server span needs to become a span: everything read from the request at its start. */
@@ -32,6 +41,91 @@ export interface DeferredSpan {
   peerPort: number | undefined;
   /** Errors to record once it is a span (failExchange), with when they happened. */
   failures: Array<{ error: unknown; at: number }>;
+  /** Finished leaf spans of the request, as data until the trace is kept (see holderOf). */
+  held: HeldLeafSpan[];
+  /** True until the request's trace is settled or the record becomes a span: it may hold spans. */
+  open: boolean;
+}
+
+/**
+ * A finished span with no children (a database statement), kept as plain data under a deferred server
+ * span: it becomes an SDK span, with these times, only if the trace is kept. For most requests it never
+ * does, and the SDK's span start and end, and the sampler's holding it, are saved.
+ */
+export interface HeldLeafSpan {
+  tracer: Tracer;
+  name: string;
+  kind: SpanKind;
+  /** Shared between spans of one statement: the SDK copies them when the span is made. */
+  attributes: Attributes;
+  startTime: number;
+  endTime: number;
+}
+
+/** At most this many leaf spans are held per request; beyond it they become SDK spans at once. */
+export const MAX_HELD_PER_REQUEST = 256;
+
+/**
+ * The span context a deferred request runs under: a non-recording span, like the API's own for a bare
+ * context, that also knows its request's record, so leaf instrumentations can hold their spans there.
+ */
+class BareServerSpan implements Span {
+  constructor(
+    private readonly context: SpanContext,
+    readonly record: DeferredSpan,
+  ) {}
+  spanContext(): SpanContext {
+    return this.context;
+  }
+  setAttribute(): this {
+    return this;
+  }
+  setAttributes(): this {
+    return this;
+  }
+  addEvent(): this {
+    return this;
+  }
+  addLink(): this {
+    return this;
+  }
+  addLinks(): this {
+    return this;
+  }
+  setStatus(_status: SpanStatus): this {
+    return this;
+  }
+  updateName(): this {
+    return this;
+  }
+  end(): void {}
+  isRecording(): boolean {
+    return false;
+  }
+  recordException(_exception: Exception): void {}
+}
+
+/**
+ * The record of the deferred request whose span `parent` is, while it can still hold a leaf span;
+ * undefined otherwise (no parent, a recording parent, a settled request, or its limit reached): the
+ * caller then makes an SDK span as usual.
+ */
+export function holderOf(parent: Span | undefined): DeferredSpan | undefined {
+  if (!(parent instanceof BareServerSpan)) return undefined;
+  const record = parent.record;
+  return record.open && record.held.length < MAX_HELD_PER_REQUEST ? record : undefined;
+}
+
+/** Makes the SDK spans of the leaf spans a deferred request held, under its now real span. */
+export function releaseHeld(record: DeferredSpan, root: Span): void {
+  record.open = false;
+  if (record.held.length === 0) return;
+  const parent = trace.setSpan(record.parent, root);
+  for (const held of record.held) {
+    const options = { kind: held.kind, attributes: held.attributes, startTime: held.startTime };
+    held.tracer.startSpan(held.name, options, parent).end(held.endTime);
+  }
+  record.held = [];
 }
 /**
  * A bare span context for a request whose trace success sampling would not keep if it succeeds (see
@@ -55,23 +149,20 @@ export function deferIfNotKept(
   const traceId = caller?.traceId ?? deferral.ids.newTraceId();
   if (deferral.keepsAtCurrentShare(traceId)) return undefined;
   const socket = request.socket;
-  return {
-    span: trace.wrapSpanContext({
-      traceId,
-      spanId: deferral.ids.newSpanId(),
-      traceFlags: TraceFlags.SAMPLED,
-    }),
-    record: {
-      parent,
-      startTime: nowMillis(),
-      request,
-      scheme,
-      target: request.url ?? '/',
-      peerAddress: socket?.remoteAddress,
-      peerPort: socket?.remotePort,
-      failures: [],
-    },
+  const record: DeferredSpan = {
+    parent,
+    startTime: nowMillis(),
+    request,
+    scheme,
+    target: request.url ?? '/',
+    peerAddress: socket?.remoteAddress,
+    peerPort: socket?.remotePort,
+    failures: [],
+    held: [],
+    open: true,
   };
+  const bare = { traceId, spanId: deferral.ids.newSpanId(), traceFlags: TraceFlags.SAMPLED };
+  return { span: new BareServerSpan(bare, record), record };
 }
 
 /**

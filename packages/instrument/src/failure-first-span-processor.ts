@@ -95,9 +95,9 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
   }
 
   /** See SuccessSampler#settleDeferredRoot; true without success sampling. */
-  settleDeferredRoot(traceId: string, failing: boolean): boolean {
+  settleDeferredRoot(traceId: string, failing: boolean, heldSpans: number): boolean {
     if (this.isShutdown) return false;
-    return this.sampler?.settleDeferredRoot(traceId, failing) ?? true;
+    return this.sampler?.settleDeferredRoot(traceId, failing, heldSpans) ?? true;
   }
 
   /** Whether successful traces are sampled (so a server span can wait to become a span). */

@@ -6,7 +6,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } f
 import type { RPCMetadata } from '@opentelemetry/core';
 import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
 import type { DeferredSpan, ServerSpanDeferral } from './deferred-server-span.js';
-import { deferIfNotKept, nowMillis, spanFromDeferred } from './deferred-server-span.js';
+import { deferIfNotKept, nowMillis, releaseHeld, spanFromDeferred } from './deferred-server-span.js';
 import { describeError, warnOnce } from './faultline-log.js';
 import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
 import { serverAttributes } from './server-span-attributes.js';
@@ -196,6 +196,7 @@ function becomeSpan(exchange: Exchange, deferred: DeferredSpan): void {
   exchange.rpc.span = span;
   exchange.timedHere = true;
   for (const { error, at } of deferred.failures) recordFailure(span, error, at);
+  releaseHeld(deferred, span);
 }
 
 /**
@@ -250,8 +251,10 @@ function endExchange(response: ServerResponse & Carrier): void {
   if (deferred !== undefined) {
     const failing = exchange.failed || (response.headersSent && response.statusCode >= 500);
     const traceId = exchange.span.spanContext().traceId;
+    const held = deferred.held.length;
+    deferred.open = false;
     // Not kept: nothing of this request is exported, and there is no span to end.
-    if (!exchange.setup.deferral!.settleDeferredRoot(traceId, failing)) return;
+    if (!exchange.setup.deferral!.settleDeferredRoot(traceId, failing, held)) return;
     becomeSpan(exchange, deferred);
   }
   const { span, rpc } = exchange;

@@ -129,9 +129,10 @@ export class SuccessSampler {
   /**
    * Decides the trace of a local root that has no span yet (a deferred server span) as it ends: true
    * when it is kept (failing, a failing span of it held, or chosen by its id), and the caller then
-   * ends a real span for it, which joins the held spans; false when it is not, and its held spans go.
+   * ends a real span for it, which joins the held spans; false when it is not, and its held spans go
+   * (`heldSpans` more were held as data by the caller and are counted with them).
    */
-  settleDeferredRoot(traceId: string, failing: boolean): boolean {
+  settleDeferredRoot(traceId: string, failing: boolean, heldSpans: number): boolean {
     this.measureRate();
     const trace = this.pending.size === 0 ? undefined : this.pending.get(traceId);
     if (failing || trace?.failing === true || keepsSuccess(traceId, this.level)) {
@@ -139,7 +140,7 @@ export class SuccessSampler {
       return true;
     }
     this.sampledOutTraces += 1;
-    this.sampledOutSpans += 1 + (trace?.spans.length ?? 0);
+    this.sampledOutSpans += 1 + heldSpans + (trace?.spans.length ?? 0);
     if (trace === undefined) this.remember(traceId, false);
     else this.release(traceId, trace, false);
     return false;

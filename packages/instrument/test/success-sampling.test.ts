@@ -72,12 +72,56 @@ describe('a busy service (successful traces sampled past 5 a second)', () => {
     const statement = withChild.spans.find((span) => span.attributes['db.system.name'] === 'sqlite');
     expect(statement?.parentSpanId).toBe(busyServer.spanId);
     expect(statement?.status.code).toBe('ERROR');
+    // Statements of a request that was not going to be kept are held as data, not spans; when the
+    // request fails they become spans after all: children of its server span, timed inside it.
+    for (let i = 0; i < 3; i += 1) {
+      const failed = await app.get('/sqlite-then-throw');
+      expect(failed.status).toBe(500);
+      const whole = await collector.waitForTrace(
+        failed.traceId!,
+        (t) => hasServerSpan(t) && t.spans.length >= 3,
+      );
+      const server = serverSpan(whole)!;
+      const statements = whole.spans.filter((span) => span.attributes['db.system.name'] === 'sqlite');
+      expect(statements.map((span) => span.name).sort()).toEqual(['SELECT', 'SELECT orders']);
+      for (const span of statements) {
+        expect(span.kind).toBe('CLIENT');
+        expect(span.parentSpanId).toBe(server.spanId);
+        expect(span.status.code).not.toBe('ERROR');
+        expect(BigInt(span.startTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(server.startTimeUnixNano));
+        expect(BigInt(span.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(span.startTimeUnixNano));
+        expect(BigInt(span.endTimeUnixNano)).toBeLessThanOrEqual(BigInt(server.endTimeUnixNano));
+      }
+      expect(statements.find((span) => span.name === 'SELECT orders')?.attributes['db.query.text']).toBe(
+        'SELECT id, total FROM orders WHERE id = ?',
+      );
+    }
+    // A request that answers 200 after a statement failed and was handled: kept for the failed
+    // statement, with the statement that succeeded before it.
+    const recoveredIds = new Set<string>();
+    for (let i = 0; i < 3; i += 1) {
+      const recovered = await app.get('/sqlite-recovers');
+      recoveredIds.add(recovered.traceId!);
+      expect(recovered.status).toBe(200);
+      const whole = await collector.waitForTrace(
+        recovered.traceId!,
+        (t) => hasServerSpan(t) && t.spans.length >= 3,
+      );
+      const server = serverSpan(whole)!;
+      expect(server.attributes['http.response.status_code']).toBe(200);
+      const statements = whole.spans.filter((span) => span.attributes['db.system.name'] === 'sqlite');
+      expect(statements.map((span) => [span.name, span.status.code]).sort()).toEqual([
+        ['INSERT orders', 'ERROR'],
+        ['SELECT orders', 'UNSET'],
+      ]);
+      expect(statements.every((span) => span.parentSpanId === server.spanId)).toBe(true);
+    }
     await app.stop(); // flushes what is left
 
     const page = (await (
       await fetch(`${collector.apiUrl}/api/traces?service=busy-fastify&status=200&limit=1000`)
     ).json()) as SearchPage;
-    const stored = new Set(page.traces.map((t) => t.traceId));
+    const stored = new Set(page.traces.map((t) => t.traceId).filter((id) => !recoveredIds.has(id)));
     expect(stored.size).toBeGreaterThan(0);
     expect(stored.size).toBeLessThan(sent / 2);
     expect(okTraceIds.filter((id) => stored.has(id))).toHaveLength(stored.size);

@@ -90,6 +90,23 @@ app.get('/sqlite-busy', async () => {
   }
 });
 app.get('/sqlite-missing-table', async () => db.prepare('SELECT * FROM no_such_table').all());
+// Statements that succeed, then a failure of the handler's own.
+app.get('/sqlite-then-throw', async () => {
+  selectOrder.get(1);
+  db.exec('SELECT 1');
+  throw new Error('order 1 looked wrong');
+});
+// A statement that succeeds, then one that fails and is handled: the request answers 200.
+const insertDuplicate = db.prepare('INSERT INTO orders (id, total) VALUES (1, 0)');
+app.get('/sqlite-recovers', async () => {
+  const order = selectOrder.get(1);
+  try {
+    insertDuplicate.run();
+  } catch {
+    return { order, duplicate: true };
+  }
+  return { order, duplicate: false };
+});
 
 app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' }).then(() => {
   process.stdout.write(`${JSON.stringify({ port: app.server.address().port })}\n`);
