@@ -4,7 +4,7 @@
 // machine. The collector and the load generator run on CPU 0, both apps on CPU 1 (Linux, `taskset`).
 //
 //   node bench/pair.mjs [--app fastify] [--route /json] [--a none] [--b faultline]
-//                       [--a-env K=V,K=V] [--b-env K=V] [--a-require file] [--b-require file] [--connections 10] [--seconds 5] [--rounds 5]
+//                       [--a-env K=V,K=V] [--b-env K=V] [--a-require file] [--b-require file] [--connections 10] [--seconds 5] [--rounds 5] [--solo]
 //
 // Every round starts both apps afresh. Modes: none, otel (auto-instrumentations-node/register),
 // faultline. Prints each round's CPU
@@ -43,6 +43,11 @@ const sides = ['a', 'b'].map((name) => ({
 const connections = Number(arg('connections', '10'));
 const seconds = Number(arg('seconds', '5'));
 const rounds = Number(arg('rounds', '5'));
+// --solo: each round runs A, then B (alternating which goes first), each with the app CPU to itself,
+// and compares req/s: the issue's own measure, with drift cancelled by alternation. Side by side (the
+// default) compares CPU per request; sharing one CPU, two processes evict each other's caches, which
+// magnifies differences in code footprint (a 2-3 µs instrumentation measured 12-17 µs side by side).
+const solo = args.includes('--solo');
 for (const side of sides) {
   if (!(side.mode in MODES)) throw new Error(`unknown mode "${side.mode}": none, otel or faultline`);
 }
@@ -69,40 +74,67 @@ console.log(`A: ${describe(sides[0])}\nB: ${describe(sides[1])}`);
 const collector = await startCollector(loadCpu);
 try {
   const ratios = [];
+  const cpuRatios = [];
   for (let round = 1; round <= rounds; round += 1) {
     // Fresh processes every round: two processes of the same configuration can settle 10-20% apart
     // (JIT decisions), which only shows across processes.
-    const running = [];
-    try {
-      for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
-        const env = { OTEL_SERVICE_NAME: `${app}-${side.label.toLowerCase()}-${side.mode}`, ...side.env };
-        const nodeArgs = side.require ? ['--require', path.resolve(side.require)] : MODES[side.mode];
-        running[sides.indexOf(side)] = await startApp(app, nodeArgs, env, collector.otlp, appCpu);
-      }
-      // Warm-up: JIT, connection pools, resource detection, first exports.
-      await Promise.all(running.map(({ port }) => drive(port, 3)));
-      const before = running.map(({ child }) => cpuMicros(child.pid));
-      const results = await Promise.all(running.map(({ port }) => drive(port, seconds)));
-      const perRequest = running.map(
-        ({ child }, i) => (cpuMicros(child.pid) - before[i]) / (results[i].rps * seconds),
-      );
-      const ratio = perRequest[1] / perRequest[0];
-      ratios.push(ratio);
-      console.log(
-        `round ${round}: A ${perRequest[0].toFixed(1)} us/req (${results[0].rps.toFixed(0)} req/s), ` +
-          `B ${perRequest[1].toFixed(1)} us/req (${results[1].rps.toFixed(0)} req/s), B/A ${ratio.toFixed(3)}`,
-      );
-    } finally {
-      await Promise.all(running.filter(Boolean).map(({ child }) => stopApp(child)));
+    const order = round % 2 === 1 ? sides : [...sides].reverse();
+    // Side by side both at once; solo one after the other, each with the app CPU to itself.
+    const groups = solo ? order.map((side) => [side]) : [order];
+    const measured = [];
+    for (const group of groups) {
+      for (const [side, result] of await measure(group)) measured[sides.indexOf(side)] = result;
     }
+    const perRequest = measured.map((m) => m.cpuPerRequest);
+    const ratio = solo ? measured[0].rps / measured[1].rps : perRequest[1] / perRequest[0];
+    ratios.push(ratio);
+    cpuRatios.push(perRequest[1] / perRequest[0]);
+    console.log(
+      `round ${round}: A ${perRequest[0].toFixed(1)} us/req (${measured[0].rps.toFixed(0)} req/s), ` +
+        `B ${perRequest[1].toFixed(1)} us/req (${measured[1].rps.toFixed(0)} req/s), ` +
+        `${solo ? 'req/s A/B' : 'B/A'} ${ratio.toFixed(3)}`,
+    );
   }
-  ratios.sort((a, b) => a - b);
-  const median = ratios[Math.floor(ratios.length / 2)];
+  const median = medianOf(ratios);
   console.log(
-    `median B/A ${median.toFixed(3)}: B loses about ${(100 * (1 - 1 / median)).toFixed(0)}% of A's req/s on a busy CPU`,
+    solo
+      ? `median req/s A/B ${median.toFixed(3)}: B loses about ${(100 * (1 - 1 / median)).toFixed(0)}% of A's req/s; ` +
+          // req/s alone moves with CPU steal on a VM; CPU per request does not.
+          `median CPU per request B/A ${medianOf(cpuRatios).toFixed(3)}`
+      : `median B/A ${median.toFixed(3)}: B loses about ${(100 * (1 - 1 / median)).toFixed(0)}% of A's req/s on a busy CPU`,
   );
 } finally {
   collector.stop();
+}
+
+function medianOf(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Starts the sides' apps afresh, warms them, loads them at once; their req/s and CPU per request. */
+async function measure(group) {
+  const running = [];
+  try {
+    for (const side of group) {
+      const env = { OTEL_SERVICE_NAME: `${app}-${side.label.toLowerCase()}-${side.mode}`, ...side.env };
+      const nodeArgs = side.require ? ['--require', path.resolve(side.require)] : MODES[side.mode];
+      running.push(await startApp(app, nodeArgs, env, collector.otlp, appCpu));
+    }
+    // Warm-up: JIT, connection pools, resource detection, first exports.
+    await Promise.all(running.map(({ port }) => drive(port, 3)));
+    const before = running.map(({ child }) => cpuMicros(child.pid));
+    const results = await Promise.all(running.map(({ port }) => drive(port, seconds)));
+    return group.map((side, i) => [
+      side,
+      {
+        rps: results[i].rps,
+        cpuPerRequest: (cpuMicros(running[i].child.pid) - before[i]) / (results[i].rps * seconds),
+      },
+    ]);
+  } finally {
+    await Promise.all(running.map(({ child }) => stopApp(child)));
+  }
 }
 
 /** Loads one app for `duration` seconds; resolves to its req/s. */

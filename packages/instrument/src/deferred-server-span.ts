@@ -196,7 +196,9 @@ export function spanFromDeferred(
   return span;
 }
 
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** Wall-clock milliseconds with sub-millisecond precision, from the monotonic clock. */
 export function nowMillis(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
