@@ -122,16 +122,28 @@ function messageEmit(original: Emit, isResponse: boolean): Emit {
     const carrier = this as Carrier;
     const requestContext = carrier[CONTEXT];
     if (requestContext === undefined) return original.call(this, event, ...args);
-    if (isResponse && event === 'error') failExchange(carrier, args[0]);
+    if (isResponse && event === 'error') guarded(failExchange, carrier, args[0]);
     try {
       // Most of a request's events ('prefinish', 'finish', 'close', ...) have no listener: entering
       // the context for nothing cost a context switch each (~1 µs) on every request.
       if ((this as EventEmitter).listenerCount(event) === 0) return original.call(this, event, ...args);
       return context.with(requestContext, invoke, undefined, original, this, event, args);
     } finally {
-      if (isResponse && event === 'close') endExchange(this as ServerResponse & Carrier);
+      if (isResponse && event === 'close') guarded(endExchange, this as ServerResponse & Carrier, undefined);
     }
   };
+}
+
+/**
+ * Runs the tracing side of an event emitted by the app's own request or response: a failure in it is
+ * reported once and goes no further, never into the `emit` of the app's object.
+ */
+function guarded<T>(work: (response: T, error: unknown) => void, response: T, error: unknown): void {
+  try {
+    work(response, error);
+  } catch (failure) {
+    warnOnce('http-server-span-end', `HTTP server tracing failed to end a span: ${describeError(failure)}`);
+  }
 }
 
 function startExchange(

@@ -15,9 +15,12 @@ const KNOWN_METHODS = new Set([
   'PATCH',
 ]);
 
+/** What the server span's attributes are read from: the request's head, not the request. */
+export type RequestHead = Pick<IncomingMessage, 'headers' | 'method' | 'httpVersion'>;
+
 /** The server span's attributes (stable HTTP semantic conventions). */
 export function serverAttributes(
-  request: IncomingMessage,
+  request: RequestHead,
   scheme: 'http' | 'https',
   target: string,
   peerAddress: string | undefined,

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppProcess } from './harness/app-process.js';
 import { startApp } from './harness/app-process.js';
@@ -136,4 +137,43 @@ describe('a busy service (successful traces sampled past 5 a second)', () => {
     const weights = kept.map((server) => server.attributes['faultline.sampling.adjusted_count']);
     expect(weights.some((weight) => typeof weight === 'number' && weight >= 2)).toBe(true);
   }, 60_000);
+});
+
+describe('a request whose context outlives it, under success sampling', () => {
+  let outliving: AppProcess;
+  beforeAll(async () => {
+    outliving = await startApp('fastify-app.cjs', {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
+        OTEL_SERVICE_NAME: 'outliving-fastify',
+        FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND: '5',
+      },
+    });
+  });
+  afterAll(async () => {
+    await outliving?.stop();
+  });
+
+  it("lets a finished request's objects go when something keeps its context (a timer, a cache)", async () => {
+    // One connection a request (Connection: close), so no socket of the server holds on to one.
+    const once = (pathname: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http
+          .get(`${outliving.url}${pathname}`, { agent: false }, (response) => {
+            let body = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => {
+              body += chunk;
+            });
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          })
+          .on('error', reject);
+      });
+    for (let i = 0; i < 200; i += 1) expect((await once('/outlived')).status).toBe(200);
+    const counted = await once('/outlived/alive');
+    expect(counted.status).toBe(200);
+    // Most of these requests ran under a deferred server span (sampling past 5 a second), whose
+    // record is part of the context the timers keep; it must not keep the request.
+    expect(JSON.parse(counted.body)).toEqual({ sent: 200, alive: 0 });
+  });
 });

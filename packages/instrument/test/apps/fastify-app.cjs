@@ -108,6 +108,25 @@ app.get('/sqlite-recovers', async () => {
   return { order, duplicate: false };
 });
 
+// A request whose context outlives it, as a keep-alive socket's timer or an app's cache keeps one:
+// the timer started here holds the request's context for a minute. /outlived/alive collects garbage
+// and counts the requests of /outlived still in memory.
+const outlived = [];
+app.get('/outlived', async (request) => {
+  setTimeout(() => {}, 60_000).unref();
+  outlived.push(new WeakRef(request.raw));
+  return { ok: true };
+});
+app.get('/outlived/alive', async () => {
+  require('node:v8').setFlagsFromString('--expose-gc');
+  const gc = require('node:vm').runInNewContext('gc');
+  for (let i = 0; i < 3; i += 1) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+  return { sent: outlived.length, alive: outlived.filter((ref) => ref.deref() !== undefined).length };
+});
+
 app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' }).then(() => {
   process.stdout.write(`${JSON.stringify({ port: app.server.address().port })}\n`);
 });
