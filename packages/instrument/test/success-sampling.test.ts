@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppProcess } from './harness/app-process.js';
-import { startApp } from './harness/app-process.js';
+import { appForSuite, startApp } from './harness/app-process.js';
 import type { RunningCollector } from './harness/collector.js';
 import { startCollector } from './harness/collector.js';
 import { exceptionEvents, hasServerSpan, serverSpan } from './harness/trace-queries.js';
@@ -140,26 +140,18 @@ describe('a busy service (successful traces sampled past 5 a second)', () => {
 });
 
 describe('a request whose context outlives it, under success sampling', () => {
-  let outliving: AppProcess;
-  beforeAll(async () => {
-    outliving = await startApp('fastify-app.cjs', {
-      env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
-        OTEL_SERVICE_NAME: 'outliving-fastify',
-        FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND: '5',
-      },
-    });
-  });
-  afterAll(async () => {
-    await outliving?.stop();
-  });
+  const outliving = appForSuite('fastify-app.cjs', () => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
+    OTEL_SERVICE_NAME: 'outliving-fastify',
+    FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND: '5',
+  }));
 
   it("lets a finished request's objects go when something keeps its context (a timer, a cache)", async () => {
     // One connection a request (Connection: close), so no socket of the server holds on to one.
     const once = (pathname: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
         http
-          .get(`${outliving.url}${pathname}`, { agent: false }, (response) => {
+          .get(`${outliving().url}${pathname}`, { agent: false }, (response) => {
             let body = '';
             response.setEncoding('utf8');
             response.on('data', (chunk: string) => {
