@@ -35,8 +35,8 @@ export interface ServerSpanDeferral {
  * It keeps the request's head, never the request: the record hangs off the request's context, which
  * outlives the request on the async resources it started (a keep-alive socket's timer), and through it
  * a request object would keep everything a framework hangs off it. With the request here, an Express
- * request promoted 13.5 KB to the old generation instead of 9.4 KB, and spent 27 µs in scavenges
- * instead of 18 (bench, `--trace-gc-nvp`).
+ * request promoted 13.5 KB to the old generation instead of 9.5 KB, and spent 27 µs in scavenges
+ * instead of 16.5 (bench/RESULTS.md, `--trace-gc-nvp`).
  */
 export interface DeferredSpan extends RequestHead {
   parent: Context;

@@ -48,7 +48,9 @@ describe('installHttpServerTracing', () => {
         .map(([line]) => String(line))
         .filter((line) => line.startsWith('[faultline]'));
       expect(ours).toEqual([
-        expect.stringMatching(/^\[faultline\] HTTP server tracing failed to end a span: .*sampler broke/),
+        expect.stringMatching(
+          /^\[faultline\] HTTP server tracing failed on a request's span: .*sampler broke/,
+        ),
       ]);
     } finally {
       uninstall();

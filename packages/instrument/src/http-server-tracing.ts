@@ -142,7 +142,7 @@ function guarded<T>(work: (response: T, error: unknown) => void, response: T, er
   try {
     work(response, error);
   } catch (failure) {
-    warnOnce('http-server-span-end', `HTTP server tracing failed to end a span: ${describeError(failure)}`);
+    warnOnce('http-server-span', `HTTP server tracing failed on a request's span: ${describeError(failure)}`);
   }
 }
 
