@@ -111,7 +111,7 @@ function serverEmit(original: Emit, scheme: 'http' | 'https', setup: HttpServerT
       return context.with(requestContext, invoke, undefined, original, this, event, args);
     } catch (error) {
       // A request listener threw: Node is about to report it; the span says where it happened.
-      failExchange(response as Carrier, error);
+      guarded(failExchange, response as Carrier, error);
       throw error;
     }
   };
@@ -135,8 +135,9 @@ function messageEmit(original: Emit, isResponse: boolean): Emit {
 }
 
 /**
- * Runs the tracing side of an event emitted by the app's own request or response: a failure in it is
- * reported once and goes no further, never into the `emit` of the app's object.
+ * Runs a step of tracing inside the app's own request handling (an event of its request or response,
+ * an error its request listener threw): a failure in it is reported once and goes no further, neither
+ * into the `emit` of the app's object nor in place of the app's own error.
  */
 function guarded<T>(work: (response: T, error: unknown) => void, response: T, error: unknown): void {
   try {
