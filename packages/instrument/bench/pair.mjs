@@ -9,7 +9,8 @@
 // Every round starts both apps afresh. Modes: none, otel (auto-instrumentations-node/register),
 // faultline. Prints each round's CPU
 // microseconds per request of A and B and B/A, then the median B/A. For a CPU-bound app the share of
-// req/s B loses against A is about 1 - 1/(B/A). Needs a built collector (apps/collector/dist).
+// req/s B loses against A is about 1 - 1/(B/A). With --solo each round runs A and B one after the
+// other, each with CPU 1 to itself, and prints the median req/s A/B and the median CPU per request B/A. Needs a built collector (apps/collector/dist).
 // Load comes from `wrk` when it is installed (`apt-get install wrk`): it keeps both apps saturated, as
 // run.mjs's measurement of req/s needs. Without it the Node load generator of run.mjs drives them,
 // which cannot saturate two apps from one CPU: the figures then describe a lightly loaded app, where
