@@ -2,13 +2,14 @@ import type { EventEmitter } from 'node:events';
 import { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import type { Context, Span, Tracer } from '@opentelemetry/api';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
-import { isTracingSuppressed, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { isTracingSuppressed, RPCType } from '@opentelemetry/core';
 import type { DeferredSpan, ServerSpanDeferral } from './deferred-server-span.js';
 import { deferIfNotKept, nowMillis, releaseHeld, spanFromDeferred } from './deferred-server-span.js';
 import { describeError, warnOnce } from './faultline-log.js';
 import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
+import { requestContext } from './request-context.js';
 import { serverAttributes } from './server-span-attributes.js';
 import { rememberTraceResponse } from './trace-response.js';
 
@@ -21,12 +22,15 @@ export interface HttpServerTracingSetup {
   deferral?: ServerSpanDeferral;
 }
 
-/** The context a request runs in, kept on its request and response objects. */
-const CONTEXT = Symbol('faultline.http.context');
-/** The server span of a response and what its end needs. */
+/**
+ * The exchange a request and its response belong to, kept on both objects (one property each: every
+ * property added to them costs the request a little).
+ */
 const EXCHANGE = Symbol('faultline.http.exchange');
 
+/** A request's server span, the context the request runs in, and what the span's end needs. */
 interface Exchange extends OpenServerSpan {
+  context: Context;
   span: Span;
   rpc: RPCMetadata & { route?: string };
   method: string;
@@ -47,7 +51,7 @@ interface Exchange extends OpenServerSpan {
   recordingSpan(): Span | undefined;
 }
 
-type Carrier = { [CONTEXT]?: Context; [EXCHANGE]?: Exchange };
+type Carrier = { [EXCHANGE]?: Exchange };
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
 /**
@@ -100,15 +104,15 @@ function serverEmit(original: Emit, scheme: 'http' | 'https', setup: HttpServerT
     ) {
       return original.call(this, event, ...args);
     }
-    let requestContext: Context | undefined;
+    let entered: Context | undefined;
     try {
-      requestContext = startExchange(request, response, scheme, setup);
+      entered = startExchange(request, response, scheme, setup);
     } catch (error) {
       warnOnce('http-server-tracing', `HTTP server tracing failed and is skipped: ${describeError(error)}`);
     }
-    if (requestContext === undefined) return original.call(this, event, ...args);
+    if (entered === undefined) return original.call(this, event, ...args);
     try {
-      return context.with(requestContext, invoke, undefined, original, this, event, args);
+      return context.with(entered, invoke, undefined, original, this, event, args);
     } catch (error) {
       // A request listener threw: Node is about to report it; the span says where it happened.
       guarded(failExchange, response as Carrier, error);
@@ -120,14 +124,14 @@ function serverEmit(original: Emit, scheme: 'http' | 'https', setup: HttpServerT
 function messageEmit(original: Emit, isResponse: boolean): Emit {
   return function emit(this: unknown, event: string | symbol, ...args: unknown[]) {
     const carrier = this as Carrier;
-    const requestContext = carrier[CONTEXT];
-    if (requestContext === undefined) return original.call(this, event, ...args);
+    const exchange = carrier[EXCHANGE];
+    if (exchange === undefined) return original.call(this, event, ...args);
     if (isResponse && event === 'error') guarded(failExchange, carrier, args[0]);
     try {
       // Most of a request's events ('prefinish', 'finish', 'close', ...) have no listener: entering
       // the context for nothing cost a context switch each (~1 µs) on every request.
       if ((this as EventEmitter).listenerCount(event) === 0) return original.call(this, event, ...args);
-      return context.with(requestContext, invoke, undefined, original, this, event, args);
+      return context.with(exchange.context, invoke, undefined, original, this, event, args);
     } finally {
       if (isResponse && event === 'close') guarded(endExchange, this as ServerResponse & Carrier, undefined);
     }
@@ -175,10 +179,8 @@ function startExchange(
         )
       : deferred.span;
   const rpc: Exchange['rpc'] = { type: RPCType.HTTP, span };
-  const requestContext = setRPCMetadata(trace.setSpan(parent, span), rpc);
-  request[CONTEXT] = requestContext;
-  response[CONTEXT] = requestContext;
   const exchange: Exchange = {
+    context: requestContext(parent, span, rpc),
     span,
     rpc,
     method: rawMethod,
@@ -195,10 +197,11 @@ function startExchange(
       return this.span.isRecording() ? this.span : undefined;
     },
   };
+  request[EXCHANGE] = exchange;
   response[EXCHANGE] = exchange;
   setup.openServerSpans.add(exchange);
   if (setup.traceResponseHeader) rememberTraceResponse(span, response);
-  return requestContext;
+  return exchange.context;
 }
 
 /** Turns a deferred server span into its SDK span: same ids, start time and attributes. */
