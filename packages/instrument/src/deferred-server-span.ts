@@ -26,8 +26,11 @@ import type { PresetIdGenerator } from './span-ids.js';
 export interface ServerSpanDeferral {
   ids: PresetIdGenerator;
   keepsAtCurrentShare(traceId: string): boolean;
-  /** `heldSpans`: leaf spans held as data under the root (see HeldLeafSpan), dropped with it when not kept. */
-  settleDeferredRoot(traceId: string, failing: boolean, heldSpans: number): boolean;
+  /**
+   * `heldSpans`: leaf spans held as data under the root (see HeldLeafSpan), dropped with it when not
+   * kept. `childStarted`: whether an SDK span was started under it (see DeferredSpan#childStarted).
+   */
+  settleDeferredRoot(traceId: string, failing: boolean, heldSpans: number, childStarted: boolean): boolean;
 }
 
 /**
@@ -51,6 +54,14 @@ export interface DeferredSpan extends RequestHead {
   held: HeldLeafSpan[];
   /** True until the request's trace is settled or the record becomes a span: it may hold spans. */
   open: boolean;
+  /**
+   * An SDK span was started under the bare span (noteSpanStart): spans of the trace may end after the
+   * request, so a decision to drop it must be remembered for them. Most requests start none (their
+   * statements are held as data), and remembering cost each of them a Map entry.
+   */
+  childStarted: boolean;
+  /** Settled as not kept while no SDK span had started under it, so its decision was not remembered. */
+  droppedUnremembered: boolean;
 }
 
 /**
@@ -122,6 +133,22 @@ export function holderOf(parent: Span | undefined): DeferredSpan | undefined {
   return record.open && record.held.length < MAX_HELD_PER_REQUEST ? record : undefined;
 }
 
+/**
+ * Called as the SDK starts a span under `parentContext` (FailureFirstSpanProcessor#onStart). When the
+ * parent is a deferred request's bare span, the request learns that spans of its trace may end after
+ * it; returns that trace's id when the request was already dropped without its decision remembered,
+ * so the caller remembers it before this span ends.
+ */
+export function noteSpanStart(parentContext: Context): string | undefined {
+  const parent = trace.getSpan(parentContext);
+  if (!(parent instanceof BareServerSpan)) return undefined;
+  const record = parent.record;
+  record.childStarted = true;
+  if (!record.droppedUnremembered) return undefined;
+  record.droppedUnremembered = false;
+  return parent.spanContext().traceId;
+}
+
 /** Makes the SDK spans of the leaf spans a deferred request held, under its now real span. */
 export function releaseHeld(record: DeferredSpan, root: Span): void {
   record.open = false;
@@ -168,6 +195,8 @@ export function deferIfNotKept(
     failures: [],
     held: [],
     open: true,
+    childStarted: false,
+    droppedUnremembered: false,
   };
   const bare = { traceId, spanId: deferral.ids.newSpanId(), traceFlags: TraceFlags.SAMPLED };
   return { span: new BareServerSpan(bare, record), record };

@@ -1,7 +1,9 @@
+import type { Context } from '@opentelemetry/api';
 import { context, ROOT_CONTEXT, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { noteSpanStart } from './deferred-server-span.js';
 import { warnOnce } from './faultline-log.js';
 import { FailureFirstBuffer } from './span-buffer.js';
 import { SuccessSampler, type SuccessSamplerSettings } from './success-sampler.js';
@@ -95,9 +97,9 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
   }
 
   /** See SuccessSampler#settleDeferredRoot; true without success sampling. */
-  settleDeferredRoot(traceId: string, failing: boolean, heldSpans: number): boolean {
+  settleDeferredRoot(traceId: string, failing: boolean, heldSpans: number, childStarted: boolean): boolean {
     if (this.isShutdown) return false;
-    return this.sampler?.settleDeferredRoot(traceId, failing, heldSpans) ?? true;
+    return this.sampler?.settleDeferredRoot(traceId, failing, heldSpans, childStarted) ?? true;
   }
 
   /** Whether successful traces are sampled (so a server span can wait to become a span). */
@@ -105,7 +107,12 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
     return this.sampler !== undefined;
   }
 
-  onStart(): void {}
+  /** A span started under a deferred request that was dropped follows that decision when it ends. */
+  onStart(_span: Span, parentContext: Context): void {
+    if (this.sampler === undefined) return;
+    const droppedTrace = noteSpanStart(parentContext);
+    if (droppedTrace !== undefined) this.sampler.rememberDropped(droppedTrace);
+  }
 
   onEnd(span: ReadableSpan): void {
     if (this.isShutdown || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;

@@ -270,7 +270,11 @@ function endExchange(response: ServerResponse & Carrier): void {
     const held = deferred.held.length;
     deferred.open = false;
     // Not kept: nothing of this request is exported, and there is no span to end.
-    if (!exchange.setup.deferral!.settleDeferredRoot(traceId, failing, held)) return;
+    const { childStarted } = deferred;
+    if (!exchange.setup.deferral!.settleDeferredRoot(traceId, failing, held, childStarted)) {
+      deferred.droppedUnremembered = !childStarted;
+      return;
+    }
     becomeSpan(exchange, deferred);
   }
   const { span, rpc } = exchange;

@@ -123,8 +123,8 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
             ? {
                 ids,
                 keepsAtCurrentShare: (traceId) => tracePipeline.processor.keepsAtCurrentShare(traceId),
-                settleDeferredRoot: (traceId, failing, heldSpans) =>
-                  tracePipeline.processor.settleDeferredRoot(traceId, failing, heldSpans),
+                settleDeferredRoot: (traceId, failing, heldSpans, childStarted) =>
+                  tracePipeline.processor.settleDeferredRoot(traceId, failing, heldSpans, childStarted),
               }
             : undefined,
       }),

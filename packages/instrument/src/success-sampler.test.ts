@@ -194,7 +194,7 @@ describe('SuccessSampler', () => {
     const inDropped = underBareRoot(dropped);
     s.tracer.startSpan('query', {}, inDropped).end();
     // Three more statements were held by the caller as data (HeldLeafSpan): counted with the rest.
-    expect(s.sampler.settleDeferredRoot(dropped, false, 3)).toBe(false);
+    expect(s.sampler.settleDeferredRoot(dropped, false, 3, true)).toBe(false);
     expect(s.kept).toEqual([]);
     expect(s.sampler.sampledOutTraces - tracesBefore).toBe(1);
     expect(s.sampler.sampledOutSpans - spansBefore).toBe(5);
@@ -202,12 +202,36 @@ describe('SuccessSampler', () => {
     s.tracer.startSpan('late', {}, inDropped).end();
     expect(s.kept).toEqual([]);
 
-    expect(s.sampler.settleDeferredRoot(idDroppedAt(9), true, 0)).toBe(true);
+    expect(s.sampler.settleDeferredRoot(idDroppedAt(9), true, 0, false)).toBe(true);
     const failingChild = idDroppedAt(9);
     const child = s.tracer.startSpan('query', {}, underBareRoot(failingChild));
     child.setStatus({ code: SpanStatusCode.ERROR, message: 'timeout' });
     child.end();
-    expect(s.sampler.settleDeferredRoot(failingChild, false, 0)).toBe(true);
+    expect(s.sampler.settleDeferredRoot(failingChild, false, 0, true)).toBe(true);
+  });
+
+  it('remembers a dropped deferred root for late spans only when one can come', () => {
+    const s = setup(10);
+    busySecond(s, 5000);
+    s.kept.length = 0;
+    // A child started under it and still running when it settles: its end follows the decision.
+    const withChild = idDroppedAt(9);
+    const running = s.tracer.startSpan('audit call', {}, underBareRoot(withChild));
+    expect(s.sampler.settleDeferredRoot(withChild, false, 0, true)).toBe(false);
+    running.end();
+    // No child when it settled, one started later (announced by rememberDropped): the same.
+    const lateChild = idDroppedAt(9);
+    expect(s.sampler.settleDeferredRoot(lateChild, false, 0, false)).toBe(false);
+    s.sampler.rememberDropped(lateChild);
+    s.tracer.startSpan('write-back', {}, underBareRoot(lateChild)).end();
+    expect(s.kept).toEqual([]);
+    // Unannounced, a span of a trace nobody decided for waits for its local root; a flush keeps it.
+    const unannounced = idDroppedAt(9);
+    expect(s.sampler.settleDeferredRoot(unannounced, false, 0, false)).toBe(false);
+    s.tracer.startSpan('write-back', {}, underBareRoot(unannounced)).end();
+    expect(s.kept).toEqual([]);
+    s.sampler.releaseAll();
+    expect(s.kept.map((span) => span.name)).toEqual(['write-back']);
   });
 
   it('never holds more than its bound: the oldest undecided trace is kept', () => {

@@ -130,9 +130,11 @@ export class SuccessSampler {
    * Decides the trace of a local root that has no span yet (a deferred server span) as it ends: true
    * when it is kept (failing, a failing span of it held, or chosen by its id), and the caller then
    * ends a real span for it, which joins the held spans; false when it is not, and its held spans go
-   * (`heldSpans` more were held as data by the caller and are counted with them).
+   * (`heldSpans` more were held as data by the caller and are counted with them). A dropped trace's
+   * decision is remembered for spans that end after it only when `childStarted` says there can be any
+   * (an SDK span was started under it); one started later is announced with `rememberDropped`.
    */
-  settleDeferredRoot(traceId: string, failing: boolean, heldSpans: number): boolean {
+  settleDeferredRoot(traceId: string, failing: boolean, heldSpans: number, childStarted: boolean): boolean {
     this.measureRate();
     const trace = this.pending.size === 0 ? undefined : this.pending.get(traceId);
     if (failing || trace?.failing === true || keepsSuccess(traceId, this.level)) {
@@ -141,9 +143,14 @@ export class SuccessSampler {
     }
     this.sampledOutTraces += 1;
     this.sampledOutSpans += 1 + heldSpans + (trace?.spans.length ?? 0);
-    if (trace === undefined) this.remember(traceId, false);
-    else this.release(traceId, trace, false);
+    if (trace !== undefined) this.release(traceId, trace, false);
+    else if (childStarted) this.remember(traceId, false);
     return false;
+  }
+
+  /** A span started under a deferred root `settleDeferredRoot` dropped: it follows that decision. */
+  rememberDropped(traceId: string): void {
+    this.remember(traceId, false);
   }
 
   /** Forwards every undecided span (flush, shutdown, crash): when in doubt, keep. */

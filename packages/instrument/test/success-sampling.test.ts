@@ -169,3 +169,40 @@ describe('a request whose context outlives it, under success sampling', () => {
     expect(JSON.parse(counted.body)).toEqual({ sent: 200, alive: 0 });
   });
 });
+
+describe('spans that end after their request, under success sampling', () => {
+  const late = appForSuite('fastify-app.cjs', () => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
+    OTEL_SERVICE_NAME: 'late-fastify',
+    FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND: '5',
+  }));
+
+  it('exports them with the trace their request was kept in, and never alone', async () => {
+    const sent = 300;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next < sent) {
+          next += 1;
+          expect((await late().get('/late-statement')).status).toBe(200);
+        }
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the last statements run
+    await late().stop(); // flushes what is left, undecided spans included
+
+    const page = (await (
+      await fetch(`${collector.apiUrl}/api/traces?service=late-fastify&limit=1000`)
+    ).json()) as SearchPage;
+    const traceIds = page.traces.map((t) => t.traceId);
+    expect(traceIds.length).toBeGreaterThan(0);
+    expect(traceIds.length).toBeLessThan(sent / 2);
+    for (const traceId of traceIds) {
+      const stored = await collector.waitForTrace(traceId, (t) => hasServerSpan(t) && t.spans.length >= 2);
+      const server = serverSpan(stored)!;
+      expect(server.name).toBe('GET /late-statement');
+      const statement = stored.spans.find((span) => span.attributes['db.system.name'] === 'sqlite');
+      expect(statement?.parentSpanId).toBe(server.spanId);
+    }
+  }, 60_000);
+});

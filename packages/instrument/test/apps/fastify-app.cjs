@@ -108,6 +108,12 @@ app.get('/sqlite-recovers', async () => {
   return { order, duplicate: false };
 });
 
+// A statement that runs after the answer went out (a deferred write-back), in the request's context.
+app.get('/late-statement', async () => {
+  setTimeout(() => selectOrder.get(1), 20);
+  return { ok: true };
+});
+
 // A request whose context outlives it, as a keep-alive socket's timer or an app's cache keeps one:
 // the timer started here holds the request's context for a minute. /outlived/alive collects garbage
 // and counts the requests of /outlived still in memory.
