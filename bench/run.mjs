@@ -34,7 +34,9 @@ console.log(
   '\n## Instrumentation overhead (Fastify and Express apps: none, plain OpenTelemetry, Faultline)\n',
 );
 // packages/instrument/bench/run.mjs prints its table on stdout and its progress on stderr.
-const overheadArgs = process.env.BENCH_QUICK ? ['--seconds', '1', '--connections', '10'] : ['--seconds', '5'];
+const overheadArgs = process.env.BENCH_QUICK
+  ? ['--seconds', '1', '--connections', '10', '--rounds', '1']
+  : ['--seconds', '5', '--rounds', '3'];
 console.log(
   execFileSync(process.execPath, ['packages/instrument/bench/run.mjs', ...overheadArgs], {
     cwd: new URL('..', import.meta.url),
