@@ -28,27 +28,43 @@ export interface HttpServerTracingSetup {
  */
 const EXCHANGE = Symbol('faultline.http.exchange');
 
-/** A request's server span, the context the request runs in, and what the span's end needs. */
-interface Exchange extends OpenServerSpan {
-  context: Context;
-  span: Span;
-  rpc: RPCMetadata & { route?: string };
-  method: string;
+/**
+ * A request's server span, the context the request runs in, and what the span's end needs. A class,
+ * so its method is shared (an object literal's method was a new closure on every request).
+ */
+class Exchange implements OpenServerSpan {
+  readonly rpc: RPCMetadata & { route?: string };
   /** An exception was recorded and the status set with its message. */
-  failed: boolean;
-  ended: boolean;
+  failed = false;
+  ended = false;
   /** Errors a framework reported while answering (`reportServerError`); recorded if the answer is 5xx. */
-  reportedErrors: unknown[] | undefined;
-  setup: HttpServerTracingSetup;
-  /** Set while the server span is only a span context (see ServerSpanDeferral). */
-  deferred: DeferredSpan | undefined;
+  reportedErrors: unknown[] | undefined = undefined;
   /**
    * A span made from a deferred one was given its start time, so the SDK would time what follows with
    * `Date.now()` (whole milliseconds, possibly before a sub-millisecond start): its events and end get
    * times from the same clock as its start instead.
    */
-  timedHere: boolean;
-  recordingSpan(): Span | undefined;
+  timedHere = false;
+  newerOpen: OpenServerSpan | undefined = undefined;
+  olderOpen: OpenServerSpan | undefined = undefined;
+  readonly context: Context;
+
+  constructor(
+    public span: Span,
+    parent: Context,
+    readonly method: string,
+    readonly setup: HttpServerTracingSetup,
+    /** Set while the server span is only a span context (see ServerSpanDeferral). */
+    public deferred: DeferredSpan | undefined,
+  ) {
+    this.rpc = { type: RPCType.HTTP, span };
+    this.context = requestContext(parent, span, this.rpc);
+  }
+
+  recordingSpan(): Span | undefined {
+    if (this.deferred !== undefined) becomeSpan(this, this.deferred);
+    return this.span.isRecording() ? this.span : undefined;
+  }
 }
 
 type Carrier = { [EXCHANGE]?: Exchange };
@@ -181,25 +197,7 @@ function startExchange(
           parent,
         )
       : deferred.span;
-  const rpc: Exchange['rpc'] = { type: RPCType.HTTP, span };
-  const exchange: Exchange = {
-    context: requestContext(parent, span, rpc),
-    span,
-    rpc,
-    method: rawMethod,
-    failed: false,
-    ended: false,
-    reportedErrors: undefined,
-    setup,
-    deferred: deferred?.record,
-    timedHere: false,
-    newerOpen: undefined,
-    olderOpen: undefined,
-    recordingSpan(this: Exchange) {
-      if (this.deferred !== undefined) becomeSpan(this, this.deferred);
-      return this.span.isRecording() ? this.span : undefined;
-    },
-  };
+  const exchange = new Exchange(span, parent, rawMethod, setup, deferred?.record);
   request[EXCHANGE] = exchange;
   response[EXCHANGE] = exchange;
   setup.openServerSpans.add(exchange);
