@@ -86,7 +86,7 @@ export const MAX_HELD_PER_REQUEST = 256;
  * The span context a deferred request runs under: a non-recording span, like the API's own for a bare
  * context, that also knows its request's record, so leaf instrumentations can hold their spans there.
  */
-class BareServerSpan implements Span {
+export class BareServerSpan implements Span {
   constructor(
     private readonly context: SpanContext,
     readonly record: DeferredSpan,
@@ -170,7 +170,7 @@ export function deferIfNotKept(
   scheme: 'http' | 'https',
   parent: Context,
   deferral: ServerSpanDeferral | undefined,
-): { span: Span; record: DeferredSpan } | undefined {
+): BareServerSpan | undefined {
   if (deferral === undefined) return undefined;
   const caller = trace.getSpanContext(parent);
   if (
@@ -199,7 +199,7 @@ export function deferIfNotKept(
     droppedUnremembered: false,
   };
   const bare = { traceId, spanId: deferral.ids.newSpanId(), traceFlags: TraceFlags.SAMPLED };
-  return { span: new BareServerSpan(bare, record), record };
+  return new BareServerSpan(bare, record);
 }
 
 /**

@@ -196,7 +196,7 @@ function startExchange(
           },
           parent,
         )
-      : deferred.span;
+      : deferred;
   const exchange = new Exchange(span, parent, rawMethod, setup, deferred?.record);
   request[EXCHANGE] = exchange;
   response[EXCHANGE] = exchange;

@@ -277,4 +277,20 @@ describe('keepsSuccess', () => {
     }
     expect(ids.every((id) => keepsSuccess(id, 0))).toBe(true);
   });
+
+  it('reads the 32 bits after the first 72 of the id: kept at level k when their top k bits are ones', () => {
+    const withBits = (hex: string) => `${'0'.repeat(18)}${hex}${'0'.repeat(6)}`;
+    expect(keepsSuccess(withBits('80000000'), 1)).toBe(true);
+    expect(keepsSuccess(withBits('7fffffff'), 1)).toBe(false);
+    expect(keepsSuccess(withBits('c0000000'), 2)).toBe(true);
+    expect(keepsSuccess(withBits('bfffffff'), 2)).toBe(false);
+    expect(keepsSuccess(withBits('ffffffff'), 32)).toBe(true);
+    expect(keepsSuccess(withBits('fffffffe'), 32)).toBe(false);
+    expect(keepsSuccess(withBits('FFFFFFFF'), 32)).toBe(true);
+    // Digits outside these 32 bits do not count.
+    expect(keepsSuccess(`${'f'.repeat(18)}7fffffff${'f'.repeat(6)}`, 1)).toBe(false);
+    // Not a trace id (a foreign propagator's, say): kept, as when in doubt.
+    expect(keepsSuccess(withBits('7fffffzz'), 1)).toBe(true);
+    expect(keepsSuccess('7fff', 1)).toBe(true);
+  });
 });
