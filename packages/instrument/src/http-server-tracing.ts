@@ -7,6 +7,7 @@ import type { RPCMetadata } from '@opentelemetry/core';
 import { isTracingSuppressed, RPCType } from '@opentelemetry/core';
 import type { DeferredSpan, ServerSpanDeferral } from './deferred-server-span.js';
 import { deferIfNotKept, nowMillis, releaseHeld, spanFromDeferred } from './deferred-server-span.js';
+import { type Emit, patchEmit } from './emit-patch.js';
 import { describeError, warnOnce } from './faultline-log.js';
 import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
 import { requestContext } from './request-context.js';
@@ -68,7 +69,6 @@ class Exchange implements OpenServerSpan {
 }
 
 type Carrier = { [EXCHANGE]?: Exchange };
-type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
 /**
  * The server half of HTTP tracing, in place of @opentelemetry/instrumentation-http's (which keeps the
@@ -90,19 +90,6 @@ export function installHttpServerTracing(setup: HttpServerTracingSetup): () => v
   ];
   return () => {
     for (const restore of undo.reverse()) restore();
-  };
-}
-
-function patchEmit(target: object, wrap: (original: Emit) => Emit): () => void {
-  const holder = target as { emit: Emit };
-  const hadOwn = Object.hasOwn(target, 'emit');
-  const original = holder.emit;
-  const patched = wrap(original);
-  holder.emit = patched;
-  return () => {
-    if (holder.emit !== patched) return;
-    if (hadOwn) holder.emit = original;
-    else delete (target as { emit?: Emit }).emit;
   };
 }
 
