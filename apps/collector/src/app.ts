@@ -93,7 +93,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   const api = Fastify(fastifyOptions);
   const queue = new IngestQueue(store, {
     maxPendingItems,
-    redactor: new Redactor(config.redactPattern),
+    redactor: new Redactor({ extraPatterns: config.redactPatterns, keep: config.redactKeep }),
     onWriteError: (error) => otlp.log.error({ err: error }, 'store write failed'),
     ...(forwarder ? { onCommitted: (spans, logs) => forwarder.forward(spans, logs) } : {}),
   });
