@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyLogRecords, spanWithEmptyEvents } from './helpers/flood-bodies.js';
+import type { SqliteStore } from '../src/store/sqlite-store.js';
+import { emptyLogRecords, spanWithEmptyEvents, spanWithLongKeys } from './helpers/flood-bodies.js';
 import { protobufBatch } from './helpers/otlp-payloads.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 
@@ -40,5 +41,23 @@ describe('item counts that bound memory', () => {
     expect(running.collector.queue.stats.logsWritten).toBe(before);
     // The collector keeps serving.
     expect((await post('/v1/traces', protobufBatch())).status).toBe(200);
+  });
+});
+
+describe('attribute keys of any length', () => {
+  it('drops keys over 256 bytes and counts them, so the key dictionary never holds them', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const response = await post('/v1/traces', spanWithLongKeys(traceId, 200, 19_000));
+    expect(response.status).toBe(200);
+    const trace = await running.collector.api.inject({ method: 'GET', url: `/api/traces/${traceId}` });
+    expect(Object.keys(trace.json().spans[0].attributes)).toEqual([]);
+    const db = (running.collector.store as SqliteStore).db;
+    const row = db
+      .prepare(
+        'SELECT dropped_attributes FROM spans WHERE trace_key = (SELECT trace_key FROM traces WHERE trace_id = ?)',
+      )
+      .get(Buffer.from(traceId, 'hex')) as { dropped_attributes: number };
+    expect(row.dropped_attributes).toBe(200);
+    expect(db.prepare('SELECT count(*) FROM attribute_keys WHERE length(text) > 256').pluck().get()).toBe(0);
   });
 });
