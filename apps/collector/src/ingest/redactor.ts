@@ -12,8 +12,11 @@ export interface RedactorOptions {
   keep?: readonly string[];
 }
 
-/** Past this many remembered key decisions the memo starts over (keys are at most 256 bytes). */
+/** Past this many remembered decisions a memo starts over (keys are at most 256 bytes). */
 const MAX_DECISIONS = 10_000;
+
+/** Longest value whose scrubbed form is memoised (10,000 of them: at most ~2.5 MB of strings). */
+const MAX_MEMO_LENGTH = 128;
 
 /** A memoised decision: the same names repeat in every batch. */
 function remember(memo: Map<string, boolean>, name: string, decide: () => boolean): boolean {
@@ -38,6 +41,7 @@ export class Redactor {
   private readonly keep: ReadonlySet<string>;
   private readonly keyDecisions = new Map<string, boolean>();
   private readonly parameterDecisions = new Map<string, boolean>();
+  private readonly scrubbed = new Map<string, string>();
   private readonly isExtraSensitive = (name: string): boolean =>
     this.extraPatterns.some((pattern) => pattern.test(name));
   /** Parameter and member names inside values (`token` in `?token=…`), memoised like keys. */
@@ -53,9 +57,24 @@ export class Redactor {
     return remember(this.keyDecisions, key, () => isSensitiveKey(key) || this.isExtraSensitive(key));
   }
 
+  /**
+   * A string with its secrets replaced. Short values repeat from span to span (methods, routes,
+   * hosts), usually as the same string (the decoder interns them), so their answers are memoised.
+   */
+  private scrub(text: string): string {
+    if (text.length > MAX_MEMO_LENGTH) return scrubSecrets(text, this.isSensitiveName);
+    let scrubbed = this.scrubbed.get(text);
+    if (scrubbed === undefined) {
+      scrubbed = scrubSecrets(text, this.isSensitiveName);
+      if (this.scrubbed.size >= MAX_DECISIONS) this.scrubbed.clear();
+      this.scrubbed.set(text, scrubbed);
+    }
+    return scrubbed;
+  }
+
   /** A value with its secrets replaced; maps and arrays are changed in place (they are ours). */
   value(value: AttributeValue): AttributeValue {
-    if (typeof value === 'string') return scrubSecrets(value, this.isSensitiveName);
+    if (typeof value === 'string') return this.scrub(value);
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) value[i] = this.value(value[i]!);
       return value;
@@ -86,13 +105,12 @@ export class Redactor {
     };
     for (const span of spans) {
       // Badly instrumented clients name spans after the full URL, query and all.
-      span.name = scrubSecrets(span.name, this.isSensitiveName);
-      if (span.status.message !== undefined)
-        span.status.message = scrubSecrets(span.status.message, this.isSensitiveName);
+      span.name = this.scrub(span.name);
+      if (span.status.message !== undefined) span.status.message = this.scrub(span.status.message);
       this.attributes(span.attributes);
       resource(span.resource);
       for (const event of span.events) {
-        event.name = scrubSecrets(event.name, this.isSensitiveName);
+        event.name = this.scrub(event.name);
         this.attributes(event.attributes);
       }
       for (const link of span.links) this.attributes(link.attributes);

@@ -35,7 +35,7 @@ const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s/?#@:]*:)[^\s/?#]*@/gi;
 /** `scheme://<long token>@host` (GitHub's `https://ghp_…@github.com`): a user name that is a key. */
 const URL_TOKEN_USER = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[A-Za-z0-9_.~-]{20,}@/gi;
 /** A quoted SQL literal ('' and "" escape their quote). */
-const SQL_QUOTED = String.raw`'(?:[^']|'')*'|"(?:[^"]|"")*"`;
+const SQL_QUOTED = `'(?:[^']|'')*'|"(?:[^"]|"")*"`;
 /** `PASSWORD '…'`, `PASSWORD = '…'`, `PASSWORD('…')` (Postgres, MySQL, SQL Server, Oracle). */
 const SQL_PASSWORD = new RegExp(String.raw`\b(PASSWORD(?:\s+|\s*=\s*|\s*\(\s*))(${SQL_QUOTED})`, 'gi');
 /** `IDENTIFIED BY '…'` / `IDENTIFIED WITH plugin BY …` (MySQL, Oracle: the literal may be bare). */
