@@ -166,6 +166,11 @@ describe('Redactor', () => {
       'sent Authorization: Bearer sk_live_abcdef123',
       `sent Authorization: Bearer ${REDACTED}`,
     ],
+    [
+      'a Basic credential in text',
+      'header Authorization: Basic dXNlcjpwYXNz',
+      `header Authorization: Basic ${REDACTED}`,
+    ],
     ['a JWT', 'jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-part', `jwt ${REDACTED}`],
     [
       'a command line flag',
