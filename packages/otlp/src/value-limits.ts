@@ -20,6 +20,13 @@ export const MAX_LINKS_PER_SPAN = 128;
 export const MAX_ITEMS_PER_REQUEST = 200_000;
 
 /**
+ * Most JSON objects and arrays an OTLP/JSON body may hold. JSON.parse builds them all before any item
+ * can be counted, and 20 MB of `{},` is 6.5 million objects (700 MiB); a real batch spends at least
+ * ~15 bytes per object, so 2 million leaves room for any body under the size limit.
+ */
+export const MAX_JSON_CONTAINERS = 2_000_000;
+
+/**
  * Longest attribute key kept, in UTF-8 bytes; an attribute with a longer key is dropped and counted.
  * Keys go into a dictionary table: a thousand unique 19 KB keys per request once grew it to 951 MB.
  */

@@ -170,3 +170,14 @@ describe('attribute keys', () => {
     expect(log.droppedAttributesCount).toBe(1);
   });
 });
+
+describe('an OTLP/JSON body of millions of tiny objects', () => {
+  it('is refused before JSON.parse builds them, naming the limit', () => {
+    const events = `[${Array(2_500_000).fill('{}').join(',')}]`;
+    const body = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${TRACE_HEX}","spanId":"${SPAN_HEX}","events":${events}}]}]}]}`;
+    expect(() => decodeTracesJson(body)).toThrow(
+      /more than 2000000 JSON objects and arrays; send smaller batches/,
+    );
+    expect(() => decodeLogsJson(body)).toThrow(/more than 2000000 JSON objects/);
+  });
+});
