@@ -98,4 +98,12 @@ describe('attribute key dictionary memory', () => {
     expect(JSON.parse(encodeAttributes({ [long]: 1, short: 2 }, keys))).toEqual([long, 1, 1, 2]);
     expect(db.prepare('SELECT count(*) FROM attribute_keys').pluck().get()).toBe(1);
   });
+
+  it('keeps the keys fl_peer needs resolved however many search keys come and go', () => {
+    const keys = new Dictionary(db, 'attribute_keys');
+    registerAttributeFunctions(db, keys);
+    const stored = encodeAttributes({ 'server.address': 'inventory', 'server.port': 8081 }, keys);
+    for (let i = 0; i < 3000; i++) keys.resolve([`search.key.${i}`]);
+    expect(db.prepare('SELECT fl_peer(?) AS peer').get(stored)).toEqual({ peer: 'inventory:8081' });
+  });
 });

@@ -41,6 +41,7 @@ export class Dictionary {
   private entries = 0;
   /** Keys the SQL functions look for: text → id, or null while the table does not hold it. */
   private readonly resolved = new Map<string, number | null>();
+  private readonly pinned = new Set<string>();
   private readonly stmt;
 
   constructor(
@@ -80,9 +81,19 @@ export class Dictionary {
    * added since.
    */
   resolve(texts: readonly string[] = []): void {
-    if (this.resolved.size + texts.length > MAX_RESOLVED) this.resolved.clear();
+    if (this.resolved.size + texts.length > MAX_RESOLVED) {
+      // Searches bring keys of their own; the ones the SQL functions always need stay.
+      this.resolved.clear();
+      for (const text of this.pinned) this.resolved.set(text, null);
+    }
     for (const text of texts) if (!this.resolved.has(text)) this.resolved.set(text, null);
     this.refresh();
+  }
+
+  /** Resolves `texts` for good: keys every query of some kind needs (the peer keys of `fl_peer`). */
+  pin(texts: readonly string[]): void {
+    for (const text of texts) this.pinned.add(text);
+    this.resolve(texts);
   }
 
   /** Looks again for the resolved keys the table did not hold (another connection may have added them). */
@@ -215,7 +226,7 @@ const PEER_KEYS = ['server.address', 'net.peer.name', 'server.port', 'net.peer.p
  * search calls `keys.resolve(its keys)` before its query.
  */
 export function registerAttributeFunctions(db: Database.Database, keys: Dictionary): void {
-  keys.resolve([...PEER_KEYS, ADJUSTED_COUNT]);
+  keys.pin([...PEER_KEYS, ADJUSTED_COUNT]);
   const parse = (json: string) => JSON.parse(json) as StoredAttributes;
   db.function('fl_attr', { deterministic: true }, (json: unknown, key: unknown) =>
     typeof json === 'string' && typeof key === 'string' ? asText(storedValue(parse(json), key, keys)) : null,
