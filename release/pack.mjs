@@ -48,8 +48,10 @@ export function readCatalog(root = ROOT) {
 /** Every package that the JavaScript files under `dir` import or require (bare specifiers only). */
 export function importedPackages(files) {
   const found = new Set();
+  // require('x'), import('x'), a statement `import ... from 'x'` / `export ... from 'x'` / `import 'x'`,
+  // and module.register('x') (the ESM loader hook is a module loaded by name).
   const pattern =
-    /(?:\brequire\(\s*|\bimport\(\s*|\bfrom\s*|^\s*import\s*|\bregister\(\s*)(['"])([^'"./][^'"]*)\1/gm;
+    /(?:\brequire\(\s*|\bimport\(\s*|^\s*(?:import|export)\b[^;'"]*?\bfrom\s*|^\s*import\s*|\bregister\(\s*)(['"])([^'"./][^'"]*)\1/gm;
   for (const file of files) {
     for (const match of readFileSync(file, 'utf8').matchAll(pattern)) {
       const name = packageOf(match[2]);
@@ -148,11 +150,14 @@ export async function packAll(outDir = join(ROOT, 'release/out')) {
   const catalog = readCatalog();
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
+  /** @type {{ name: string, tarball: string, bytes: number }[]} */
   const packed = [];
-  for (const [name, stageFn] of [
-    ['@faultline/instrument', stageInstrument],
-    ['@faultline/collector', stageCollector],
-  ]) {
+  /** @type {{ name: string, stageFn: (stage: string, catalog: Record<string, string>) => unknown }[]} */
+  const packages = [
+    { name: '@faultline/instrument', stageFn: stageInstrument },
+    { name: '@faultline/collector', stageFn: stageCollector },
+  ];
+  for (const { name, stageFn } of packages) {
     const stage = join(outDir, 'stage', name.replace('@faultline/', ''));
     mkdirSync(stage, { recursive: true });
     const manifest = await stageFn(stage, catalog);
