@@ -18,10 +18,13 @@ VOLUME /data
 USER node
 WORKDIR /data
 
-# Inside a container the collector must listen beyond loopback, so it refuses to start without a token.
+# Other containers reach it only beyond loopback, so it listens on every interface and will not start
+# there without FAULTLINE_TOKEN. A sidecar that shares its pod's loopback can set FAULTLINE_HOST=127.0.0.1
+# instead (no token needed, nothing outside the pod reaches it).
 ENV FAULTLINE_HOST=0.0.0.0 \
     FAULTLINE_DB=/data/faultline.db
 EXPOSE 8318 4318 4317
 
+# The probe asks over loopback, which works whichever address the collector binds.
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.FAULTLINE_PORT || 8318) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["sh", "-c", "if [ -z \"$FAULTLINE_TOKEN\" ]; then echo 'faultline: this image listens on every interface: set FAULTLINE_TOKEN' >&2; exit 2; fi; exec faultline"]
+CMD ["sh", "-c", "case \"$FAULTLINE_HOST\" in 127.*|localhost|::1) ;; *) if [ -z \"$FAULTLINE_TOKEN\" ]; then echo \"faultline: listening on $FAULTLINE_HOST needs a token: set FAULTLINE_TOKEN (or FAULTLINE_HOST=127.0.0.1 in a pod)\" >&2; exit 2; fi ;; esac; exec faultline"]

@@ -123,6 +123,38 @@ describe('a user project with the packed tarballs installed by npm', () => {
     });
   }
 
+  it('installs with pnpm too (a strict node_modules: every import must be a declared dependency)', async () => {
+    const pnpmProject = tempDir('pnpm');
+    try {
+      writeProject(pnpmProject.path, { 'orders.cjs': SERVICE_FILES['orders.cjs'] });
+      await sh('pnpm', ['add', tarballs.instrument, 'express@5'], { cwd: pnpmProject.path });
+      const service = start(
+        process.execPath,
+        ['--require', '@faultline/instrument/register', 'orders.cjs'],
+        pnpmProject.path,
+        {
+          OTEL_EXPORTER_OTLP_ENDPOINT: otlpHttp,
+          OTEL_BSP_SCHEDULE_DELAY: '100',
+          OTEL_SERVICE_NAME: 'orders-pnpm',
+        },
+      );
+      started.push(service);
+      const [, port] = await service.waitFor(LISTENING);
+      const answer = await fetch(`http://127.0.0.1:${port}/orders/broken`);
+      expect(answer.status).toBe(500);
+      const traceId = /^00-([0-9a-f]{32})-/.exec(answer.headers.get('traceresponse') ?? '')?.[1];
+      const trace = await poll(`the diagnosis of ${traceId}`, async () => {
+        const response = await fetch(`${api}/api/traces/${traceId}`);
+        const body = response.status === 200 ? ((await response.json()) as TraceAnswer) : undefined;
+        return body?.diagnosis ? body : undefined;
+      });
+      expect(trace.diagnosis).toMatchObject({ originService: 'orders-pnpm', cause: 'exception' });
+      expect(service.output()).not.toMatch(/\[faultline\].*(cannot|could not|failed)/i);
+    } finally {
+      pnpmProject.dispose();
+    }
+  });
+
   it('shows the failing trace in Chromium with the origin marked and the cause in words', async () => {
     expect(traceIds.length).toBeGreaterThan(0);
     const browser = await chromium.launch({
@@ -208,6 +240,10 @@ describe('npm i -g @faultline/collector, and the container recipe that runs the 
     const refused = start(file!, args, data, env);
     expect(await refused.exited).toBe(2);
     expect(refused.output()).toContain('set FAULTLINE_TOKEN');
+
+    const loopback = start(file!, args, data, { ...env, FAULTLINE_HOST: '127.0.0.1' });
+    await loopback.waitFor(/UI \+ API\s+http:\/\/127\.0\.0\.1:\d+\//);
+    await loopback.stop();
 
     const running = start(file!, args, data, { ...env, FAULTLINE_TOKEN: 'image-test-token' });
     try {
