@@ -9,16 +9,22 @@
 const LINE_ENDINGS = /\r\n|\r|\n/g;
 
 /**
- * Every ASCII punctuation character: CommonMark allows a backslash before any of them, and escaping all
- * is simpler to get right than picking the ones that matter where (`#` at a line start, `-` before a
- * space, `1.`, `|` in tables, `<` for HTML and autolinks, `[`/`]`/`(`/`)` for links, `!`, `*`, `_`, `~`).
+ * What makes markup anywhere in a line: `\` escapes, `` ` `` code, `*` `_` `~` emphasis and strikethrough,
+ * `[` `]` links and images (a `(` or `!` is inert without them), `<` `>` HTML and autolinks, `&` entities,
+ * `|` table cells, `$` math on GitHub. Escaping only these keeps prose readable in a terminal.
  */
-const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
+const INLINE_MARKUP = /[\\`*_~[\]<>&|$]/g;
+/** GFM's bare autolinks (`http://…`, `www.…`, `a@b.c`) are found in text too: break their triggers. */
+const BARE_AUTOLINK = /:(?=\/\/)|(?<=\bwww)\.|@/gi;
+/** At a line's start: headings, quotes, lists, thematic breaks, setext underlines, ordered lists. */
+const BLOCK_START = /^(?:[#>+=-]|\d{1,9}(?=[.)]))/;
 
-/** Running text: one line, every markdown-significant character backslash-escaped. */
+/** Running text: one line, every character that could make markup or a block backslash-escaped. */
 export function mdText(value: string): string {
   // Leading whitespace would make an indented code block at the start of a paragraph.
-  return value.replace(LINE_ENDINGS, ' ').replace(PUNCTUATION, '\\$&').trimStart();
+  const line = value.replace(LINE_ENDINGS, ' ').trimStart();
+  const escaped = line.replace(INLINE_MARKUP, '\\$&').replace(BARE_AUTOLINK, '\\$&');
+  return escaped.replace(BLOCK_START, (lead) => (/^\d/.test(lead) ? `${lead}\\` : `\\${lead}`));
 }
 
 /**
