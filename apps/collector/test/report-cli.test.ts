@@ -48,5 +48,8 @@ describe('faultline report prints span data inert', () => {
     expect(text).toContain('# Incident: 500');
     // Shown, not obeyed: the OSC 52 clipboard write and the clear-screen are visible as text.
     expect(text).toContain('^[]52;c;ZXZpbA==^G^[[2J\\x9b31m\\x85');
+    // Nor reorder what is displayed (Trojan Source).
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(text).toContain('<U+202E>gnp.exe');
   });
 });

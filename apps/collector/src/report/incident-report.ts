@@ -116,8 +116,9 @@ export function incidentReport(
   const replay = replayCommand(entry);
   out.push('', '## Reproduce', '');
   if (replay) {
-    out.push(block(replay.command, 'sh'));
-    if (replay.omitted.length > 0) out.push('', ...replay.omitted.map((why) => `- Left out: ${text(why)}`));
+    if (replay.command !== null) out.push(block(replay.command, 'sh'));
+    if (replay.command !== null && replay.omitted.length > 0) out.push('');
+    out.push(...replay.omitted.map((why) => `- Left out: ${text(why)}`));
   } else {
     out.push('The entry span recorded no URL, so no replay command can be given.');
   }

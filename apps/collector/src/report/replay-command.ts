@@ -19,10 +19,15 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * printable line (curl would send a raw control byte on the request line).
  */
 const URL_UNSAFE = /[^\x21-\x7e]/gu;
+/** Only these are replayed: curl also speaks file:, smtp:, gopher:…, and reads "-o…" as an option. */
+const HTTP_URL = /^https?:\/\//i;
+/** user:password@ in the authority: credentials, never replayed. */
+const USERINFO = /^(https?:\/\/)[^/?#]*@/i;
 
 /** A replay command, and what was left out of it and why (for the report to say). */
 export interface ReplayCommand {
-  command: string;
+  /** Null when the request cannot be replayed safely (a URL that is not http or https). */
+  command: string | null;
   /** The curl arguments, unquoted: what curl receives when the command is run in a POSIX shell. */
   argv: string[];
   omitted: string[];
@@ -62,13 +67,18 @@ const percentEncode = (char: string): string =>
  * A `curl` command that replays the entry request (method, URL, the request headers the
  * instrumentation recorded), for reproducing a failure in staging. Credentials are never included.
  * Every argument is shell-quoted; a method or header that is not valid HTTP is left out and named in
- * `omitted`. Returns null when the span does not say which URL was requested.
+ * `omitted`; a URL other than http(s) gives no command. Returns null when the span does not say which
+ * URL was requested.
  */
 export function replayCommand(entry: Span): ReplayCommand | null {
   const rawUrl = urlOf(entry.attributes);
   if (!rawUrl) return null;
-  const url = rawUrl.replace(URL_UNSAFE, percentEncode);
-  const omitted: string[] = [];
+  const encoded = rawUrl.replace(URL_UNSAFE, percentEncode);
+  if (!HTTP_URL.test(encoded)) {
+    return { command: null, argv: [], omitted: ['the whole command: the recorded URL is not http or https'] };
+  }
+  const url = encoded.replace(USERINFO, '$1');
+  const omitted = url === encoded ? [] : ['the user and password in the URL'];
   const argv: string[] = [];
   const words: string[] = [];
   // Options are written by this code and stay bare; every value is quoted, whatever it holds.
@@ -92,8 +102,6 @@ export function replayCommand(entry: Span): ReplayCommand | null {
   }
   // curl expands [1-9] and {a,b} into many requests unless told not to.
   if (/[[\]{}]/.test(url)) option('--globoff');
-  // A URL that starts with "-" would be read as an option; --url makes it a URL whatever it holds.
-  if (!/^https?:\/\//i.test(url)) option('--url');
   value(url);
   for (const [key, raw] of Object.entries(entry.attributes)) {
     if (!key.startsWith(HEADER_PREFIX)) continue;

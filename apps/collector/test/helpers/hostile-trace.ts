@@ -9,12 +9,12 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 /**
  * A value that breaks whatever it lands in unescaped: markdown (heading, link, image, autolink, HTML,
  * emphasis, list, table pipe, code fence, CR), a terminal (OSC 52 clipboard write, clear screen, 8-bit
- * CSI, BEL), a shell (command substitution, quote breaking) and Slack (`<!channel>`, a fake link, `&`).
+ * CSI, BEL, a right-to-left override), a shell (command substitution, quote breaking) and Slack (`<!channel>`, a fake link, `&`).
  */
 export const HOSTILE =
   'x\r\n# heading [l](http://evil.example) ![i](http://evil.example/i.png) <http://evil.example> <b>b</b>' +
   ' *em* _u_ `tick`` ``` | pipe \\| \u001b]52;c;ZXZpbA==\u0007\u001b[2J\u009b31m\u0085 $(touch /tmp/p) \'"' +
-  ' <!channel> <http://evil.example|click> &amp; &\n1. item\n    indented\n---\n> quote\r';
+  ' <!channel> <http://evil.example|click> &amp; & \u202egnp.exe\n1. item\n    indented\n---\n> quote\r';
 
 /**
  * Sends one failing request (gateway -> orders, orders throws) through the official OTLP/HTTP exporters,
