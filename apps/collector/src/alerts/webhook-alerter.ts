@@ -51,7 +51,10 @@ export class WebhookAlerter {
     this.stats.alerts++;
     if (this.pending.length < this.maxListed) this.pending.push(payload);
     else this.unlisted++;
-    if (this.timer !== null) return;
+    if (this.timer === null) this.schedule();
+  }
+
+  private schedule(): void {
     const waitMs = Math.max(0, this.lastPostMs + this.intervalMs - Date.now());
     this.timer = setTimeout(() => this.flush(), waitMs);
     // Alerts must not keep a stopping process alive.
@@ -60,6 +63,11 @@ export class WebhookAlerter {
 
   private flush(): void {
     this.timer = null;
+    // Timers may fire a millisecond early: the interval is a promise, so wait out the rest.
+    if (Date.now() < this.lastPostMs + this.intervalMs) {
+      this.schedule();
+      return;
+    }
     const alerts = this.pending;
     const more = this.unlisted;
     this.pending = [];
