@@ -7,6 +7,7 @@ describe('markdown escaping', () => {
     expect(mdText('x\r# h [l](http://e.example) *a* _b_ <i> & `c` | ~d~ $m$ www.e.example a@b.c')).toBe(
       'x # h \\[l\\](http\\://e.example) \\*a\\* \\_b\\_ \\<i\\> \\& \\`c\\` \\| \\~d\\~ \\$m\\$ www\\.e.example a\\@b.c',
     );
+    expect(mdText('_www.e.example (www.f.example')).toBe('\\_www\\.e.example (www\\.f.example');
   });
 
   it('escapes what would start a block at the start of the text', () => {

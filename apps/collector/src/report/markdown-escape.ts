@@ -15,7 +15,7 @@ const LINE_ENDINGS = /\r\n|\r|\n/g;
  */
 const INLINE_MARKUP = /[\\`*_~[\]<>&|$]/g;
 /** GFM's bare autolinks (`http://…`, `www.…`, `a@b.c`) are found in text too: break their triggers. */
-const BARE_AUTOLINK = /:(?=\/\/)|(?<=\bwww)\.|@/gi;
+const BARE_AUTOLINK = /:(?=\/\/)|(?<=www)\.|@/gi;
 /** At a line's start: headings, quotes, lists, thematic breaks, setext underlines, ordered lists. */
 const BLOCK_START = /^(?:[#>+=-]|\d{1,9}(?=[.)]))/;
 
