@@ -61,6 +61,8 @@ export interface BuildOptions {
    * where spans arrive through exporters that batch for seconds and quiet is judged by span end times).
    */
   diagnosisQuietMs?: number;
+  /** Webhook alerts post at most once per this long (default 10 s); tests shorten it. */
+  alertIntervalMs?: number;
   /** A store opened by the caller (tests on an in-process ClickHouse) instead of the configured one. */
   store?: Store;
 }
@@ -162,7 +164,9 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
           ? {
               onRecorded: alertOnRecorded(
                 store,
-                new WebhookAlerter(config.alertWebhook, (m) => api.log.warn(m)),
+                new WebhookAlerter(config.alertWebhook, (m) => api.log.warn(m), {
+                  ...(options.alertIntervalMs !== undefined ? { intervalMs: options.alertIntervalMs } : {}),
+                }),
                 publicUrl,
               ),
             }
