@@ -148,19 +148,6 @@ export class ClickHouseFinalizer {
       BigInt(root.start_ns),
     );
     const edges = traceEdges(spans.map(toEdgeRow));
-    this.finalized.push({
-      TraceId: traceId,
-      Stamp: stamp,
-      StartNs: traceStart.toString(),
-      Edges: edges.map((e) => ({
-        source: e.source,
-        target: e.target,
-        kind: e.targetKind,
-        calls: e.calls,
-        errors: e.errors,
-      })),
-      Version: version,
-    });
     const alreadyCounted = previousFingerprint !== null && previousFingerprint === record?.fingerprint;
     let isNewGroup = false;
     if (record !== null && !alreadyCounted)
@@ -194,6 +181,21 @@ export class ClickHouseFinalizer {
       // No longer failing: a tombstone replaces the old verdict.
       this.verdicts.push({ TraceId: traceId, Failing: 0, StartNs: traceStart.toString(), Version: version });
     }
+    // After the verdict (and after groupExists, which flushes): a finalized row never reaches
+    // ClickHouse ahead of its verdict, so a failed flush leaves the trace pending, not uncounted.
+    this.finalized.push({
+      TraceId: traceId,
+      Stamp: stamp,
+      StartNs: traceStart.toString(),
+      Edges: edges.map((e) => ({
+        source: e.source,
+        target: e.target,
+        kind: e.targetKind,
+        calls: e.calls,
+        errors: e.errors,
+      })),
+      Version: version,
+    });
     this.scheduleFlush();
     if (record === null) return 'not_failing';
     return isNewGroup ? 'new_group' : alreadyCounted ? 'unchanged' : 'counted';

@@ -1,0 +1,99 @@
+import { diagnoseTrace } from '@faultline/diagnosis';
+import type { Span } from '@faultline/model';
+import { describe, expect, it } from 'vitest';
+import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
+import type { DiagnosisRecord } from '../../src/store/failure-store.js';
+import { chdbClient } from '../helpers/clickhouse-engine.js';
+import { faultsInOrder, faultyConnection } from '../helpers/faulty-connection.js';
+import { makeFailingChain, makeLog } from '../helpers/make-span.js';
+
+/*
+ * The ClickHouse finalizer batches its verdicts and writes them in the background. A flush that
+ * fails must be heard of (the collector's log), and one that fails half way (verdicts written,
+ * finalized rows not, or the other way round) must still end with the trace counted in its group.
+ */
+/** The verdict the diagnosis loop would record for a failing chain. */
+function failingRecord(spans: Span[]): DiagnosisRecord {
+  const diagnosis = diagnoseTrace(spans, [])!;
+  return {
+    fingerprint: 'finalizer-faults',
+    originSpanId: diagnosis.originSpanId,
+    originService: diagnosis.originService,
+    originOperation: 'pg.query',
+    originNode: diagnosis.originService,
+    cause: diagnosis.cause,
+    exceptionType: null,
+    message: null,
+    summary: diagnosis.summary,
+    version: '1.0.0',
+    entryEndpoint: 'GET /api/orders/:id',
+    startTimeUnixNano: spans[0]!.startTimeUnixNano,
+  };
+}
+
+describe('the ClickHouse finalizer when ClickHouse drops its writes', () => {
+  it('reports a failed background flush, and a flush that failed half way still counts the trace', async () => {
+    const faults = faultsInOrder([
+      { table: 'faultline_verdicts', fault: 'refuse' },
+      { table: 'faultline_finalized', fault: 'refuse' },
+    ]);
+    let armed = false;
+    const reported: { error: unknown; failures: number }[] = [];
+    const store = await ClickHouseStore.open({
+      client: await chdbClient(
+        'exporter-current',
+        faultyConnection((table) => (armed ? faults(table) : null)),
+      ),
+      retentionMs: 86_400_000,
+      onBackgroundError: (error, failures) => reported.push({ error, failures }),
+    });
+    try {
+      const quiet = () => Date.now() + 60_000;
+      const finalizeAll = async () => {
+        const outcomes = [];
+        for (const p of await store.pendingTraces(quiet(), 10))
+          outcomes.push(await store.finalizeTrace(p.traceId, p.stamp, recordOf(p.traceId)));
+        return outcomes;
+      };
+      const counted = async () => (await store.failureGroups(0n, 10, 0)).reduce((sum, g) => sum + g.count, 0);
+      const traces = new Map<string, Span[]>();
+      const recordOf = (traceId: string) => failingRecord(traces.get(traceId)!);
+      const writeTrace = async () => {
+        const spans = makeFailingChain();
+        traces.set(spans[0]!.traceId, spans);
+        await store.write(spans, [makeLog(spans[3]!, 'query failed')]);
+      };
+
+      // A first trace opens the group while ClickHouse answers.
+      await writeTrace();
+      expect(await finalizeAll()).toEqual(['new_group']);
+      expect(await counted()).toBe(1);
+
+      armed = true;
+      await writeTrace();
+      expect(await finalizeAll()).toEqual(['counted']);
+      // Nobody waits on this flush: the store's owner hears of it instead.
+      const deadline = Date.now() + 10_000;
+      while (reported.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(reported).toHaveLength(1);
+      expect(reported[0]!.failures).toBe(1);
+      expect(String(reported[0]!.error)).toContain('ECONNREFUSED');
+
+      // What the diagnosis loop does, round after round, until ClickHouse takes every write.
+      let total = 1;
+      while (total < 2 && Date.now() < deadline) {
+        try {
+          await finalizeAll();
+          total = await counted();
+        } catch {
+          // a flush the round waited on failed; the next round tries again
+        }
+      }
+      expect(faults.left()).toBe(0);
+      expect(total).toBe(2);
+      expect(await store.pendingTraces(quiet(), 10)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});
