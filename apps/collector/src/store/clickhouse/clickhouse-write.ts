@@ -25,9 +25,13 @@ const CONTENT_CODES = new Set([
   '131', // TOO_LARGE_STRING_SIZE
   '321', // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
   '349', // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
+  '407', // DECIMAL_OVERFLOW: a time past DateTime64(9)'s range (after 2262)
 ]);
 
-/** TOO_MANY_PARTS is the server's load, except "Too many partitions for single INSERT block": the rows' dates. */
+/**
+ * TOO_MANY_PARTS is the server's load, except "Too many partitions for single INSERT block": the
+ * rows' dates span more days than an insert may (the exporter's tables are partitioned by day).
+ */
 const TOO_MANY_PARTS = '252';
 
 /**
