@@ -3,8 +3,8 @@ import type { Span } from '@faultline/model';
 import { describe, expect, it } from 'vitest';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import type { DiagnosisRecord } from '../../src/store/failure-store.js';
-import { chdbClient } from '../helpers/clickhouse-engine.js';
-import { faultsInOrder, faultyConnection } from '../helpers/faulty-connection.js';
+import { faultsInOrder } from '../helpers/breaking-proxy.js';
+import { clickhouseOverNetwork } from '../helpers/clickhouse-network.js';
 import { makeFailingChain, makeLog } from '../helpers/make-span.js';
 
 /*
@@ -34,16 +34,14 @@ function failingRecord(spans: Span[]): DiagnosisRecord {
 describe('the ClickHouse finalizer when ClickHouse drops its writes', () => {
   it('reports a failed background flush, and a flush that failed half way still counts the trace', async () => {
     const faults = faultsInOrder([
-      { table: 'faultline_verdicts', fault: 'refuse' },
-      { table: 'faultline_finalized', fault: 'refuse' },
+      { table: 'faultline_verdicts', fault: 'reset' },
+      { table: 'faultline_finalized', fault: 'reset' },
     ]);
     let armed = false;
     const reported: { error: unknown; failures: number }[] = [];
+    const network = await clickhouseOverNetwork((table) => (armed ? faults(table) : null));
     const store = await ClickHouseStore.open({
-      client: await chdbClient(
-        'exporter-current',
-        faultyConnection((table) => (armed ? faults(table) : null)),
-      ),
+      client: network.client,
       retentionMs: 86_400_000,
       onBackgroundError: (error, failures) => reported.push({ error, failures }),
     });
@@ -77,7 +75,7 @@ describe('the ClickHouse finalizer when ClickHouse drops its writes', () => {
       while (reported.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(reported).toHaveLength(1);
       expect(reported[0]!.failures).toBe(1);
-      expect(String(reported[0]!.error)).toContain('ECONNREFUSED');
+      expect(reported[0]!.error).toMatchObject({ code: 'ECONNRESET' });
 
       // What the diagnosis loop does, round after round, until ClickHouse takes every write.
       let total = 1;
@@ -94,6 +92,7 @@ describe('the ClickHouse finalizer when ClickHouse drops its writes', () => {
       expect(await store.pendingTraces(quiet(), 10)).toEqual([]);
     } finally {
       await store.close();
+      await network.close();
     }
   });
 });

@@ -14,35 +14,34 @@ import {
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
-import { chdbClient } from '../helpers/clickhouse-engine.js';
-import {
-  type FaultPlan,
-  faultsInOrder,
-  faultyConnection,
-  type NetworkFault,
-} from '../helpers/faulty-connection.js';
+import { type FaultPlan, faultsInOrder, type NetworkFault } from '../helpers/breaking-proxy.js';
+import { type ClickHouseOverNetwork, clickhouseOverNetwork } from '../helpers/clickhouse-network.js';
 import { jsonBatch, makeReadableSpans } from '../helpers/otlp-payloads.js';
 import { type RunningCollector, startCollector } from '../helpers/start-collector.js';
 
 /*
  * Under `--store clickhouse` the way to the store is a network: it refuses, resets and times out. The
  * collector must answer those with 503 and Retry-After (which the official exporters retry), never
- * 400 (which they drop), and a batch retried after half of it landed must read back once.
+ * 400 (which they drop), and a batch retried after half of it landed must read back once. Real
+ * sockets: the client reaches the engine through a TCP proxy that breaks the inserts a test picks.
  */
 let running: RunningCollector | undefined;
+let network: ClickHouseOverNetwork | undefined;
 
 afterEach(async () => {
   await running?.stop();
+  await network?.close();
   running = undefined;
+  network = undefined;
 });
 
 async function collectorOnClickHouse(
   plan: FaultPlan,
 ): Promise<{ running: RunningCollector; client: ClickHouseClient }> {
-  const client = await chdbClient('exporter-current', faultyConnection(plan));
-  const store = await ClickHouseStore.open({ client, retentionMs: 7 * 86_400_000 });
+  network = await clickhouseOverNetwork(plan);
+  const store = await ClickHouseStore.open({ client: network.client, retentionMs: 7 * 86_400_000 });
   running = await startCollector({}, { store });
-  return { running, client };
+  return { running, client: network.client };
 }
 
 /** Two log records of a trace's server span, as the official SDK hands them to its exporter. */
@@ -73,12 +72,12 @@ async function count(client: ClickHouseClient, sql: string): Promise<number> {
 }
 
 describe('a ClickHouse store that cannot be reached', () => {
-  it.each<NetworkFault>(['refuse', 'drop-after-commit', 'timeout'])(
-    'answers 503 with Retry-After when the insert fails with %s, then takes the batch again',
+  it.each<NetworkFault | 'refused'>(['refused', 'reset', 'drop-after-commit', 'stall'])(
+    'answers 503 with Retry-After when the insert meets %s, then takes the batch again',
     async (fault) => {
       let failing = true;
       const { running } = await collectorOnClickHouse((table) =>
-        failing && table === 'otel_traces' ? fault : null,
+        failing && table === 'otel_traces' && fault !== 'refused' ? fault : null,
       );
       const post = () =>
         fetch(`http://127.0.0.1:${running.otlpHttpPort}/v1/traces`, {
@@ -86,11 +85,13 @@ describe('a ClickHouse store that cannot be reached', () => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(jsonBatch()),
         });
+      if (fault === 'refused') await network!.proxy.refuse();
       const refused = await post();
       expect(refused.status).toBe(503);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await refused.text()).toContain('ClickHouse insert into otel_traces failed');
       failing = false;
+      if (fault === 'refused') await network!.proxy.listen();
       expect((await post()).status).toBe(200);
     },
   );
@@ -99,9 +100,9 @@ describe('a ClickHouse store that cannot be reached', () => {
     const plan = faultsInOrder([
       // Logs land, the answer is lost: the retry writes them again (and the spans a first time).
       { table: 'otel_logs', fault: 'drop-after-commit' },
-      { table: 'otel_traces', fault: 'refuse' },
+      { table: 'otel_traces', fault: 'reset' },
       { table: 'otel_traces', fault: 'drop-after-commit' },
-      { table: 'otel_traces', fault: 'timeout' },
+      { table: 'otel_traces', fault: 'stall' },
     ]);
     const { running, client } = await collectorOnClickHouse(plan);
     // Long enough for the exporter to retry after Retry-After a few times (its default is 10 s).

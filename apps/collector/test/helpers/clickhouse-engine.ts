@@ -9,9 +9,6 @@ const FIXTURES = join(import.meta.dirname, '../fixtures/clickhouse');
 
 let databases = 0;
 
-/** The connection `@clickhouse/client` sends through: where a test puts faults of the network. */
-export type EngineConnection = NonNullable<ClickHouseClientConfigOptions['connection']>;
-
 /**
  * The statements of a fixture DDL file, verbatim but for the database the exporter renders into them
  * (`default` in the fixtures). Statements end on a line holding only ";".
@@ -28,18 +25,16 @@ export function exporterStatements(ddl: Exclude<ExporterDdl, 'none'>, database: 
  * A client on a real ClickHouse engine: `chdb` (ClickHouse 26.x in this process) through
  * `@clickhouse/client`'s `createClient({ connection })`, on a database of its own. chdb runs one
  * engine per process and a `USE` holds per connection, so stores opened side by side stay apart.
- * The exporter's DDL is then run as the exporter renders it. `wrap` may put something between the
- * client and the engine (test/helpers/faulty-connection.ts).
+ * The exporter's DDL is then run as the exporter renders it.
  */
-export async function chdbClient(
-  ddl: ExporterDdl = 'exporter-current',
-  wrap: (connection: EngineConnection) => EngineConnection = (connection) => connection,
-): Promise<ClickHouseClient> {
+export async function chdbClient(ddl: ExporterDdl = 'exporter-current'): Promise<ClickHouseClient> {
   const { createChdbConnection } = await import('chdb/connection');
   // chdb 3.4 types its connection against @clickhouse/client-common 1.23.0; @clickhouse/client 1.23.1
   // bundles a common whose settings type grew one key. The runtime contract is the same.
-  const connection = createChdbConnection({ path: ':memory:' }) as unknown as EngineConnection;
-  const client = createClient({ connection: wrap(connection) });
+  const connection = createChdbConnection({
+    path: ':memory:',
+  }) as unknown as ClickHouseClientConfigOptions['connection'];
+  const client = createClient({ connection });
   const database = `faultline_test_${process.pid}_${++databases}`;
   await client.command({ query: `CREATE DATABASE ${database}` });
   await client.command({ query: `USE ${database}` });
