@@ -95,4 +95,36 @@ describe('the ClickHouse finalizer when ClickHouse drops its writes', () => {
       await network.close();
     }
   });
+
+  it('reports a run of failing background flushes in one line, not one line each', async () => {
+    let verdictInserts = 0;
+    const network = await clickhouseOverNetwork((table) => {
+      if (table !== 'faultline_verdicts') return null;
+      verdictInserts++;
+      return 'reset';
+    });
+    const reported: unknown[] = [];
+    const store = await ClickHouseStore.open({
+      client: network.client,
+      retentionMs: 86_400_000,
+      onBackgroundError: (error) => reported.push(error),
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      for (let round = 1; round <= 3; round++) {
+        const spans = makeFailingChain();
+        await store.write(spans, []);
+        for (const p of await store.pendingTraces(Date.now() + 60_000, 10))
+          await store.finalizeTrace(p.traceId, p.stamp, failingRecord(spans));
+        // The flush runs in the background; the round is over once its insert was broken.
+        while (verdictInserts < round && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(verdictInserts).toBe(round);
+      }
+      await new Promise((r) => setImmediate(r));
+      expect(reported).toHaveLength(1);
+    } finally {
+      await store.close().catch(() => {});
+      await network.close();
+    }
+  });
 });
