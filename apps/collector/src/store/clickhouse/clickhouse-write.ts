@@ -44,7 +44,7 @@ function serverCode(error: unknown): string | null {
 }
 
 /** Whether ClickHouse refused an insert for what the rows hold (a retry of them would fail the same way). */
-export function isRefusedContent(error: unknown): boolean {
+function isRefusedContent(error: unknown): boolean {
   const code = serverCode(error);
   if (code === null) return false;
   if (code === TOO_MANY_PARTS)
