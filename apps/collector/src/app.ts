@@ -73,7 +73,13 @@ const MAX_CONNECTIONS = 1024;
 
 /** Builds the collector without listening, so tests drive it with `inject()`. */
 export async function buildApp(config: CollectorConfig, options: BuildOptions = {}): Promise<Collector> {
-  const store = options.store ?? (await openStore(config));
+  const store =
+    options.store ??
+    (await openStore(config, {
+      // Runs only once the listeners below exist: background writes start after the store is open.
+      onBackgroundError: (error, failures) =>
+        api.log.error({ err: error, failures }, 'store: background write failed'),
+    }));
   const forwarder = config.forwardUrl
     ? new OtlpForwarder({
         url: config.forwardUrl,

@@ -1,6 +1,6 @@
 import type { LogRecord, Span } from '@faultline/model';
 import { overloaded, shuttingDown, storeUnavailable, unwritableBatch } from '../errors.js';
-import type { Store } from '../store/store.js';
+import { type Store, StoreUnavailableError } from '../store/store.js';
 import type { Redactor } from './redactor.js';
 
 /** Limits of the in-memory queue between the receivers and the single writer. */
@@ -133,8 +133,12 @@ export class IngestQueue {
   }
 }
 
-/** SQLite's own result codes (SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR, …) are conditions of the store. */
+/**
+ * A store that could not be reached or could not write now (each store says so with
+ * `StoreUnavailableError`), or SQLite's own result codes (SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR, …).
+ */
 function isStoreCondition(error: unknown): boolean {
+  if (error instanceof StoreUnavailableError) return true;
   return (
     typeof error === 'object' &&
     error !== null &&
@@ -145,6 +149,7 @@ function isStoreCondition(error: unknown): boolean {
 }
 
 function describe(error: unknown): string {
+  if (error instanceof StoreUnavailableError) return error.message;
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
     return error.code;
   return error instanceof Error ? error.message : String(error);
