@@ -61,6 +61,8 @@ export interface BuildOptions {
    * where spans arrive through exporters that batch for seconds and quiet is judged by span end times).
    */
   diagnosisQuietMs?: number;
+  /** Webhook alerts post at most once per this long (default 10 s); tests shorten it. */
+  alertIntervalMs?: number;
   /** A store opened by the caller (tests on an in-process ClickHouse) instead of the configured one. */
   store?: Store;
 }
@@ -71,7 +73,13 @@ const MAX_CONNECTIONS = 1024;
 
 /** Builds the collector without listening, so tests drive it with `inject()`. */
 export async function buildApp(config: CollectorConfig, options: BuildOptions = {}): Promise<Collector> {
-  const store = options.store ?? (await openStore(config));
+  const store =
+    options.store ??
+    (await openStore(config, {
+      // Runs only once the listeners below exist: background writes start after the store is open.
+      onBackgroundError: (error, failures) =>
+        api.log.error({ err: error, failures }, 'store: background write failed'),
+    }));
   const forwarder = config.forwardUrl
     ? new OtlpForwarder({
         url: config.forwardUrl,
@@ -162,7 +170,9 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
           ? {
               onRecorded: alertOnRecorded(
                 store,
-                new WebhookAlerter(config.alertWebhook, (m) => api.log.warn(m)),
+                new WebhookAlerter(config.alertWebhook, (m) => api.log.warn(m), {
+                  ...(options.alertIntervalMs !== undefined ? { intervalMs: options.alertIntervalMs } : {}),
+                }),
                 publicUrl,
               ),
             }

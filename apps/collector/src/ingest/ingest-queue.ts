@@ -1,6 +1,6 @@
 import type { LogRecord, Span } from '@faultline/model';
 import { bodyTooLarge, overloaded, shuttingDown, storeUnavailable, unwritableBatch } from '../errors.js';
-import type { Store } from '../store/store.js';
+import { type Store, StoreUnavailableError } from '../store/store.js';
 import type { Redactor } from './redactor.js';
 
 /** Limits of the in-memory queue between the receivers and the single writer. */
@@ -148,6 +148,7 @@ export class IngestQueue {
 }
 
 /**
+<<<<<<< HEAD
  * What a batch weighs in the queue: one per span, span event, span link and log record. Counting spans
  * alone let one span with 9 million empty events through as "1 item" (2.4 GiB of RSS).
  */
@@ -158,7 +159,13 @@ export function countItems(spans: readonly Span[], logs: readonly LogRecord[]): 
 }
 
 /** SQLite's own result codes (SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR, …) are conditions of the store. */
+=======
+ * A store that could not be reached or could not write now (each store says so with
+ * `StoreUnavailableError`), or SQLite's own result codes (SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR, …).
+ */
+>>>>>>> main
 function isStoreCondition(error: unknown): boolean {
+  if (error instanceof StoreUnavailableError) return true;
   return (
     typeof error === 'object' &&
     error !== null &&
@@ -169,6 +176,7 @@ function isStoreCondition(error: unknown): boolean {
 }
 
 function describe(error: unknown): string {
+  if (error instanceof StoreUnavailableError) return error.message;
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
     return error.code;
   return error instanceof Error ? error.message : String(error);
