@@ -148,7 +148,6 @@ export class IngestQueue {
 }
 
 /**
-<<<<<<< HEAD
  * What a batch weighs in the queue: one per span, span event, span link and log record. Counting spans
  * alone let one span with 9 million empty events through as "1 item" (2.4 GiB of RSS).
  */
@@ -158,12 +157,10 @@ export function countItems(spans: readonly Span[], logs: readonly LogRecord[]): 
   return items;
 }
 
-/** SQLite's own result codes (SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR, …) are conditions of the store. */
-=======
+/**
  * A store that could not be reached or could not write now (each store says so with
  * `StoreUnavailableError`), or SQLite's own result codes (SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR, …).
  */
->>>>>>> main
 function isStoreCondition(error: unknown): boolean {
   if (error instanceof StoreUnavailableError) return true;
   return (
