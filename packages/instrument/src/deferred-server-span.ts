@@ -1,14 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type {
   Attributes,
+  AttributeValue,
   Context,
   Exception,
+  Link,
   Span,
   SpanContext,
   SpanStatus,
+  TimeInput,
   Tracer,
 } from '@opentelemetry/api';
 import { isSpanContextValid, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+import { applyWrite, type DeferredWrite, eventWrite, marksFailing } from './deferred-span-writes.js';
 import { warnOnce } from './faultline-log.js';
 import type { HttpServerTracingSetup } from './http-server-tracing.js';
 import { type RequestHead, serverAttributes } from './server-span-attributes.js';
@@ -19,9 +23,9 @@ import type { PresetIdGenerator } from './span-ids.js';
  * current share it can tell in advance which successful traces will be. A request whose trace would
  * not be kept if it succeeds gets no SDK span at first, only a span context with fresh ids (its
  * children and callers see those); when it ends, `settleDeferredRoot` decides, and only a kept trace
- * (failing, or chosen after all) gets its SDK span, with the same ids, start time and attributes. The
- * SDK span of a request nobody will read was most of what tracing cost it (removing it cut
- * Faultline's CPU per Fastify request by 11.5%).
+ * (failing, or chosen after all) gets its SDK span, with the same ids, start time and attributes, and
+ * everything written on it meanwhile. The SDK span of a request nobody will read was most of what
+ * tracing cost it (bench/RESULTS.md). packages/instrument/DESIGN.md shows how this fits the rest.
  */
 export interface ServerSpanDeferral {
   ids: PresetIdGenerator;
@@ -37,19 +41,36 @@ export interface ServerSpanDeferral {
  * What a deferred server span needs to become a span: everything read from the request at its start.
  * It keeps the request's head, never the request: the record hangs off the request's context, which
  * outlives the request on the async resources it started (a keep-alive socket's timer), and through it
- * a request object would keep everything a framework hangs off it. With the request here, an Express
- * request promoted 13.5 KB to the old generation instead of 9.5 KB, and spent 27 µs in scavenges
- * instead of 16.5 (bench/RESULTS.md, `--trace-gc-nvp`).
+ * a request object would keep everything a framework hangs off it (measured with `--trace-gc-nvp`,
+ * bench/RESULTS.md).
  */
 export interface DeferredSpan extends RequestHead {
   parent: Context;
+  traceId: string;
   startTime: number;
   scheme: 'http' | 'https';
   target: string;
   peerAddress: string | undefined;
   peerPort: number | undefined;
-  /** Errors to record once it is a span (failExchange), with when they happened. */
-  failures: Array<{ error: unknown; at: number }>;
+  /**
+   * What was written on the span while it was a bare context (see DeferredWrite), in order; made on
+   * the first write, so most requests, which write nothing, allocate nothing.
+   */
+  writes: DeferredWrite[] | undefined;
+  /** A write marked the request failing (an exception, ERROR): its trace is kept whole. */
+  failing: boolean;
+  /** The SDK span it became (later writes go straight to it). */
+  real: Span | undefined;
+  /** Its trace was settled as not kept: later writes are dropped. */
+  dropped: boolean;
+  /**
+   * SDK spans started under it (at any depth) that have not ended: while any is open when the request
+   * ends, its trace is settled only as the last one ends, so a span that fails after the answer went
+   * out still keeps the whole trace.
+   */
+  openSpans: number;
+  /** Set while the request has ended and waits for `openSpans` to reach 0: settles it. */
+  whenSpansEnd: (() => void) | undefined;
   /** Finished leaf spans of the request, as data until the trace is kept (see holderOf). */
   held: HeldLeafSpan[];
   /** True until the request's trace is settled or the record becomes a span: it may hold spans. */
@@ -94,32 +115,61 @@ export class BareServerSpan implements Span {
   spanContext(): SpanContext {
     return this.context;
   }
-  setAttribute(): this {
+  setAttribute(key: string, value: AttributeValue): this {
+    writeDeferred(this.record, { op: 'attribute', key, value });
     return this;
   }
-  setAttributes(): this {
+  setAttributes(attributes: Attributes): this {
+    writeDeferred(this.record, { op: 'attributes', attributes: { ...attributes } });
     return this;
   }
-  addEvent(): this {
+  addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
+    writeDeferred(this.record, eventWrite(name, attributesOrTime, time, nowMillis()));
     return this;
   }
-  addLink(): this {
+  addLink(link: Link): this {
+    writeDeferred(this.record, { op: 'links', links: [link] });
     return this;
   }
-  addLinks(): this {
+  addLinks(links: Link[]): this {
+    writeDeferred(this.record, { op: 'links', links: [...links] });
     return this;
   }
-  setStatus(_status: SpanStatus): this {
+  setStatus(status: SpanStatus): this {
+    writeDeferred(this.record, { op: 'status', status: { ...status } });
     return this;
   }
-  updateName(): this {
+  updateName(name: string): this {
+    writeDeferred(this.record, { op: 'name', name });
     return this;
   }
+  /** The request's end, not the app's, ends the server span. */
   end(): void {}
+  /**
+   * False, as for the API's bare span context: instrumentations that check it write nothing, so a
+   * request whose trace is dropped costs them nothing. What is written anyway is kept (writeDeferred).
+   */
   isRecording(): boolean {
     return false;
   }
-  recordException(_exception: Exception): void {}
+  recordException(exception: Exception, time?: TimeInput): void {
+    writeDeferred(this.record, { op: 'exception', exception, at: time ?? nowMillis() });
+  }
+}
+
+/**
+ * A write on a deferred server span: buffered while it is a bare context, done on its SDK span once it
+ * is one, dropped once its trace was. An exception or ERROR marks the request failing.
+ */
+export function writeDeferred(record: DeferredSpan, write: DeferredWrite): void {
+  if (record.real !== undefined) {
+    applyWrite(record.real, write);
+    return;
+  }
+  if (record.dropped) return;
+  if (marksFailing(write)) record.failing = true;
+  if (record.writes === undefined) record.writes = [write];
+  else record.writes.push(write);
 }
 
 /**
@@ -131,22 +181,6 @@ export function holderOf(parent: Span | undefined): DeferredSpan | undefined {
   if (!(parent instanceof BareServerSpan)) return undefined;
   const record = parent.record;
   return record.open && record.held.length < MAX_HELD_PER_REQUEST ? record : undefined;
-}
-
-/**
- * Called as the SDK starts a span under `parentContext` (FailureFirstSpanProcessor#onStart). When the
- * parent is a deferred request's bare span, the request learns that spans of its trace may end after
- * it; returns that trace's id when the request was already dropped without its decision remembered,
- * so the caller remembers it before this span ends.
- */
-export function noteSpanStart(parentContext: Context): string | undefined {
-  const parent = trace.getSpan(parentContext);
-  if (!(parent instanceof BareServerSpan)) return undefined;
-  const record = parent.record;
-  record.childStarted = true;
-  if (!record.droppedUnremembered) return undefined;
-  record.droppedUnremembered = false;
-  return parent.spanContext().traceId;
 }
 
 /** Makes the SDK spans of the leaf spans a deferred request held, under its now real span. */
@@ -192,7 +226,13 @@ export function deferIfNotKept(
     target: request.url ?? '/',
     peerAddress: socket?.remoteAddress,
     peerPort: socket?.remotePort,
-    failures: [],
+    traceId,
+    writes: undefined,
+    failing: false,
+    real: undefined,
+    dropped: false,
+    openSpans: 0,
+    whenSpansEnd: undefined,
     held: [],
     open: true,
     childStarted: false,

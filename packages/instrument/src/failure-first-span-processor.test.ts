@@ -99,8 +99,14 @@ describe('FailureFirstSpanProcessor', () => {
 });
 
 describe('isFailingSpan', () => {
-  it('counts ERROR status and HTTP 5xx answers as failing, 4xx not', () => {
-    const base = { status: { code: SpanStatusCode.UNSET }, attributes: {} } as unknown as ReadableSpan;
+  it('counts ERROR status, HTTP 5xx answers and recorded exceptions as failing, 4xx not', () => {
+    const base = {
+      status: { code: SpanStatusCode.UNSET },
+      attributes: {},
+      events: [{ name: 'cache.miss' }],
+    } as unknown as ReadableSpan;
+    expect(isFailingSpan(base)).toBe(false);
+    expect(isFailingSpan({ ...base, events: [{ name: 'exception' }] } as unknown as ReadableSpan)).toBe(true);
     expect(isFailingSpan({ ...base, status: { code: SpanStatusCode.ERROR } } as ReadableSpan)).toBe(true);
     expect(isFailingSpan({ ...base, attributes: { 'http.response.status_code': 503 } } as ReadableSpan)).toBe(
       true,

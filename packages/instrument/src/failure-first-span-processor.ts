@@ -3,7 +3,7 @@ import { context, ROOT_CONTEXT, SpanStatusCode, TraceFlags } from '@opentelemetr
 import type { ExportResult } from '@opentelemetry/core';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { noteSpanStart } from './deferred-server-span.js';
+import { noteSpanEnd, noteSpanStart } from './deferred-span-children.js';
 import { warnOnce } from './faultline-log.js';
 import { FailureFirstBuffer } from './span-buffer.js';
 import { SuccessSampler, type SuccessSamplerSettings } from './success-sampler.js';
@@ -34,11 +34,17 @@ export function batchSettingsFromEnv(env: NodeJS.ProcessEnv): BatchSettings {
   };
 }
 
-/** True for a span that ended in error or answered an HTTP 5xx. */
+/**
+ * True for a span that ended in error, answered an HTTP 5xx, or recorded an exception: whoever wrote
+ * one on it (the app, a framework, an instrumentation) marked its request failed.
+ */
 export function isFailingSpan(span: ReadableSpan): boolean {
   if (span.status.code === SpanStatusCode.ERROR) return true;
   const status = span.attributes['http.response.status_code'] ?? span.attributes['http.status_code'];
-  return typeof status === 'number' ? status >= 500 : typeof status === 'string' && status >= '500';
+  if (typeof status === 'number' ? status >= 500 : typeof status === 'string' && status >= '500') return true;
+  const events = span.events;
+  for (let i = 0; i < events.length; i += 1) if (events[i]!.name === 'exception') return true;
+  return false;
 }
 
 /** Called when a batch could not be delivered (after the exporter's own retries). */
@@ -107,17 +113,24 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
     return this.sampler !== undefined;
   }
 
-  /** A span started under a deferred request that was dropped follows that decision when it ends. */
-  onStart(_span: Span, parentContext: Context): void {
+  /**
+   * A span started under a deferred request is counted by it until it ends (noteSpanStart), and
+   * follows the request's decision if the request was dropped already.
+   */
+  onStart(span: Span, parentContext: Context): void {
     if (this.sampler === undefined) return;
-    const droppedTrace = noteSpanStart(parentContext);
+    const droppedTrace = noteSpanStart(span, parentContext);
     if (droppedTrace !== undefined) this.sampler.rememberDropped(droppedTrace);
   }
 
   onEnd(span: ReadableSpan): void {
-    if (this.isShutdown || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    if (this.sampler) this.sampler.admit(span);
-    else this.enqueue(span);
+    const sampler = this.sampler;
+    if (!this.isShutdown && (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) {
+      if (sampler) sampler.admit(span);
+      else this.enqueue(span);
+    }
+    // After it is held: a request that waited for it settles now, and sees it if it failed.
+    if (sampler) noteSpanEnd(span);
   }
 
   private enqueue(span: ReadableSpan): void {

@@ -1,16 +1,15 @@
 import type { EventEmitter } from 'node:events';
 import { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
-import type { Context, Span, Tracer } from '@opentelemetry/api';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { RPCMetadata } from '@opentelemetry/core';
-import { isTracingSuppressed, RPCType } from '@opentelemetry/core';
-import type { DeferredSpan, ServerSpanDeferral } from './deferred-server-span.js';
-import { deferIfNotKept, nowMillis, releaseHeld, spanFromDeferred } from './deferred-server-span.js';
+import type { Context, Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import type { ServerSpanDeferral } from './deferred-server-span.js';
+import { deferIfNotKept } from './deferred-server-span.js';
 import { type Emit, patchEmit } from './emit-patch.js';
 import { describeError, warnOnce } from './faultline-log.js';
-import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
-import { requestContext } from './request-context.js';
+import type { OpenServerSpans } from './open-server-spans.js';
+import { type Carrier, EXCHANGE, Exchange, endExchange, failExchange, guarded } from './server-exchange.js';
 import { serverAttributes } from './server-span-attributes.js';
 import { rememberTraceResponse } from './trace-response.js';
 
@@ -22,54 +21,6 @@ export interface HttpServerTracingSetup {
   /** Present when successful traces are sampled: server spans of traces not kept stay bare contexts. */
   deferral?: ServerSpanDeferral;
 }
-
-/**
- * The exchange a request and its response belong to, kept on both objects (one property each: every
- * property added to them costs the request a little).
- */
-const EXCHANGE = Symbol('faultline.http.exchange');
-
-/**
- * A request's server span, the context the request runs in, and what the span's end needs. A class,
- * so its method is shared (an object literal's method was a new closure on every request).
- */
-class Exchange implements OpenServerSpan {
-  readonly rpc: RPCMetadata & { route?: string };
-  /** An exception was recorded and the status set with its message. */
-  failed = false;
-  ended = false;
-  /** Errors a framework reported while answering (`reportServerError`); recorded if the answer is 5xx. */
-  reportedErrors: unknown[] | undefined = undefined;
-  /**
-   * A span made from a deferred one was given its start time, so the SDK would time what follows with
-   * `Date.now()` (whole milliseconds, possibly before a sub-millisecond start): its events and end get
-   * times from the same clock as its start instead.
-   */
-  timedHere = false;
-  newerOpen: OpenServerSpan | undefined = undefined;
-  olderOpen: OpenServerSpan | undefined = undefined;
-  readonly context: Context;
-
-  constructor(
-    public span: Span,
-    parent: Context,
-    readonly method: string,
-    readonly setup: HttpServerTracingSetup,
-    /** Set while the server span is only a span context (see ServerSpanDeferral). */
-    public deferred: DeferredSpan | undefined,
-  ) {
-    this.rpc = { type: RPCType.HTTP, span };
-    this.context = requestContext(parent, span, this.rpc);
-  }
-
-  recordingSpan(): Span | undefined {
-    if (this.deferred !== undefined) becomeSpan(this, this.deferred);
-    return this.span.isRecording() ? this.span : undefined;
-  }
-}
-
-type Carrier = { [EXCHANGE]?: Exchange };
-
 /**
  * The server half of HTTP tracing, in place of @opentelemetry/instrumentation-http's (which keeps the
  * client half). Same spans and attributes (stable semantic conventions: SERVER span named after the
@@ -133,7 +84,7 @@ function messageEmit(original: Emit, isResponse: boolean): Emit {
     try {
       // Most of a request's events ('prefinish', 'finish', 'close', ...) have no listener, and some are
       // emitted in the request's context already (the response's 'finish' follows its last write):
-      // entering the context for nothing cost a context switch each (~1 µs) on every request.
+      // entering the context for nothing would cost a context switch each on every request.
       if ((this as EventEmitter).listenerCount(event) === 0 || context.active() === exchange.context) {
         return original.call(this, event, ...args);
       }
@@ -142,19 +93,6 @@ function messageEmit(original: Emit, isResponse: boolean): Emit {
       if (isResponse && event === 'close') guarded(endExchange, this as ServerResponse & Carrier, undefined);
     }
   };
-}
-
-/**
- * Runs a step of tracing inside the app's own request handling (an event of its request or response,
- * an error its request listener threw): a failure in it is reported once and goes no further, neither
- * into the `emit` of the app's object nor in place of the app's own error.
- */
-function guarded<T>(work: (response: T, error: unknown) => void, response: T, error: unknown): void {
-  try {
-    work(response, error);
-  } catch (failure) {
-    warnOnce('http-server-span', `HTTP server tracing failed on a request's span: ${describeError(failure)}`);
-  }
 }
 
 function startExchange(
@@ -191,18 +129,6 @@ function startExchange(
   if (setup.traceResponseHeader) rememberTraceResponse(span, response);
   return exchange.context;
 }
-
-/** Turns a deferred server span into its SDK span: same ids, start time and attributes. */
-function becomeSpan(exchange: Exchange, deferred: DeferredSpan): void {
-  exchange.deferred = undefined;
-  const span = spanFromDeferred(exchange.setup, exchange.method, exchange.span.spanContext(), deferred);
-  exchange.span = span;
-  exchange.rpc.span = span;
-  exchange.timedHere = true;
-  for (const { error, at } of deferred.failures) recordFailure(span, error, at);
-  releaseHeld(deferred, span);
-}
-
 /**
  * Names the route of the request a response answers, for frameworks that know it: when the
  * response ends, its server span gets `http.route` and the name `METHOD route`.
@@ -231,61 +157,4 @@ export function reportServerError(response: ServerResponse, error: unknown): boo
   if (exchange.reportedErrors === undefined) exchange.reportedErrors = [error];
   else if (!exchange.reportedErrors.includes(error)) exchange.reportedErrors.push(error);
   return true;
-}
-
-function failExchange(response: Carrier, error: unknown): void {
-  const exchange = response[EXCHANGE];
-  if (exchange === undefined || exchange.ended) return;
-  exchange.failed = true;
-  if (exchange.deferred !== undefined) exchange.deferred.failures.push({ error, at: nowMillis() });
-  else recordFailure(exchange.span, error, exchange.timedHere ? nowMillis() : undefined);
-}
-
-function recordFailure(span: Span, error: unknown, at?: number): void {
-  span.recordException(error instanceof Error ? error : String(error), at);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
-}
-
-function endExchange(response: ServerResponse & Carrier): void {
-  const exchange = response[EXCHANGE];
-  if (exchange === undefined || exchange.ended) return;
-  exchange.ended = true;
-  exchange.setup.openServerSpans.remove(exchange);
-  const deferred = exchange.deferred;
-  if (deferred !== undefined) {
-    const failing = exchange.failed || (response.headersSent && response.statusCode >= 500);
-    const traceId = exchange.span.spanContext().traceId;
-    const held = deferred.held.length;
-    deferred.open = false;
-    // Not kept: nothing of this request is exported, and there is no span to end.
-    const { childStarted } = deferred;
-    if (!exchange.setup.deferral!.settleDeferredRoot(traceId, failing, held, childStarted)) {
-      deferred.droppedUnremembered = !childStarted;
-      return;
-    }
-    becomeSpan(exchange, deferred);
-  }
-  const { span, rpc } = exchange;
-  const endAt = exchange.timedHere ? nowMillis() : undefined;
-  if (!response.headersSent) {
-    // The connection closed before an answer (the caller gave up, or the socket died): there is no
-    // status code to record, and `statusCode` would only be its default, 200.
-    span.end(endAt);
-    return;
-  }
-  const status = response.statusCode;
-  span.setAttribute('http.response.status_code', status);
-  if (rpc.route !== undefined) {
-    span.setAttribute('http.route', rpc.route);
-    span.updateName(`${exchange.method} ${rpc.route}`);
-  }
-  if (status >= 500) {
-    span.setAttribute('error.type', String(status));
-    // A failed exchange has its exception and status already.
-    if (!exchange.failed) {
-      if (exchange.reportedErrors === undefined) span.setStatus({ code: SpanStatusCode.ERROR });
-      else for (const error of exchange.reportedErrors) recordFailure(span, error, endAt);
-    }
-  }
-  span.end(endAt);
 }

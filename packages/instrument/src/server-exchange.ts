@@ -1,0 +1,179 @@
+import type { ServerResponse } from 'node:http';
+import type { Context, Span } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { RPCMetadata } from '@opentelemetry/core';
+import { RPCType } from '@opentelemetry/core';
+import type { DeferredSpan } from './deferred-server-span.js';
+import { nowMillis, releaseHeld, spanFromDeferred, writeDeferred } from './deferred-server-span.js';
+import { settleWhenSpansEnd } from './deferred-span-children.js';
+import { recordFailure, replayWrites } from './deferred-span-writes.js';
+import { describeError, warnOnce } from './faultline-log.js';
+import type { HttpServerTracingSetup } from './http-server-tracing.js';
+import type { OpenServerSpan } from './open-server-spans.js';
+import { requestContext } from './request-context.js';
+
+/*
+ * A request's server span from its start to its end (http-server-tracing.ts starts it as the request
+ * arrives): the span, or the deferred record it may become (deferred-server-span.ts), what happened
+ * to the request meanwhile, and how its end is settled.
+ */
+
+/**
+ * The exchange a request and its response belong to, kept on both objects (one property each: every
+ * property added to them costs the request a little).
+ */
+export const EXCHANGE = Symbol('faultline.http.exchange');
+
+/**
+ * A request's server span, the context the request runs in, and what the span's end needs. A class,
+ * so its method is shared (an object literal's method was a new closure on every request).
+ */
+export class Exchange implements OpenServerSpan {
+  readonly rpc: RPCMetadata & { route?: string };
+  /** An exception was recorded and the status set with its message. */
+  failed = false;
+  ended = false;
+  /** Errors a framework reported while answering (`reportServerError`); recorded if the answer is 5xx. */
+  reportedErrors: unknown[] | undefined = undefined;
+  /**
+   * A span made from a deferred one was given its start time, so the SDK would time what follows with
+   * `Date.now()` (whole milliseconds, possibly before a sub-millisecond start): its events and end get
+   * times from the same clock as its start instead.
+   */
+  timedHere = false;
+  newerOpen: OpenServerSpan | undefined = undefined;
+  olderOpen: OpenServerSpan | undefined = undefined;
+  readonly context: Context;
+
+  constructor(
+    public span: Span,
+    parent: Context,
+    readonly method: string,
+    readonly setup: HttpServerTracingSetup,
+    /** Set while the server span is only a span context (see ServerSpanDeferral). */
+    public deferred: DeferredSpan | undefined,
+  ) {
+    this.rpc = { type: RPCType.HTTP, span };
+    this.context = requestContext(parent, span, this.rpc);
+  }
+
+  recordingSpan(): Span | undefined {
+    if (this.deferred !== undefined) becomeSpan(this, this.deferred);
+    return this.span.isRecording() ? this.span : undefined;
+  }
+}
+
+export type Carrier = { [EXCHANGE]?: Exchange };
+/**
+ * Runs a step of tracing inside the app's own request handling (an event of its request or response,
+ * an error its request listener threw): a failure in it is reported once and goes no further, neither
+ * into the `emit` of the app's object nor in place of the app's own error.
+ */
+export function guarded<T, U>(work: (target: T, detail: U) => void, target: T, detail: U): void {
+  try {
+    work(target, detail);
+  } catch (failure) {
+    warnOnce('http-server-span', `HTTP server tracing failed on a request's span: ${describeError(failure)}`);
+  }
+}
+/**
+ * Turns a deferred server span into its SDK span: same ids, start time and attributes, then what was
+ * written on it meanwhile, in order; later writes on the bare span (the app may hold it) go to it.
+ */
+function becomeSpan(exchange: Exchange, deferred: DeferredSpan): void {
+  exchange.deferred = undefined;
+  const span = spanFromDeferred(exchange.setup, exchange.method, exchange.span.spanContext(), deferred);
+  exchange.span = span;
+  exchange.rpc.span = span;
+  exchange.timedHere = true;
+  if (deferred.writes !== undefined) replayWrites(span, deferred.writes);
+  deferred.writes = undefined;
+  deferred.real = span;
+  releaseHeld(deferred, span);
+}
+export function failExchange(response: Carrier, error: unknown): void {
+  const exchange = response[EXCHANGE];
+  if (exchange === undefined || exchange.ended) return;
+  exchange.failed = true;
+  if (exchange.deferred !== undefined) {
+    writeDeferred(exchange.deferred, { op: 'failure', error, at: nowMillis() });
+  } else recordFailure(exchange.span, error, exchange.timedHere ? nowMillis() : undefined);
+}
+/** How a response ended, read as it closed: settling a deferred span may come later. */
+interface ResponseEnd {
+  at: number | undefined;
+  headersSent: boolean;
+  status: number;
+}
+
+export function endExchange(response: ServerResponse & Carrier): void {
+  const exchange = response[EXCHANGE];
+  if (exchange === undefined || exchange.ended) return;
+  exchange.ended = true;
+  exchange.setup.openServerSpans.remove(exchange);
+  const deferred = exchange.deferred;
+  const end: ResponseEnd = {
+    at: exchange.timedHere || deferred !== undefined ? nowMillis() : undefined,
+    headersSent: response.headersSent,
+    status: response.statusCode,
+  };
+  if (deferred !== undefined && deferred.openSpans > 0 && !failingEnd(exchange, deferred, end)) {
+    // Spans under it are still open (a query, a call whose answer is still being read): one of them
+    // may yet fail, and then the whole trace, this span too, must be kept. Settle as the last ends.
+    settleWhenSpansEnd(deferred, () => guarded(finishExchange, exchange, end));
+    return;
+  }
+  finishExchange(exchange, end);
+}
+
+function failingEnd(exchange: Exchange, deferred: DeferredSpan, end: ResponseEnd): boolean {
+  return exchange.failed || deferred.failing || (end.headersSent && end.status >= 500);
+}
+
+function finishExchange(exchange: Exchange, end: ResponseEnd): void {
+  const deferred = exchange.deferred;
+  if (deferred !== undefined) {
+    const failing = failingEnd(exchange, deferred, end);
+    const traceId = deferred.traceId;
+    const held = deferred.held.length;
+    deferred.open = false;
+    // Not kept: nothing of this request is exported, and there is no span to end.
+    const { childStarted } = deferred;
+    if (!exchange.setup.deferral!.settleDeferredRoot(traceId, failing, held, childStarted)) {
+      deferred.droppedUnremembered = !childStarted;
+      deferred.dropped = true;
+      deferred.writes = undefined;
+      return;
+    }
+    becomeSpan(exchange, deferred);
+  }
+  const { span, rpc } = exchange;
+  const endAt = end.at;
+  if (!end.headersSent) {
+    // The connection closed before an answer (the caller gave up, or the socket died): there is no
+    // status code to record, and `statusCode` would only be its default, 200.
+    span.end(endAt);
+    return;
+  }
+  const status = end.status;
+  span.setAttribute('http.response.status_code', status);
+  if (rpc.route !== undefined) {
+    span.setAttribute('http.route', rpc.route);
+    span.updateName(`${exchange.method} ${rpc.route}`);
+  }
+  if (status >= 500) {
+    span.setAttribute('error.type', String(status));
+    // A failed exchange has its exception and status already; so has a span the app set ERROR on.
+    if (!exchange.failed) {
+      if (exchange.reportedErrors !== undefined) {
+        for (const error of exchange.reportedErrors) recordFailure(span, error, endAt);
+      } else if (!isError(span)) span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+  }
+  span.end(endAt);
+}
+
+/** Whether an SDK span's status is ERROR already (the app set it), so a bare ERROR would erase its message. */
+function isError(span: Span): boolean {
+  return (span as { status?: { code: SpanStatusCode } }).status?.code === SpanStatusCode.ERROR;
+}
