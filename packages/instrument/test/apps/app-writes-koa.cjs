@@ -1,0 +1,12 @@
+// Koa: a middleware that writes on its active span (app-writes.cjs).
+const Koa = require('koa');
+const { writeOnActiveSpan } = require('./app-writes.cjs');
+
+const app = new Koa();
+app.use(async (ctx) => {
+  ctx.status = writeOnActiveSpan(ctx.path);
+  ctx.body = { path: ctx.path };
+});
+const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+});
