@@ -20,12 +20,17 @@ function decodeCursor(cursor: string): { startNs: bigint; traceId: Buffer } {
 }
 
 /**
- * SQLite JSON paths quote a key in double quotes with no escape for a quote inside it, so a key
- * holding one cannot be addressed: refuse it rather than build a path that means something else.
+ * SQLite JSON paths quote a key in double quotes and read a backslash inside them as an escape
+ * (`\"` is a quote, a trailing `\` is "bad JSON path", a SQLITE_ERROR), and a NUL ends the path. A key
+ * holding any of these cannot be addressed as written: refuse it rather than build a path that fails
+ * or means another key.
  */
 function jsonPath(key: string): string {
-  if (key.includes('"'))
-    throw badQuery(`attribute key ${JSON.stringify(key)} may not contain a double quote`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+  if (/["\\\u0000-\u001f]/.test(key))
+    throw badQuery(
+      `attr key ${JSON.stringify(key)} may not contain a double quote, a backslash or a control character`,
+    );
   return `$."${key}"`;
 }
 
