@@ -22,6 +22,7 @@ import {
   type StoredSpanRow,
 } from './span-rows.js';
 import { SqliteOutlines } from './sqlite-outline.js';
+import { SqliteTraceParts } from './sqlite-trace-parts.js';
 import { SqliteWriteSide } from './sqlite-write-side.js';
 import {
   type Diagnose,
@@ -33,7 +34,9 @@ import {
   type Store,
   type StoredTraceOutline,
   type TracePage,
+  type TracePart,
   type TraceQuery,
+  type TraceReadLimits,
   type TraceStamp,
 } from './store.js';
 import { buildTraceSearch, encodeCursor, type TraceSummaryRow, toTraceSummary } from './trace-search-sql.js';
@@ -61,6 +64,7 @@ export class SqliteStore implements Store {
   private readonly resourceAttributes = new Map<number, Attributes>();
   private readonly stmt;
   private readonly outlines: SqliteOutlines;
+  private readonly parts: SqliteTraceParts;
   private readonly failures: FailureStore;
   private readonly comparisons: ComparisonStore;
   private readonly edges: EdgeStore;
@@ -137,6 +141,7 @@ export class SqliteStore implements Store {
     this.dictionaries = { keys: new Dictionary(db, 'attribute_keys'), scopes: new Dictionary(db, 'scopes') };
     registerAttributeFunctions(db, this.dictionaries.keys);
     this.outlines = new SqliteOutlines(this.db);
+    this.parts = new SqliteTraceParts(this.db, this.dictionaries, (id) => this.resourceOf(id));
     this.failures = new FailureStore(this.db);
     this.comparisons = new ComparisonStore(this.db, this.dictionaries.keys);
     this.edges = new EdgeStore(this.db);
@@ -167,6 +172,14 @@ export class SqliteStore implements Store {
     const logRows = this.stmt.logsOfTrace.all(id) as StoredLogRow[];
     const logs = logRows.map((row) => rowToLog(row, this.resourceOf(Number(row.resource_id))));
     return { spans, logs };
+  }
+
+  async readTracePart(
+    traceId: string,
+    from: string | null,
+    limits: TraceReadLimits,
+  ): Promise<TracePart | null> {
+    return this.parts.read(traceId, from, limits);
   }
 
   async getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null> {

@@ -120,6 +120,39 @@ export function groupOperations(
   return [...services.values()];
 }
 
+/** How much one read of a trace may hold (see `Store.readTracePart`). */
+export interface TraceReadLimits {
+  /** Spans plus log records. */
+  maxItems: number;
+  /** Estimated bytes of the JSON answer, counted from the stored text of each row. */
+  maxBytes: number;
+  /**
+   * A span's attributes, events or links (a log's body or attributes) stored as more text than this
+   * are left out of the part, and named in `omitted`, rather than decoded.
+   */
+  maxFieldBytes: number;
+}
+
+/** A field of a span or log left out of a trace part for its size. */
+export interface OmittedField {
+  /** The span's id, or for a log `log:` and the log's id in the store. */
+  item: string;
+  field: 'attributes' | 'events' | 'links' | 'body';
+  storedBytes: number;
+}
+
+/**
+ * A part of a trace: its spans first, then its logs, each in the store's own order (not by time), so
+ * that the next part starts where this one ended without reading what came before.
+ */
+export interface TracePart {
+  spans: Span[];
+  logs: LogRecord[];
+  omitted: OmittedField[];
+  /** Where the next part starts (opaque, from this store); null when this part ends the trace. */
+  next: string | null;
+}
+
 /** What one retention step removed. */
 export interface PruneResult {
   tracesDeleted: number;
@@ -136,6 +169,11 @@ export interface Store {
   write(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void>;
   /** All spans and logs of one trace, or null when no span of it is stored. */
   getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null>;
+  /**
+   * A bounded part of a trace from `from` (a `next` of an earlier part; null for the start), or null
+   * when no span of it is stored. Throws a coded 400 for a `from` this store did not hand out.
+   */
+  readTracePart(traceId: string, from: string | null, limits: TraceReadLimits): Promise<TracePart | null>;
   /**
    * A trace's outline, or null when no span of it is stored. The verdict is the one kept at
    * finalization when it is still current; otherwise `diagnose` works it out from the whole trace.

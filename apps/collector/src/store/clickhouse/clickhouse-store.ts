@@ -17,7 +17,7 @@ import {
   type TraceStamp,
 } from '../store.js';
 import { encodeCursor } from '../trace-search-sql.js';
-import { outlineOfWholeTrace, spanOfWholeTrace } from '../whole-trace-parts.js';
+import { outlineOfWholeTrace, partOfWholeTrace, spanOfWholeTrace } from '../whole-trace-parts.js';
 import { ClickHouseComparisons } from './clickhouse-comparisons.js';
 import { ClickHouseFailures } from './clickhouse-failures.js';
 import { ClickHouseFinalizer } from './clickhouse-finalizer.js';
@@ -164,6 +164,10 @@ export class ClickHouseStore implements Store {
     );
     return { spans, logs: logRows.map((row) => rowToLog(row, resources)) };
   }
+
+  // Cut from the whole trace (bounds the answer, not the read, as for the outline below).
+  readTracePart: Store['readTracePart'] = async (traceId, from, limits) =>
+    partOfWholeTrace(await this.getTrace(traceId), from, limits);
 
   // The trace page's parts come from the whole trace: the exporter's rows carry no outline columns.
   async getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null> {
