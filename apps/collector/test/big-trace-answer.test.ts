@@ -71,10 +71,15 @@ describe('GET /api/traces/:traceId of a trace too large to send whole (default l
     expect(body.message).toContain(`?cursor=${body.nextCursor}`);
     expect(body.message).toContain(`/api/traces/${traceId}/outline`);
 
-    const second = await (await fetch(`${base}/api/traces/${traceId}?cursor=${body.nextCursor}`)).json();
+    const second = (await (
+      await fetch(`${base}/api/traces/${traceId}?cursor=${body.nextCursor}`)
+    ).json()) as {
+      truncated: boolean;
+      spans: { spanId: string }[];
+    };
     expect(second.truncated).toBe(true);
     const firstIds = new Set(body.spans.map((s: { spanId: string }) => s.spanId));
-    expect(second.spans.some((s: { spanId: string }) => firstIds.has(s.spanId))).toBe(false);
+    expect(second.spans.some((s) => firstIds.has(s.spanId))).toBe(false);
   });
 
   it('refuses to build the export and the report of it whole: 422 with the way to read it in parts', async () => {

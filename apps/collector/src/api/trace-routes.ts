@@ -107,7 +107,11 @@ export function registerTraceRoutes(
   app.get('/api/traces', async (request) => {
     const query = parseTraceQuery(request.query as Record<string, string | string[] | undefined>);
     const page = await store.searchTraces(query);
-    return { traces: page.traces.map(toWireSummary), nextCursor: page.nextCursor };
+    return {
+      traces: page.traces.map(toWireSummary),
+      nextCursor: page.nextCursor,
+      cutShort: page.cutShort === true,
+    };
   });
 
   app.get('/api/services', async () => {

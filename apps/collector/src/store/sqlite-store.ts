@@ -23,6 +23,7 @@ import {
 } from './span-rows.js';
 import { SqliteOutlines } from './sqlite-outline.js';
 import { SqliteTraceParts } from './sqlite-trace-parts.js';
+import { DEFAULT_SEARCH_BUDGET, type SearchBudget, SqliteTraceSearch } from './sqlite-trace-search.js';
 import { SqliteWriteSide } from './sqlite-write-side.js';
 import {
   type Diagnose,
@@ -34,12 +35,9 @@ import {
   type Store,
   type StoredTraceOutline,
   type TracePage,
-  type TracePart,
   type TraceQuery,
-  type TraceReadLimits,
   type TraceStamp,
 } from './store.js';
-import { buildTraceSearch, encodeCursor, type TraceSummaryRow, toTraceSummary } from './trace-search-sql.js';
 
 // Only what rowToSpan reads: the promoted columns repeat attribute values, and every row of a 10,000-span
 // trace read for nothing shows in the trace page's load time.
@@ -56,6 +54,8 @@ export interface SqliteStoreOptions {
   backgroundCheckpoints?: boolean;
   /** How long a write waits for a lock held by another process before failing (ms). */
   busyTimeoutMs?: number;
+  /** What one search may examine before it answers cut short (default DEFAULT_SEARCH_BUDGET). */
+  searchBudget?: SearchBudget;
 }
 
 /** The single-node store: one SQLite file in WAL mode, one writer, statements prepared once. */
@@ -65,6 +65,7 @@ export class SqliteStore implements Store {
   private readonly stmt;
   private readonly outlines: SqliteOutlines;
   private readonly parts: SqliteTraceParts;
+  private readonly searcher: SqliteTraceSearch;
   private readonly failures: FailureStore;
   private readonly comparisons: ComparisonStore;
   private readonly edges: EdgeStore;
@@ -141,6 +142,7 @@ export class SqliteStore implements Store {
     this.dictionaries = { keys: new Dictionary(db, 'attribute_keys'), scopes: new Dictionary(db, 'scopes') };
     registerAttributeFunctions(db, this.dictionaries.keys);
     this.outlines = new SqliteOutlines(this.db);
+    this.searcher = new SqliteTraceSearch(this.db, options.searchBudget ?? DEFAULT_SEARCH_BUDGET);
     this.parts = new SqliteTraceParts(this.db, this.dictionaries, (id) => this.resourceOf(id));
     this.failures = new FailureStore(this.db);
     this.comparisons = new ComparisonStore(this.db, this.dictionaries.keys);
@@ -174,13 +176,7 @@ export class SqliteStore implements Store {
     return { spans, logs };
   }
 
-  async readTracePart(
-    traceId: string,
-    from: string | null,
-    limits: TraceReadLimits,
-  ): Promise<TracePart | null> {
-    return this.parts.read(traceId, from, limits);
-  }
+  readTracePart: Store['readTracePart'] = (traceId, from, limits) => this.parts.read(traceId, from, limits);
 
   async getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null> {
     const read = this.outlines.read(traceId);
@@ -220,15 +216,7 @@ export class SqliteStore implements Store {
 
   async searchTraces(query: TraceQuery): Promise<TracePage> {
     this.dictionaries.keys.refresh();
-    const { sql, params } = buildTraceSearch(query);
-    const rows = this.db
-      .prepare(sql)
-      .safeIntegers()
-      .all(...params) as TraceSummaryRow[];
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    const nextCursor = rows.length > query.limit && last ? encodeCursor(last.start_ns, last.trace_id) : null;
-    return { traces: page.map(toTraceSummary), nextCursor };
+    return this.searcher.search(query);
   }
 
   async listServices(): Promise<ServiceOperations[]> {

@@ -45,6 +45,11 @@ export interface TraceQuery {
 export interface TracePage {
   traces: TraceSummary[];
   nextCursor: string | null;
+  /**
+   * True when the search stopped at its budget before it filled the page or reached the end:
+   * `nextCursor` goes on from where it stopped.
+   */
+  cutShort?: boolean;
 }
 
 /** A service with the operations (span names) seen in it. */
