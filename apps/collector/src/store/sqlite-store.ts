@@ -54,6 +54,8 @@ export interface SqliteStoreOptions {
   backgroundCheckpoints?: boolean;
   /** How long a write waits for a lock held by another process before failing (ms). */
   busyTimeoutMs?: number;
+  /** The newest this many traces are never pruned for size (default 1,000). */
+  keepNewestTraces?: number;
   /** What one search may examine before it answers cut short (default DEFAULT_SEARCH_BUDGET). */
   searchBudget?: SearchBudget;
 }
@@ -98,6 +100,7 @@ export class SqliteStore implements Store {
       path: options.path,
       retentionMs: options.retentionMs,
       maxDbBytes: options.maxDbBytes,
+      ...(options.keepNewestTraces !== undefined ? { keepNewestTraces: options.keepNewestTraces } : {}),
       // With the checkpoint worker, the writer still checkpoints in-line past 16k WAL pages (64 MiB):
       // if the worker falls behind, ingest slows to SQLite's own pace instead of growing the WAL
       // without bound.
