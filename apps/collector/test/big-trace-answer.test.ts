@@ -159,6 +159,31 @@ describe('reading a trace in parts (small limits)', () => {
     expect(body.diagnosis.cause).toBe('db_timeout');
   });
 
+  it("sends one span's details without a field stored as megabytes of text, naming it in omitted", async () => {
+    const [root] = makeFailingChain();
+    const noisy = makeSpan({
+      traceId: root!.traceId,
+      parentSpanId: root!.spanId,
+      name: 'noisy',
+      events: Array.from({ length: 30_000 }, (_, i) => ({
+        name: `tick ${i} `.padEnd(150, '.'),
+        timeUnixNano: root!.startTimeUnixNano,
+        attributes: {},
+      })),
+    });
+    await running.collector.store.write([root!, noisy], []);
+    const response = await running.collector.api.inject({
+      method: 'GET',
+      url: `/api/traces/${root!.traceId}/spans/${noisy.spanId}`,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.body.length).toBeLessThan(10_000);
+    const body = response.json();
+    expect(body.span.events).toEqual([]);
+    expect(body.omitted).toEqual([{ item: noisy.spanId, field: 'events', storedBytes: expect.any(Number) }]);
+    expect(body.omitted[0].storedBytes).toBeGreaterThan(4 * 1024 * 1024);
+  });
+
   it('refuses a cursor it did not hand out with a coded 400', async () => {
     const spans = makeFailingChain();
     await running.collector.store.write(spans, []);

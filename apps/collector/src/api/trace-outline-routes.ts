@@ -33,7 +33,18 @@ export function registerTraceOutlineRoutes(app: FastifyInstance, store: Store, o
       const spanId = parseSpanId(request.params.spanId);
       const found = await store.getSpan(traceId, spanId);
       if (!found) throw notFound(`no span ${spanId} of trace ${traceId} is stored`);
-      return { traceId, span: toWireSpan(found.span), logs: found.logs.map(toWireLogRecord) };
+      return {
+        traceId,
+        span: toWireSpan(found.span),
+        logs: found.logs.map(toWireLogRecord),
+        ...(found.omitted ? { omitted: found.omitted } : {}),
+        ...(found.logsCut
+          ? {
+              truncated: true,
+              message: `span ${spanId} has more logs than one answer holds: these are its first ${found.logs.length}, in time order`,
+            }
+          : {}),
+      };
     },
   );
 

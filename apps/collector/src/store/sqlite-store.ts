@@ -128,18 +128,9 @@ export class SqliteStore implements Store {
            WHERE t.trace_id = ? ORDER BY s.start_ns`,
         )
         .safeIntegers(),
-      spanById: db
-        .prepare(
-          `SELECT ${SPAN_COLUMNS} FROM traces t JOIN spans s ON s.trace_key = t.trace_key
-           WHERE t.trace_id = ? AND s.span_id = ?`,
-        )
-        .safeIntegers(),
       // A trace's row is written with its first span and deleted with its last.
       hasTrace: db.prepare('SELECT 1 FROM traces WHERE trace_id = ?').pluck(),
       logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? ORDER BY time_ns').safeIntegers(),
-      logsOfSpan: db
-        .prepare('SELECT * FROM logs WHERE trace_id = ? AND span_id = ? ORDER BY time_ns')
-        .safeIntegers(),
       operations: db.prepare('SELECT * FROM operations ORDER BY service, name').safeIntegers(),
     };
     this.dictionaries = { keys: new Dictionary(db, 'attribute_keys'), scopes: new Dictionary(db, 'scopes') };
@@ -200,14 +191,7 @@ export class SqliteStore implements Store {
   }
 
   async getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null> {
-    const [trace, span] = [idToBlob(traceId), idToBlob(spanId)];
-    const row = this.stmt.spanById.get(trace, span) as StoredSpanRow | undefined;
-    if (!row) return null;
-    const logRows = this.stmt.logsOfSpan.all(trace, span) as StoredLogRow[];
-    return {
-      span: rowToSpan(row, this.resourceOf(Number(row.resource_id)), this.dictionaries),
-      logs: logRows.map((r) => rowToLog(r, this.resourceOf(Number(r.resource_id)))),
-    };
+    return this.parts.span(traceId, spanId);
   }
 
   async getTraceLogs(traceId: string): Promise<LogRecord[] | null> {

@@ -9,8 +9,12 @@ import {
   type StoredLogRow,
   type StoredSpanRow,
 } from './span-rows.js';
-import type { OmittedField, TracePart, TraceReadLimits } from './store.js';
+import type { OmittedField, SpanWithLogs, TracePart, TraceReadLimits } from './store.js';
 
+/** One span's details leave out fields stored as more text than this (a span with 9M events: 360 MB). */
+const SPAN_FIELD_MAX_BYTES = 4 * 1024 * 1024;
+/** One span's details carry at most this many of its logs. */
+const SPAN_MAX_LOGS = 10_000;
 /** Rows per statement: each chunk is one short read, and the event loop turns between chunks. */
 const CHUNK_ROWS = 1000;
 /** What a span or log costs in the JSON answer beyond its stored text: ids, times, names, keys. */
@@ -63,9 +67,8 @@ export class SqliteTraceParts {
   ) {
     const keep = (column: string, empty: string) =>
       `CASE WHEN octet_length(${column}) > @cap THEN ${empty} ELSE ${column} END AS ${column.slice(2)}`;
-    this.stmt = {
-      traceKey: db.prepare('SELECT trace_key FROM traces WHERE trace_id = ?').pluck(),
-      spans: db
+    const spans = (where: string) =>
+      db
         .prepare(
           `SELECT @id AS trace_id, s.span_id, s.parent_span_id, s.resource_id, s.service, s.name, s.kind,
              s.start_ns, s.start_ns + s.duration_ns AS end_ns, s.status_code, s.status_message, s.scope,
@@ -73,19 +76,47 @@ export class SqliteTraceParts {
              octet_length(s.attributes) AS attributes_bytes, octet_length(s.events) AS events_bytes,
              octet_length(s.links) AS links_bytes,
              octet_length(s.name) + octet_length(s.service) + IFNULL(octet_length(s.status_message), 0) AS name_bytes
-           FROM spans s WHERE s.trace_key = @key AND s.span_id > @after ORDER BY s.span_id LIMIT @limit`,
+           FROM spans s WHERE s.trace_key = @key AND ${where}`,
         )
-        .safeIntegers(),
-      logs: db
+        .safeIntegers();
+    const logs = (where: string) =>
+      db
         .prepare(
           `SELECT l.log_id, l.trace_id, l.span_id, l.resource_id, l.service, l.time_ns, l.observed_ns,
              l.severity_number, l.severity_text, l.scope, ${keep('l.body', "'null'")},
              ${keep('l.attributes', "'{}'")}, octet_length(l.body) AS body_bytes,
              octet_length(l.attributes) AS attributes_bytes
-           FROM logs l WHERE l.trace_id = @id AND l.log_id > @after ORDER BY l.log_id LIMIT @limit`,
+           FROM logs l WHERE l.trace_id = @id AND ${where}`,
         )
-        .safeIntegers(),
+        .safeIntegers();
+    this.stmt = {
+      traceKey: db.prepare('SELECT trace_key FROM traces WHERE trace_id = ?').pluck(),
+      spans: spans('s.span_id > @after ORDER BY s.span_id LIMIT @limit'),
+      span: spans('s.span_id = @span'),
+      logs: logs('l.log_id > @after ORDER BY l.log_id LIMIT @limit'),
+      logsOfSpan: logs('l.span_id = @span ORDER BY l.time_ns LIMIT @limit'),
     };
+  }
+
+  /**
+   * One span and its logs (in time order), or null when not stored; fields over 4 MiB are left out and
+   * named in `omitted`, and past 10,000 logs the rest are left out (`logsCut`).
+   */
+  span(traceId: string, spanId: string): SpanWithLogs | null {
+    const id = idToBlob(traceId);
+    const key = this.stmt.traceKey.get(id) as number | undefined;
+    if (key === undefined) return null;
+    const cap = BigInt(SPAN_FIELD_MAX_BYTES);
+    const span = idToBlob(spanId);
+    const row = this.stmt.span.get({ id, key, span, cap }) as SpanPartRow | undefined;
+    if (!row) return null;
+    const omitted: OmittedField[] = [];
+    const found: SpanWithLogs = { span: this.toSpan(row, cap, omitted), logs: [] };
+    const rows = this.stmt.logsOfSpan.all({ id, span, cap, limit: SPAN_MAX_LOGS + 1 }) as LogPartRow[];
+    for (const log of rows.slice(0, SPAN_MAX_LOGS)) found.logs.push(this.toLog(log, cap, omitted));
+    if (rows.length > SPAN_MAX_LOGS) found.logsCut = true;
+    if (omitted.length > 0) found.omitted = omitted;
+    return found;
   }
 
   /** See `Store.readTracePart`. */

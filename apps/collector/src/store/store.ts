@@ -83,6 +83,10 @@ export type Diagnose = (spans: readonly Span[], logs: readonly LogRecord[]) => D
 export interface SpanWithLogs {
   span: Span;
   logs: LogRecord[];
+  /** Fields stored as too much text to send (see TraceReadLimits.maxFieldBytes); absent when none. */
+  omitted?: OmittedField[];
+  /** True when the span has more logs than one answer holds: `logs` are its first ones. */
+  logsCut?: boolean;
 }
 
 /** A trace's outline: every span's place, time and outcome, the verdict, and how many logs it has. */
