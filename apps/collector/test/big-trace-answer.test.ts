@@ -37,10 +37,16 @@ describe('GET /api/traces/:traceId of a trace too large to send whole (default l
   let running: RunningCollector;
   let traceId: string;
   const SPANS = 30_000;
+  const LOGS = 25_000;
 
   beforeAll(async () => {
     running = await startCollector();
-    ({ traceId } = await writeWideTrace(running, SPANS));
+    let root: Span;
+    ({ traceId, root } = await writeWideTrace(running, SPANS));
+    await running.collector.store.write(
+      [],
+      Array.from({ length: LOGS }, (_, i) => makeLog(root, `line ${i}`)),
+    );
   });
   afterAll(async () => {
     await running.stop();
@@ -80,6 +86,29 @@ describe('GET /api/traces/:traceId of a trace too large to send whole (default l
     expect(second.truncated).toBe(true);
     const firstIds = new Set(body.spans.map((s: { spanId: string }) => s.spanId));
     expect(second.spans.some((s) => firstIds.has(s.spanId))).toBe(false);
+  });
+
+  it('answers its logs in a bounded part too, going on through the trace route', async () => {
+    const base = `http://127.0.0.1:${running.port}/api/traces/${traceId}`;
+    const first = (await (await fetch(`${base}/logs`)).json()) as {
+      logs: { body: string }[];
+      truncated: boolean;
+      nextCursor: string;
+      message: string;
+    };
+    expect(first.truncated).toBe(true);
+    expect(first.logs.length).toBeGreaterThan(0);
+    expect(first.logs.length).toBeLessThan(LOGS);
+    expect(first.message).toContain(`?cursor=${first.nextCursor}`);
+    const rest = (await (await fetch(`${base}?cursor=${first.nextCursor}`)).json()) as {
+      spans: unknown[];
+      logs: { body: string }[];
+      nextCursor: string | null;
+    };
+    expect(rest.spans).toEqual([]);
+    expect(rest.nextCursor).toBeNull();
+    const bodies = new Set([...first.logs, ...rest.logs].map((l) => l.body));
+    expect(bodies.size).toBe(LOGS);
   });
 
   it('refuses to build the export and the report of it whole: 422 with the way to read it in parts', async () => {

@@ -201,6 +201,8 @@ export class SqliteStore implements Store {
     return rows.map((row) => rowToLog(row, this.resourceOf(Number(row.resource_id))));
   }
 
+  readTraceLogs: Store['readTraceLogs'] = (traceId, limits) => this.parts.logs(traceId, limits);
+
   async searchTraces(query: TraceQuery): Promise<TracePage> {
     this.dictionaries.keys.refresh();
     return this.searcher.search(query);

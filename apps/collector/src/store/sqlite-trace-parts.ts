@@ -120,9 +120,26 @@ export class SqliteTraceParts {
   }
 
   /** See `Store.readTracePart`. */
-  async read(traceId: string, from: string | null, limits: TraceReadLimits): Promise<TracePart | null> {
+  read(traceId: string, from: string | null, limits: TraceReadLimits): Promise<TracePart | null> {
+    return this.readFrom(
+      traceId,
+      from === null ? { spansAfter: Buffer.alloc(0) } : decodePosition(from),
+      limits,
+    );
+  }
+
+  /** See `Store.getTraceLogs`: a part that starts at the trace's first log. */
+  logs(traceId: string, limits: TraceReadLimits): Promise<TracePart | null> {
+    return this.readFrom(traceId, { logsAfter: 0n }, limits);
+  }
+
+  private async readFrom(
+    traceId: string,
+    from: Position,
+    limits: TraceReadLimits,
+  ): Promise<TracePart | null> {
     const id = idToBlob(traceId);
-    let position = from === null ? { spansAfter: Buffer.alloc(0) } : decodePosition(from);
+    let position = from;
     const key = this.stmt.traceKey.get(id) as number | undefined;
     if (key === undefined) return null;
     const part: TracePart = { spans: [], logs: [], omitted: [], next: null };

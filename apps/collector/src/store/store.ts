@@ -194,6 +194,11 @@ export interface Store {
   getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null>;
   /** The logs of a trace, or null when no span of it is stored (as `getTrace`). */
   getTraceLogs(traceId: string): Promise<LogRecord[] | null>;
+  /**
+   * The logs of a trace within `limits`, as a part with no spans whose `next` goes on through
+   * `readTracePart`; null when no span of the trace is stored.
+   */
+  readTraceLogs(traceId: string, limits: TraceReadLimits): Promise<TracePart | null>;
   searchTraces(query: TraceQuery): Promise<TracePage>;
   listServices(): Promise<ServiceOperations[]>;
   /** Traces changed since they were last finalized and quiet since `quietSinceMs`. */

@@ -62,3 +62,10 @@ export function partOfWholeTrace(
   }
   return part;
 }
+
+/** The logs of a trace read whole, as `partOfWholeTrace` would go on to them after its spans. */
+export function logsPartOfWholeTrace(trace: WholeTrace | null, limits: TraceReadLimits): TracePart | null {
+  return (
+    trace && partOfWholeTrace(trace, Buffer.from(`o:${trace.spans.length}`).toString('base64url'), limits)
+  );
+}
