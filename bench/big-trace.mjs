@@ -141,6 +141,18 @@ try {
       `${label}: ${r.status} ${r.ms.toFixed(0)} ms, ${(r.bytes / 1e6).toFixed(1)} MB, slowest /healthz ${r.slowestHealthMs.toFixed(0)} ms (${r.failedHealth} failed), peak RSS ${collector.peakRssMiB().toFixed(0)} MiB; cutShort=${json.cutShort} truncated=${json.truncated} spans=${json.spans?.length} ${r.bytes < 400 ? extra : ''}`,
     );
   }
+  // The whole search, following `nextCursor` while it was cut short.
+  const started = performance.now();
+  let requests = 0;
+  let cursor = '';
+  do {
+    const page = await (await fetch(`${base}/api/traces?attr=foo=bar${cursor}`)).json();
+    requests++;
+    cursor = page.cutShort && page.nextCursor ? `&cursor=${page.nextCursor}` : '';
+  } while (cursor && requests < 100);
+  console.log(
+    `search attr=foo=bar to the end: ${requests} requests, ${(performance.now() - started).toFixed(0)} ms`,
+  );
 } finally {
   await collector.stop();
   if (!process.env.BENCH_BIG_DB) rmSync(dir, { recursive: true, force: true });
