@@ -25,7 +25,7 @@ export interface SearchBudget {
  */
 export const DEFAULT_SEARCH_BUDGET: SearchBudget = { maxRows: 200_000, maxMs: 1000 };
 
-/** Traces read per window statement. */
+/** Traces read per window statement, at most. */
 const WINDOW_TRACES = 512;
 /** Spans read per probe statement: small traces are probed together up to this, a big one in chunks. */
 const PROBE_SPANS = 4000;
@@ -130,8 +130,10 @@ export class SqliteTraceSearch {
     };
 
     let cutShort = false;
+    // A page's worth first (a listing without filters needs no more), growing while matches are rare.
+    let size = Math.min(WINDOW_TRACES, query.limit + 1);
     search: for (;;) {
-      const { sql, params } = window(position, WINDOW_TRACES);
+      const { sql, params } = window(position, size);
       const rows = this.statement(sql).all(...params) as Row[];
       const resumeAt = position?.inside ? position : null;
       for (const row of rows) {
@@ -165,7 +167,8 @@ export class SqliteTraceSearch {
         if (pageFull()) break search;
       }
       if (!flushSmall()) break;
-      if (rows.length < WINDOW_TRACES) break;
+      if (rows.length < size) break;
+      size = Math.min(WINDOW_TRACES, size * 4);
       if (overBudget()) {
         cutShort = true;
         break;
