@@ -111,6 +111,22 @@ describe('GET /api/traces/:traceId of a trace too large to send whole (default l
     expect(bodies.size).toBe(LOGS);
   });
 
+  it('compares a failing request with it as the nearest success without building it: no baseline', async () => {
+    const failing = makeSpan({
+      traceId: newTraceId(),
+      status: { code: 'ERROR' },
+      attributes: { 'http.response.status_code': 500 },
+    });
+    await running.collector.store.write([failing], []);
+    expect(await running.collector.store.nearestSuccessfulTrace(failing.traceId)).toBe(traceId);
+    const response = await running.collector.api.inject({
+      method: 'GET',
+      url: `/api/traces/${failing.traceId}/compare`,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ traceId: failing.traceId, baselineTraceId: null, diff: null });
+  });
+
   it('refuses to build the export and the report of it whole: 422 with the way to read it in parts', async () => {
     for (const route of ['export', 'report', 'compare']) {
       const response = await running.collector.api.inject({
