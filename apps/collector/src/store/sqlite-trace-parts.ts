@@ -128,7 +128,7 @@ export class SqliteTraceParts {
     );
   }
 
-  /** See `Store.getTraceLogs`: a part that starts at the trace's first log. */
+  /** See `Store.readTraceLogs`: a part that starts at the trace's first log. */
   logs(traceId: string, limits: TraceReadLimits): Promise<TracePart | null> {
     return this.readFrom(traceId, { logsAfter: 0n }, limits);
   }

@@ -152,7 +152,8 @@ export class SqliteTraceSearch {
         } else if (!resumeHere && Number(row.span_count) <= PROBE_SPANS) {
           small.push(row);
           smallSpans += Number(row.span_count);
-          if (smallSpans >= PROBE_SPANS && !flushSmall()) break search;
+          if (smallSpans < PROBE_SPANS) continue;
+          if (!flushSmall()) break search;
         } else {
           if (!flushSmall()) break search;
           const outcome = await probeBig(row, resumeHere ? resumeAt.inside : undefined);
@@ -165,6 +166,14 @@ export class SqliteTraceSearch {
           position = positionOf(row);
         }
         if (pageFull()) break search;
+        // After each probe statement: the rest of the window waits for the next answer if need be.
+        if (spanFilters.length > 0 && small.length === 0) {
+          if (overBudget()) {
+            cutShort = true;
+            break search;
+          }
+          await breathe();
+        }
       }
       if (!flushSmall()) break;
       if (rows.length < size) break;
