@@ -204,8 +204,9 @@ export class SqliteStore implements Store {
   readTraceLogs: Store['readTraceLogs'] = (traceId, limits) => this.parts.logs(traceId, limits);
 
   async searchTraces(query: TraceQuery): Promise<TracePage> {
-    this.dictionaries.keys.refresh();
-    return this.searcher.search(query);
+    // Found again after every turn of the event loop: another search may have made room for its own.
+    const keys = Object.keys(query.attributes ?? {});
+    return this.searcher.search(query, () => this.dictionaries.keys.resolve(keys));
   }
 
   async listServices(): Promise<ServiceOperations[]> {

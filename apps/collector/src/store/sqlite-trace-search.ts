@@ -65,8 +65,12 @@ export class SqliteTraceSearch {
     return statement;
   }
 
-  /** Runs a search (see the class comment). */
-  async search(query: TraceQuery): Promise<TracePage> {
+  /**
+   * Runs a search (see the class comment); `prepare` readies the connection for its statements (the
+   * attribute keys' ids), at the start and after every turn of the event loop.
+   */
+  async search(query: TraceQuery, prepare: () => void = () => {}): Promise<TracePage> {
+    prepare();
     const { window, spanFilters } = buildSearchParts(query);
     const full = (1 << spanFilters.length) - 1;
     const started = performance.now();
@@ -80,6 +84,7 @@ export class SqliteTraceSearch {
     const breathe = async () => {
       if (performance.now() - sliceStarted < SLICE_MS) return;
       await new Promise((resolve) => setImmediate(resolve));
+      prepare();
       sliceStarted = performance.now();
     };
 
