@@ -21,8 +21,9 @@ export function parseSpanId(raw: string): string {
 
 /**
  * How much of a trace one answer may build. A 10,000-span trace (~4.3 MB of JSON, the UI's benchmark
- * trace) is answered whole; a 350,000-span one was 225 MB, ~2 GiB of RSS and half a minute of a
- * blocked event loop, so past these a trace is answered in parts.
+ * trace) is answered whole; a 350,000-span one would be 225 MB of JSON, ~2 GiB of RSS and tens of
+ * seconds of a blocked event loop to build whole, so past these a trace is answered in parts
+ * (figures: bench/RESULTS.md).
  */
 export const TRACE_ANSWER_LIMITS: TraceReadLimits = {
   maxItems: 20_000,

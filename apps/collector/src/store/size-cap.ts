@@ -24,11 +24,11 @@ export function hardLimitBytes(maxDbBytes: number): number {
 
 /**
  * Keeps the SQLite file near its size cap, on the write connection. The hard limit is SQLite's own
- * `max_page_count`, checked as every write commits (a 30 MB cap once let the file reach 271 MiB in
- * 3 s between two retention rounds); the soft cap is checked after every write, and the pruner takes
+ * `max_page_count`, checked as every write commits (ingest can fill hundreds of MiB between two
+ * retention rounds a minute apart); the soft cap is checked after every write, and the pruner takes
  * the oldest successful traces first, failing ones only when no successful one is left, and never one
- * of the newest `keepNewestTraces` (space held by something else, the attribute-key dictionary say,
- * once made one round delete every trace, failing ones included, without getting under the cap).
+ * of the newest `keepNewestTraces` (when space is held by something pruning cannot free, the
+ * attribute-key dictionary say, deleting traces until under the cap would delete every one).
  */
 export class SqliteSizeCap {
   private readonly stmt;

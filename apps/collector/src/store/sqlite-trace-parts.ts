@@ -51,8 +51,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /**
  * Reads a trace in bounded parts, by keyset on the indexes the trace is stored in (spans by
  * (trace_key, span_id), logs by (trace_id, log_id)), so a part costs what it holds whatever the size
- * of the trace: a 350,000-span trace read whole built a 225 MB answer and held the event loop for
- * half a minute. Each row's size is judged from its stored text (`octet_length` reads the record
+ * of the trace (a 350,000-span trace read whole is a 225 MB answer). Each row's size is judged from its stored text (`octet_length` reads the record
  * header, not the text), and a field past `maxFieldBytes` is never read at all: one span with 9M
  * events stored 360 MB of text in its `events`.
  */

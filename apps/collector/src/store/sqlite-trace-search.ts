@@ -19,9 +19,8 @@ export interface SearchBudget {
 }
 
 /**
- * 200,000 rows or one second. A search that matched nothing used to read every span of the database
- * in one statement: `attr=foo=bar` over 350,000 spans held the event loop (and `/healthz`) for 1-3 s
- * on the shared benchmark machine, and longer as the database grows.
+ * 200,000 rows or one second: a search that matches nothing would otherwise read every span of the
+ * database, which grows without bound (bench/RESULTS.md: `attr=foo=bar` over 350,000 spans).
  */
 export const DEFAULT_SEARCH_BUDGET: SearchBudget = { maxRows: 200_000, maxMs: 1000 };
 
