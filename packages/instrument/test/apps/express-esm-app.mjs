@@ -22,5 +22,5 @@ app.get('/sqlite', (_req, res) => {
   res.json(db.prepare('SELECT count(*) AS n FROM orders').get());
 });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: server.address().port, node: process.version })}\n`);
 });
