@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { APP_NODE_BINARY, assertAppNodeVersion } from './app-node.js';
+import { betterSqlite3Binding } from './better-sqlite3-binding.js';
 import { APPS_DIR, PACKAGE_DIR } from './paths.js';
 
 /** How the app under test loads instrumentation. */
@@ -64,6 +65,7 @@ export async function startApp(
         // Shorter batch delays than the 500 ms defaults keep the suite quick; tests of defaults override.
         OTEL_BSP_SCHEDULE_DELAY: '100',
         OTEL_BLRP_SCHEDULE_DELAY: '100',
+        FAULTLINE_TEST_BETTER_SQLITE3_BINDING: betterSqlite3Binding(),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
