@@ -1,2 +1,0 @@
-import express from 'express';
-console.log('loaded express', typeof express);
