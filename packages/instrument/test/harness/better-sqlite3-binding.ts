@@ -1,12 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { APP_NODE_BINARY } from './app-node.js';
 import { PACKAGE_DIR } from './paths.js';
 
-/** What better-sqlite3's build is compiled against: the ABI of the Node that installed the workspace. */
+/** The installed better-sqlite3 package: its sources (binding.gyp, deps/, src/) are what is rebuilt. */
 const sourceDir = path.dirname(
   createRequire(path.join(PACKAGE_DIR, 'package.json')).resolve('better-sqlite3/package.json'),
 );
@@ -35,6 +44,7 @@ function ensureBinding(nodeBinary: string, log: (line: string) => void): string 
   const finalDir = path.join(cacheRoot(), `${version}-abi${abi}`);
   const binding = path.join(finalDir, 'better_sqlite3.node');
   if (existsSync(binding)) return binding;
+  removeDeadBuilds(path.dirname(finalDir), path.basename(finalDir));
   // Built in a private folder and renamed into place whole: concurrent or killed runs leave no half file.
   const workDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
   const outDir = path.join(workDir, 'out');
@@ -67,6 +77,25 @@ function ensureBinding(nodeBinary: string, log: (line: string) => void): string 
     return binding;
   } finally {
     rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Removes the work folders of builds whose process died (a killed run leaves ~50 MB behind). */
+function removeDeadBuilds(root: string, name: string): void {
+  if (!existsSync(root)) return;
+  for (const entry of readdirSync(root)) {
+    if (!entry.startsWith(`${name}.tmp-`)) continue;
+    const pid = Number(entry.slice(name.length + 5).split('-')[0]);
+    if (!isAlive(pid)) rmSync(path.join(root, entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
