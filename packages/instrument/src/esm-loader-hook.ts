@@ -6,8 +6,12 @@ const ASYNC_HOOK = '@opentelemetry/instrumentation/hook.mjs';
 
 /** import-in-the-middle's in-thread registration (`register-hooks.mjs`, import-in-the-middle >= 3.1). */
 interface SyncHooks {
-  supportsSyncHooks(): boolean;
   register(): void;
+}
+
+/** import-in-the-middle's version check (`supports-sync-hooks.mjs`), which imports nothing. */
+interface SyncHooksSupport {
+  supportsSyncHooks(): boolean;
 }
 
 /** Which mechanism `registerEsmLoaderHook` used. */
@@ -22,7 +26,7 @@ export type EsmLoaderHook = 'sync' | 'async';
  */
 export function registerEsmLoaderHook(parentURL: string = pathToFileURL(__filename).href): EsmLoaderHook {
   const syncHooks = loadSyncHooks();
-  if (syncHooks?.supportsSyncHooks()) {
+  if (syncHooks) {
     syncHooks.register();
     return 'sync';
   }
@@ -33,8 +37,10 @@ export function registerEsmLoaderHook(parentURL: string = pathToFileURL(__filena
 /**
  * import-in-the-middle's sync registration, taken from the copy @opentelemetry/instrumentation itself
  * depends on: the loader and the instrumentations' `Hook`s must share one module registry, and this
- * package does not pin a copy of its own. Undefined on a Node without `module.registerHooks` (where
- * `require()` of an ES module may not work either) or with an import-in-the-middle that predates it.
+ * package does not pin a copy of its own. Undefined where import-in-the-middle says the running Node
+ * cannot run them, on a Node without `module.registerHooks` (where `require()` of an ES module may not
+ * work either) or with an import-in-the-middle that predates them. The version check is loaded first:
+ * the hooks module pulls in the loader's parser, which the loader thread would load again.
  */
 function loadSyncHooks(): SyncHooks | undefined {
   if (!('registerHooks' in nodeModule)) return undefined;
@@ -42,6 +48,10 @@ function loadSyncHooks(): SyncHooks | undefined {
     require.resolve('@opentelemetry/instrumentation'),
   );
   try {
+    const support = requireFromInstrumentation(
+      'import-in-the-middle/supports-sync-hooks.mjs',
+    ) as SyncHooksSupport;
+    if (!support.supportsSyncHooks()) return undefined;
     return requireFromInstrumentation('import-in-the-middle/register-hooks.mjs') as SyncHooks;
   } catch {
     return undefined;
