@@ -33,7 +33,7 @@ export function assertAppNodeVersion(script: string, version: string | undefined
   const expected = expectedAppNodeMajor();
   if (version === undefined || majorOf(version) !== expected) {
     throw new Error(
-      `${script} ran on Node ${version ?? '(unreported)'}, expected Node ${expected} (${APP_NODE_BINARY})`,
+      `${script} ran on Node ${version ?? '(unreported: the app must print {port, node: process.version})'}, expected Node ${expected} (${APP_NODE_BINARY})`,
     );
   }
 }

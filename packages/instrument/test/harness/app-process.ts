@@ -83,7 +83,7 @@ export async function startApp(
     const timer = setTimeout(() => reject(new Error(`${script} did not start in time: ${stderr}`)), 15_000);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /\{"port":(\d+),"node":"(v[^"]+)"\}/.exec(stdout);
+      const match = /\{"port":(\d+)(?:,"node":"(v[^"]+)")?\}/.exec(stdout);
       if (match) {
         clearTimeout(timer);
         try {
