@@ -9,5 +9,5 @@ app.get(['/ok', '/app-exception', '/app-error'], (req, res) => {
   res.status(writeOnActiveSpan(req.path)).json({ path: req.path });
 });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: server.address().port, node: process.version })}\n`);
 });

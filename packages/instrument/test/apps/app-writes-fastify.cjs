@@ -10,5 +10,5 @@ for (const path of ['/ok', '/app-exception', '/app-error']) {
   });
 }
 app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' }).then(() => {
-  process.stdout.write(`${JSON.stringify({ port: app.server.address().port })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: app.server.address().port, node: process.version })}\n`);
 });

@@ -8,5 +8,5 @@ app.use(async (ctx) => {
   ctx.body = { path: ctx.path };
 });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: server.address().port, node: process.version })}\n`);
 });
