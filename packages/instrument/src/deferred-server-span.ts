@@ -35,6 +35,12 @@ export interface ServerSpanDeferral {
    * kept. `childStarted`: whether an SDK span was started under it (see DeferredSpan#childStarted).
    */
   settleDeferredRoot(traceId: string, failing: boolean, heldSpans: number, childStarted: boolean): boolean;
+  /**
+   * Called right before a server span that was not deferred (its trace was chosen at the share when
+   * it started) ends: its trace stays kept though the share shrank since, so a span of it that fails
+   * after it does not arrive without it.
+   */
+  keepChosen(traceId: string): void;
 }
 
 /**
@@ -63,6 +69,11 @@ export interface DeferredSpan extends RequestHead {
   real: Span | undefined;
   /** Its trace was settled as not kept: later writes are dropped. */
   dropped: boolean;
+  /**
+   * Set when it was dropped: a span started under it that fails later revives it (the request's span
+   * is made after all, with what it ended with), so that failing span does not arrive without it.
+   */
+  droppedEnd: { revive(): void } | undefined;
   /**
    * SDK spans started under it (at any depth) that have not ended: while any is open when the request
    * ends, its trace is settled only as the last one ends, so a span that fails after the answer went
@@ -231,6 +242,7 @@ export function deferIfNotKept(
     failing: false,
     real: undefined,
     dropped: false,
+    droppedEnd: undefined,
     openSpans: 0,
     whenSpansEnd: undefined,
     held: [],

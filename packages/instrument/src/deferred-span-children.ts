@@ -33,13 +33,21 @@ export function noteSpanStart(span: object, parentContext: Context): string | un
 
 /**
  * Called as an SDK span ends, after the sampler took it: when it is the last open span under a
- * deferred request that ended before it, the request's trace is settled now.
+ * deferred request that ended before it, the request's trace is settled now; when it failed under a
+ * request already dropped, that request's span is made after all (the sampler keeps the trace for
+ * this span's failure, and the request's span then joins it).
  */
-export function noteSpanEnd(span: object): void {
+export function noteSpanEnd<S extends object>(span: S, isFailing: (span: S) => boolean): void {
   const record = (span as Tracked)[DEFERRED_ROOT];
   if (record === undefined) return;
   (span as Tracked)[DEFERRED_ROOT] = undefined;
   record.openSpans -= 1;
+  if (record.droppedEnd !== undefined && isFailing(span)) {
+    const end = record.droppedEnd;
+    record.droppedEnd = undefined;
+    end.revive();
+    return;
+  }
   if (record.openSpans > 0 || record.whenSpansEnd === undefined) return;
   const settle = record.whenSpansEnd;
   record.whenSpansEnd = undefined;

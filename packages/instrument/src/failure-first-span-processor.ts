@@ -108,6 +108,11 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
     return this.sampler?.settleDeferredRoot(traceId, failing, heldSpans, childStarted) ?? true;
   }
 
+  /** See SuccessSampler#keepChosen. */
+  keepChosen(traceId: string): void {
+    this.sampler?.keepChosen(traceId);
+  }
+
   /** Whether successful traces are sampled (so a server span can wait to become a span). */
   get samplesSuccesses(): boolean {
     return this.sampler !== undefined;
@@ -130,7 +135,7 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
       else this.enqueue(span);
     }
     // After it is held: a request that waited for it settles now, and sees it if it failed.
-    if (sampler) noteSpanEnd(span);
+    if (sampler) noteSpanEnd(span, isFailingSpan);
   }
 
   private enqueue(span: ReadableSpan): void {

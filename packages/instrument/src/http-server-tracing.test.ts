@@ -24,6 +24,7 @@ describe('installHttpServerTracing', () => {
         settleDeferredRoot: () => {
           throw new Error('sampler broke');
         },
+        keepChosen: () => undefined,
       },
     });
     const server = http.createServer((_request, response) => {

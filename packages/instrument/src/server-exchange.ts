@@ -99,11 +99,26 @@ export function failExchange(response: Carrier, error: unknown): void {
     writeDeferred(exchange.deferred, { op: 'failure', error, at: nowMillis() });
   } else recordFailure(exchange.span, error, exchange.timedHere ? nowMillis() : undefined);
 }
-/** How a response ended, read as it closed: settling a deferred span may come later. */
-interface ResponseEnd {
-  at: number | undefined;
-  headersSent: boolean;
-  status: number;
+/**
+ * How a response ended, read as it closed: settling a deferred span may come later (its spans still
+ * open), and a dropped one may be revived by a span of its trace that fails after the drop.
+ */
+class ResponseEnd {
+  constructor(
+    readonly exchange: Exchange,
+    readonly at: number | undefined,
+    readonly headersSent: boolean,
+    readonly status: number,
+  ) {}
+
+  /** Makes and ends the SDK span of a request whose trace was dropped, now that it is kept. */
+  revive(): void {
+    const deferred = this.exchange.deferred;
+    if (deferred === undefined) return;
+    deferred.dropped = false;
+    becomeSpan(this.exchange, deferred);
+    endServerSpan(this.exchange, this);
+  }
 }
 
 export function endExchange(response: ServerResponse & Carrier): void {
@@ -112,11 +127,8 @@ export function endExchange(response: ServerResponse & Carrier): void {
   exchange.ended = true;
   exchange.setup.openServerSpans.remove(exchange);
   const deferred = exchange.deferred;
-  const end: ResponseEnd = {
-    at: exchange.timedHere || deferred !== undefined ? nowMillis() : undefined,
-    headersSent: response.headersSent,
-    status: response.statusCode,
-  };
+  const at = exchange.timedHere || deferred !== undefined ? nowMillis() : undefined;
+  const end = new ResponseEnd(exchange, at, response.headersSent, response.statusCode);
   if (deferred !== undefined && deferred.openSpans > 0 && !failingEnd(exchange, deferred, end)) {
     // Spans under it are still open (a query, a call whose answer is still being read): one of them
     // may yet fail, and then the whole trace, this span too, must be kept. Settle as the last ends.
@@ -142,12 +154,20 @@ function finishExchange(exchange: Exchange, end: ResponseEnd): void {
     if (!exchange.setup.deferral!.settleDeferredRoot(traceId, failing, held, childStarted)) {
       deferred.droppedUnremembered = !childStarted;
       deferred.dropped = true;
-      deferred.writes = undefined;
+      // A span of its trace that is still to start and end may fail, and bring it back (revive).
+      deferred.droppedEnd = end;
       return;
     }
     becomeSpan(exchange, deferred);
   }
+  endServerSpan(exchange, end);
+}
+
+/** Ends a request's SDK span with what its response ended with. */
+function endServerSpan(exchange: Exchange, end: ResponseEnd): void {
   const { span, rpc } = exchange;
+  const deferral = exchange.setup.deferral;
+  if (deferral !== undefined && !exchange.timedHere) deferral.keepChosen(span.spanContext().traceId);
   const endAt = end.at;
   if (!end.headersSent) {
     // The connection closed before an answer (the caller gave up, or the socket died): there is no

@@ -125,6 +125,7 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
                 keepsAtCurrentShare: (traceId) => tracePipeline.processor.keepsAtCurrentShare(traceId),
                 settleDeferredRoot: (traceId, failing, heldSpans, childStarted) =>
                   tracePipeline.processor.settleDeferredRoot(traceId, failing, heldSpans, childStarted),
+                keepChosen: (traceId) => tracePipeline.processor.keepChosen(traceId),
               }
             : undefined,
       }),

@@ -18,6 +18,9 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { keepsSuccess, MAX_LEVEL } from './consistent-share.js';
+
+export { keepsSuccess } from './consistent-share.js';
 
 /** The attribute kept spans of a sampled successful trace carry: how many requests each stands for. */
 export const ADJUSTED_COUNT_ATTRIBUTE = 'faultline.sampling.adjusted_count';
@@ -29,8 +32,6 @@ export const ADJUSTED_COUNT_ATTRIBUTE = 'faultline.sampling.adjusted_count';
 const DECISION_GENERATION = 2048;
 /** How often the rate of local roots is re-measured. */
 const RATE_WINDOW_MS = 1000;
-/** The finest share kept: 1 in 2^32. */
-const MAX_LEVEL = 32;
 
 export interface SuccessSamplerSettings {
   /** Successful local traces a second kept in full before sampling starts. */
@@ -69,6 +70,8 @@ export class SuccessSampler {
   private adjustedCount = 1;
   /** A local root `settleDeferredRoot` kept and measured: its span's own decision counts it no more. */
   private measuredRoot: string | undefined;
+  /** The local root about to end whose trace was chosen as it started (keepChosen). */
+  private chosenRoot: string | undefined;
 
   constructor(
     private readonly settings: SuccessSamplerSettings,
@@ -148,6 +151,11 @@ export class SuccessSampler {
     return false;
   }
 
+  /** The next local root of `traceId` to end is kept: its trace was chosen at the share when it started. */
+  keepChosen(traceId: string): void {
+    this.chosenRoot = traceId;
+  }
+
   /** A span started under a deferred root `settleDeferredRoot` dropped: it follows that decision. */
   rememberDropped(traceId: string): void {
     this.remember(traceId, false);
@@ -172,7 +180,7 @@ export class SuccessSampler {
       this.release(traceId, trace, true);
       return;
     }
-    const keep = keepsSuccess(traceId, this.level);
+    const keep = this.keepsRoot(traceId);
     if (keep && this.level > 0) {
       for (const span of trace.spans)
         (span.attributes as Attributes)[ADJUSTED_COUNT_ATTRIBUTE] = this.adjustedCount;
@@ -187,7 +195,7 @@ export class SuccessSampler {
   /** `decide` for a local root that is its trace's only span here. */
   private decideAlone(traceId: string, span: ReadableSpan, failing: boolean): void {
     this.measureRate(traceId);
-    const keep = failing || keepsSuccess(traceId, this.level);
+    const keep = this.keepsRoot(traceId) || failing;
     this.remember(traceId, keep);
     if (!keep) {
       this.sampledOutTraces += 1;
@@ -197,6 +205,12 @@ export class SuccessSampler {
     if (!failing && this.level > 0)
       (span.attributes as Attributes)[ADJUSTED_COUNT_ATTRIBUTE] = this.adjustedCount;
     this.forward(span);
+  }
+
+  private keepsRoot(traceId: string): boolean {
+    if (traceId !== this.chosenRoot) return keepsSuccess(traceId, this.level);
+    this.chosenRoot = undefined;
+    return true;
   }
 
   private release(traceId: string, trace: PendingTrace, keep: boolean): void {
@@ -259,42 +273,3 @@ export class SuccessSampler {
 function isLocalRoot(span: ReadableSpan): boolean {
   return span.parentSpanContext === undefined || span.parentSpanContext.isRemote === true;
 }
-
-/**
- * True when a successful trace is kept at `level`: the top `level` bits of the trace id's random part
- * (its last 56 bits) are all ones, a probability of 2^-level. Nested: what level k keeps, every level
- * below k keeps too, so services sampling at different levels still agree on the traces they share.
- */
-export function keepsSuccess(traceId: string, level: number): boolean {
-  if (level === 0) return true;
-  const top32 = hexValue(traceId, 18, 26);
-  if (top32 < 0) return true;
-  return top32 >= (KEEP_THRESHOLDS[level] ?? 2 ** 32 - 2 ** (32 - level));
-}
-
-/**
- * The number the hex digits `text[start..end)` spell (at most 13 digits), or -1 if one is not a hex
- * digit. `Number.parseInt(text.slice(...), 16)` did the same through a slice and a runtime call, twice
- * per request (when the request starts and when it ends).
- */
-function hexValue(text: string, start: number, end: number): number {
-  if (text.length < end) return -1;
-  let value = 0;
-  for (let i = start; i < end; i += 1) {
-    const code = text.charCodeAt(i);
-    const digit =
-      code >= 48 && code <= 57
-        ? code - 48
-        : code >= 97 && code <= 102
-          ? code - 87
-          : code >= 65 && code <= 70
-            ? code - 55
-            : -1;
-    if (digit < 0) return -1;
-    value = value * 16 + digit;
-  }
-  return value;
-}
-
-/** `2^32 - 2^(32 - level)` for each level a sampler can reach: the smallest top-32-bit value kept. */
-const KEEP_THRESHOLDS = Array.from({ length: MAX_LEVEL + 1 }, (_, level) => 2 ** 32 - 2 ** (32 - level));

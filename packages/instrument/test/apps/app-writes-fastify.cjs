@@ -4,7 +4,7 @@ const { writeOnActiveSpan } = require('./app-writes.cjs');
 
 const app = fastify();
 for (const path of ['/ok', '/app-exception', '/app-error']) {
-  app.get(path, async (request, reply) => {
+  app.get(path, async (_request, reply) => {
     reply.code(writeOnActiveSpan(path));
     return { path };
   });
