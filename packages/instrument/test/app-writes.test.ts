@@ -70,6 +70,13 @@ async function expectExceptionKept(traceId: string): Promise<void> {
   );
   expect(serverSpan(trace)!.attributes['http.response.status_code']).toBe(500);
   expect(trace.diagnosis).toMatchObject({ cause: 'exception' });
+  // Written while the handler ran: timed then, inside the span, the event before the exception.
+  const times = span.events.map((event) => BigInt(event.timeUnixNano));
+  expect(times).toEqual([...times].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  for (const time of times) {
+    expect(time).toBeGreaterThanOrEqual(BigInt(span.startTimeUnixNano));
+    expect(time).toBeLessThanOrEqual(BigInt(span.endTimeUnixNano));
+  }
 }
 
 async function expectMarkedErrorKept(traceId: string): Promise<void> {
