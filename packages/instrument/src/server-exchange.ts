@@ -44,6 +44,13 @@ export class Exchange implements OpenServerSpan {
   newerOpen: OpenServerSpan | undefined = undefined;
   olderOpen: OpenServerSpan | undefined = undefined;
   readonly context: Context;
+  /**
+   * How its response ended, read as it closed: settling a deferred span may come later (spans under
+   * it still open), and a dropped one may be revived by a span of its trace that fails after the drop.
+   */
+  endAt: number | undefined = undefined;
+  headersSent = false;
+  status = 0;
 
   constructor(
     public span: Span,
@@ -60,6 +67,15 @@ export class Exchange implements OpenServerSpan {
   recordingSpan(): Span | undefined {
     if (this.deferred !== undefined) becomeSpan(this, this.deferred);
     return this.span.isRecording() ? this.span : undefined;
+  }
+
+  /** Makes and ends the SDK span of a request whose trace was dropped, now that it is kept. */
+  revive(): void {
+    const deferred = this.deferred;
+    if (deferred === undefined) return;
+    deferred.dropped = false;
+    becomeSpan(this, deferred);
+    endServerSpan(this);
   }
 }
 
@@ -99,53 +115,32 @@ export function failExchange(response: Carrier, error: unknown): void {
     writeDeferred(exchange.deferred, { op: 'failure', error, at: nowMillis() });
   } else recordFailure(exchange.span, error, exchange.timedHere ? nowMillis() : undefined);
 }
-/**
- * How a response ended, read as it closed: settling a deferred span may come later (its spans still
- * open), and a dropped one may be revived by a span of its trace that fails after the drop.
- */
-class ResponseEnd {
-  constructor(
-    readonly exchange: Exchange,
-    readonly at: number | undefined,
-    readonly headersSent: boolean,
-    readonly status: number,
-  ) {}
-
-  /** Makes and ends the SDK span of a request whose trace was dropped, now that it is kept. */
-  revive(): void {
-    const deferred = this.exchange.deferred;
-    if (deferred === undefined) return;
-    deferred.dropped = false;
-    becomeSpan(this.exchange, deferred);
-    endServerSpan(this.exchange, this);
-  }
-}
-
 export function endExchange(response: ServerResponse & Carrier): void {
   const exchange = response[EXCHANGE];
   if (exchange === undefined || exchange.ended) return;
   exchange.ended = true;
   exchange.setup.openServerSpans.remove(exchange);
   const deferred = exchange.deferred;
-  const at = exchange.timedHere || deferred !== undefined ? nowMillis() : undefined;
-  const end = new ResponseEnd(exchange, at, response.headersSent, response.statusCode);
-  if (deferred !== undefined && deferred.openSpans > 0 && !failingEnd(exchange, deferred, end)) {
+  exchange.endAt = exchange.timedHere || deferred !== undefined ? nowMillis() : undefined;
+  exchange.headersSent = response.headersSent;
+  exchange.status = response.statusCode;
+  if (deferred !== undefined && deferred.openSpans > 0 && !failingEnd(exchange, deferred)) {
     // Spans under it are still open (a query, a call whose answer is still being read): one of them
     // may yet fail, and then the whole trace, this span too, must be kept. Settle as the last ends.
-    settleWhenSpansEnd(deferred, () => guarded(finishExchange, exchange, end));
+    settleWhenSpansEnd(deferred, () => guarded(finishExchange, exchange, undefined));
     return;
   }
-  finishExchange(exchange, end);
+  finishExchange(exchange);
 }
 
-function failingEnd(exchange: Exchange, deferred: DeferredSpan, end: ResponseEnd): boolean {
-  return exchange.failed || deferred.failing || (end.headersSent && end.status >= 500);
+function failingEnd(exchange: Exchange, deferred: DeferredSpan): boolean {
+  return exchange.failed || deferred.failing || (exchange.headersSent && exchange.status >= 500);
 }
 
-function finishExchange(exchange: Exchange, end: ResponseEnd): void {
+function finishExchange(exchange: Exchange): void {
   const deferred = exchange.deferred;
   if (deferred !== undefined) {
-    const failing = failingEnd(exchange, deferred, end);
+    const failing = failingEnd(exchange, deferred);
     const traceId = deferred.traceId;
     const held = deferred.held.length;
     deferred.open = false;
@@ -155,27 +150,27 @@ function finishExchange(exchange: Exchange, end: ResponseEnd): void {
       deferred.droppedUnremembered = !childStarted;
       deferred.dropped = true;
       // A span of its trace that is still to start and end may fail, and bring it back (revive).
-      deferred.droppedEnd = end;
+      deferred.droppedEnd = exchange;
       return;
     }
     becomeSpan(exchange, deferred);
   }
-  endServerSpan(exchange, end);
+  endServerSpan(exchange);
 }
 
 /** Ends a request's SDK span with what its response ended with. */
-function endServerSpan(exchange: Exchange, end: ResponseEnd): void {
+function endServerSpan(exchange: Exchange): void {
   const { span, rpc } = exchange;
   const deferral = exchange.setup.deferral;
   if (deferral !== undefined && !exchange.timedHere) deferral.keepChosen(span.spanContext().traceId);
-  const endAt = end.at;
-  if (!end.headersSent) {
+  const endAt = exchange.endAt;
+  if (!exchange.headersSent) {
     // The connection closed before an answer (the caller gave up, or the socket died): there is no
     // status code to record, and `statusCode` would only be its default, 200.
     span.end(endAt);
     return;
   }
-  const status = end.status;
+  const status = exchange.status;
   span.setAttribute('http.response.status_code', status);
   if (rpc.route !== undefined) {
     span.setAttribute('http.route', rpc.route);
