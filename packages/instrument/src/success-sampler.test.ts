@@ -234,6 +234,21 @@ describe('SuccessSampler', () => {
     expect(s.kept.map((span) => span.name)).toEqual(['write-back']);
   });
 
+  it('keeps a server span chosen when it started though the share shrank before it ended', () => {
+    const s = setup(100);
+    busySecond(s, 1000);
+    s.kept.length = 0;
+    const chosen = idDroppedAt(4);
+    s.sampler.keepChosen(chosen);
+    const { root } = s.request(chosen, { children: 1 });
+    root.end();
+    // Only the span it was said of: the next root of another trace is decided by its id again.
+    const other = idDroppedAt(4);
+    s.request(other, { children: 0 }).root.end();
+    expect(keptTraceIds(s.kept)).toEqual(new Set([chosen]));
+    expect(s.kept.map((span) => span.name)).toEqual(['query 0', 'GET /orders']);
+  });
+
   it('never holds more than its bound: the oldest undecided trace is kept', () => {
     const s = setup(100, 4);
     const first = newTraceId();
