@@ -80,7 +80,7 @@ export interface DeferredSpan extends RequestHead {
    * out still keeps the whole trace.
    */
   openSpans: number;
-  /** Set while the request has ended and waits for `openSpans` to reach 0: settles it. */
+  /** Set while the request has ended and waits for `openSpans` to reach 0: called when it does. */
   whenSpansEnd: (() => void) | undefined;
   /** Finished leaf spans of the request, as data until the trace is kept (see holderOf). */
   held: HeldLeafSpan[];

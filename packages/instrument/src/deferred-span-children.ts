@@ -48,10 +48,7 @@ export function noteSpanEnd<S extends object>(span: S, isFailing: (span: S) => b
     end.revive();
     return;
   }
-  if (record.openSpans > 0 || record.whenSpansEnd === undefined) return;
-  const settle = record.whenSpansEnd;
-  record.whenSpansEnd = undefined;
-  settle();
+  if (record.openSpans === 0) record.whenSpansEnd?.();
 }
 
 /** The deferred request an SDK span was started under, at any depth, while the span is open. */
@@ -59,19 +56,27 @@ const DEFERRED_ROOT = Symbol('faultline.deferredRoot');
 type Tracked = { [DEFERRED_ROOT]?: DeferredSpan | undefined };
 
 /**
- * Runs `settle` when the last span open under `record` ends (noteSpanEnd), or after
+ * Runs `settle` once no span is open under `record` (noteSpanEnd, then a turn of the event loop), or after
  * MAX_WAIT_FOR_OPEN_SPANS_MS: a span that never ends (a response body nobody reads) must not keep the
  * request waiting forever.
  */
 export function settleWhenSpansEnd(record: DeferredSpan, settle: () => void): void {
   let timer: NodeJS.Timeout | undefined;
   const once = (): void => {
+    if (record.whenSpansEnd === undefined) return;
     clearTimeout(timer);
     record.whenSpansEnd = undefined;
     settle();
   };
-  record.whenSpansEnd = once;
-  // In the root context, so the timer neither keeps the request's context alive nor runs in it.
+  const checkStillNone = (): void => {
+    if (record.openSpans === 0) once();
+  };
+  // The code a span's end hands over to (a pool's connect callback) often starts the next span at
+  // once: the request is settled only if none is open once that code has run.
+  record.whenSpansEnd = () => {
+    context.with(ROOT_CONTEXT, () => setImmediate(checkStillNone));
+  };
+  // In the root context, so the timers neither keep the request's context alive nor run in it.
   timer = context.with(ROOT_CONTEXT, () => setTimeout(once, MAX_WAIT_FOR_OPEN_SPANS_MS));
   timer.unref();
 }

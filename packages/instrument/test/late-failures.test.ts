@@ -126,10 +126,18 @@ describe.skipIf(!binaries)('failing requests under load, failing in pg and undic
     for (const { route, traceId, header } of failing) {
       const left = Math.max(500, deadline - Date.now());
       const trace = await collector.waitForTrace(traceId, whole(route), left).catch((error: Error) => {
-        if (missing.length < 3) console.log(`${route} (${header}): ${error.message.slice(0, 600)}`);
+        if (missing.length < 3) console.log(`${route} (${header}): ${error.message.slice(0, 200)}`);
         return undefined;
       });
-      if (trace === undefined) missing.push(`${route} ${traceId}`);
+      if (trace === undefined) {
+        missing.push(`${route} ${traceId}`);
+        const seen = await collector.waitForTrace(traceId, () => true, 1000).catch(() => undefined);
+        console.log(
+          JSON.stringify(
+            seen?.spans.map((span) => [span.name, span.kind, span.status.code, span.spanId, span.parentSpanId]),
+          ),
+        );
+      }
     }
     expect(missing).toEqual([]);
     // Each arrived with its failure as the diagnosis's evidence, not only its answer.
