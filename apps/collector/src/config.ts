@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
 
+/** How much the collector logs (pino's levels); `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** One of `LOG_LEVELS`. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** Everything the collector can be told, after flags and environment are merged. */
 export interface CollectorConfig {
   dbPath: string;
@@ -38,6 +43,13 @@ export interface CollectorConfig {
   };
   /** An OTLP/HTTP endpoint every received span and log is re-exported to (an OTel Collector). */
   forwardUrl: string | undefined;
+  /**
+   * Host names requests may carry besides loopback, IP addresses, `--host` and `--public-url`'s host
+   * (DNS rebinding defence, host-check.ts); a leading dot admits a domain and its subdomains.
+   */
+  allowedHosts: string[];
+  /** Errors, refusals and store failures are logged at this level and above (stderr, JSON lines). */
+  logLevel: LogLevel;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -62,6 +74,8 @@ export const DEFAULT_CONFIG: CollectorConfig = {
   store: 'sqlite',
   clickhouse: { url: undefined, database: undefined, user: undefined, password: undefined },
   forwardUrl: undefined,
+  allowedHosts: [],
+  logLevel: 'info',
 };
 
 /** Thrown for a flag or variable that cannot be used; the CLI prints it and exits 2. */
@@ -82,6 +96,24 @@ function parsePattern(raw: string | undefined): RegExp | undefined {
   } catch (error) {
     throw new ConfigError(`--redact-pattern is not a valid regular expression: ${(error as Error).message}`);
   }
+}
+
+/** A comma-separated list, trimmed, empty items dropped. */
+function parseList(raw: string | undefined): string[] {
+  return raw === undefined
+    ? []
+    : raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+}
+
+function parseLogLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined) return DEFAULT_CONFIG.logLevel;
+  const level = LOG_LEVELS.find((l) => l === raw.trim().toLowerCase());
+  if (level === undefined)
+    throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
 }
 
 /** Parses "7d", "12h", "30m", "90s" or plain milliseconds. */
@@ -129,6 +161,11 @@ export const USAGE = `Usage: faultline [flags]            start the collector
   --clickhouse-url URL     ClickHouse HTTP(S) URL for --store clickhouse (FAULTLINE_CLICKHOUSE_URL;
                            FAULTLINE_CLICKHOUSE_DATABASE, _USER, _PASSWORD from the environment)
   --forward URL            also re-export everything received as OTLP/HTTP to URL (FAULTLINE_FORWARD)
+  --allowed-hosts LIST     comma-separated Host names to answer besides localhost, IP addresses, --host
+                           and --public-url's host; ".example.com" admits its subdomains
+                           (FAULTLINE_ALLOWED_HOSTS; DNS rebinding defence, others get 403)
+  --log-level LEVEL        fatal, error, warn, info, debug, trace or silent (FAULTLINE_LOG_LEVEL,
+                           default info: errors and refusals, no span data)
   FAULTLINE_TOKEN          when set, ingest and API require "Authorization: Bearer <token>"
   -h, --help               print this help
 `;
@@ -154,6 +191,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
       store: { type: 'string' },
       'clickhouse-url': { type: 'string' },
       forward: { type: 'string' },
+      'allowed-hosts': { type: 'string' },
+      'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -194,13 +233,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
     retentionMs:
       retention === undefined ? DEFAULT_CONFIG.retentionMs : parseDuration('--retention', retention),
     maxDbBytes: maxDb === undefined ? DEFAULT_CONFIG.maxDbBytes : parseBytes('--max-db-size', maxDb),
-    corsOrigins:
-      cors === undefined
-        ? []
-        : cors
-            .split(',')
-            .map((o) => o.trim())
-            .filter(Boolean),
+    corsOrigins: parseList(cors),
     uiDir: pick(values['ui-dir'], 'FAULTLINE_UI_DIR'),
     alertWebhook: pick(values['alert-webhook'], 'FAULTLINE_ALERT_WEBHOOK'),
     publicUrl: pick(values['public-url'], 'FAULTLINE_PUBLIC_URL'),
@@ -214,5 +247,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
       password: pick(undefined, 'FAULTLINE_CLICKHOUSE_PASSWORD'),
     },
     forwardUrl,
+    allowedHosts: parseList(pick(values['allowed-hosts'], 'FAULTLINE_ALLOWED_HOSTS')),
+    logLevel: parseLogLevel(pick(values['log-level'], 'FAULTLINE_LOG_LEVEL')),
   };
 }
