@@ -65,6 +65,8 @@ export interface BuildOptions {
    * where spans arrive through exporters that batch for seconds and quiet is judged by span end times).
    */
   diagnosisQuietMs?: number;
+  /** Sockets each listener holds at most (default 1,024); tests use fewer. */
+  maxConnections?: number;
   /** A store opened by the caller (tests on an in-process ClickHouse) instead of the configured one. */
   store?: Store;
 }
@@ -88,7 +90,9 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   const maxPendingItems = options.maxPendingItems ?? MAX_PENDING_ITEMS;
   let accepting = false;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-  const fastifyOptions = (listener: string) => ({
+  const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  const caps = { api: new ConnectionCap(maxConnections), otlpHttp: new ConnectionCap(maxConnections) };
+  const fastifyOptions = (listener: string, cap: ConnectionCap) => ({
     // JSON lines on stderr (stdout carries the banner); one line per error or refusal, never one per
     // request: request lines would carry query strings, and at ingest rates they are the flood.
     logger: { level: config.logLevel, name: `faultline-${listener}`, stream: process.stderr },
@@ -97,10 +101,10 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     connectionTimeout: requestTimeoutMs,
     requestTimeout: requestTimeoutMs,
     keepAliveTimeout: 10_000,
-    serverFactory: timeoutSafeServerFactory(requestTimeoutMs, new ConnectionCap(MAX_CONNECTIONS)),
+    serverFactory: timeoutSafeServerFactory(requestTimeoutMs, cap),
   });
-  const otlp = Fastify({ ...fastifyOptions('otlp'), bodyLimit: config.maxBodyBytes });
-  const api = Fastify(fastifyOptions('api'));
+  const otlp = Fastify({ ...fastifyOptions('otlp', caps.otlpHttp), bodyLimit: config.maxBodyBytes });
+  const api = Fastify(fastifyOptions('api', caps.api));
   const otlpLog = new RateLimitedLog(otlp.log);
   const apiLog = new RateLimitedLog(api.log);
   const storeName = store instanceof SqliteStore ? config.dbPath : describeStore(config);
@@ -131,6 +135,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   for (const app of [otlp, api]) installBearerAuth(app, config.token);
   // One body budget for both listeners: bodies are buffered whole, so many slow clients must not
   // add up to more memory than the sidecar is sized for.
+  const grpcListener = new GrpcListener(maxConnections);
   const budget = new InflightBudget(Math.max(config.maxInflightBytes, config.maxBodyBytes));
   for (const app of [otlp, api]) {
     installInflightBudget(app, budget);
@@ -140,6 +145,11 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     queue,
     isAccepting: () => accepting,
     maxPendingItems,
+    connectionStats: () => ({
+      api: caps.api.snapshot(),
+      otlpHttp: caps.otlpHttp.snapshot(),
+      otlpGrpc: grpcListener.snapshot(),
+    }),
     ...(forwarder ? { forwardStats: () => forwarder.stats } : {}),
   });
   registerTraceRoutes(api, store);
@@ -150,7 +160,6 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   registerExportRoutes(api, store, queue, config.maxBodyBytes);
   await registerUi(api, config.uiDir ?? defaultUiDir());
 
-  const grpcListener = new GrpcListener(MAX_CONNECTIONS);
   const grpcServer = buildGrpcServer({
     queue,
     maxBodyBytes: config.maxBodyBytes,

@@ -30,6 +30,11 @@ export class ConnectionCap {
     return this.idle.size + this.busy.size;
   }
 
+  /** What /readyz reports: sockets held, how many have a request in flight, evicted and refused. */
+  snapshot(): { open: number; busy: number; evicted: number; refused: number } {
+    return { open: this.size, busy: this.busy.size, ...this.stats };
+  }
+
   /** Takes a new connection, evicting the longest-idle one at the cap; false if it must be refused. */
   admit(socket: Socket): boolean {
     if (this.size >= this.maxConnections) {

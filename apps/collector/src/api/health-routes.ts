@@ -8,6 +8,8 @@ export interface HealthDeps {
   /** True once every listener is up and the store is open. */
   isAccepting: () => boolean;
   maxPendingItems: number;
+  /** Sockets per listener: held, busy, evicted and refused at the cap (connection-cap.ts). */
+  connectionStats?: () => object;
   /** Forwarding counters, when `--forward` is set. */
   forwardStats?: () => object;
 }
@@ -29,6 +31,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
       status: ready ? 'ready' : 'busy',
       backlog,
       ...deps.queue.stats,
+      ...(deps.connectionStats ? { connections: deps.connectionStats() } : {}),
       ...(deps.forwardStats ? { forward: deps.forwardStats() } : {}),
     });
   });

@@ -28,9 +28,9 @@ export class GrpcListener implements CallTracker {
     this.cap = new ConnectionCap(maxConnections);
   }
 
-  /** Connections evicted or refused at the cap so far. */
-  get stats(): { evicted: number; refused: number } {
-    return this.cap.stats;
+  /** Sessions held, with a call in flight, evicted and refused at the cap (for /readyz). */
+  snapshot(): ReturnType<ConnectionCap['snapshot']> {
+    return this.cap.snapshot();
   }
 
   callStarted(peer: string): void {
