@@ -166,7 +166,8 @@ export const USAGE = `Usage: faultline [flags]            start the collector
                            (FAULTLINE_ALLOWED_HOSTS; DNS rebinding defence, others get 403)
   --log-level LEVEL        fatal, error, warn, info, debug, trace or silent (FAULTLINE_LOG_LEVEL,
                            default info: errors and refusals, no span data)
-  FAULTLINE_TOKEN          when set, ingest and API require "Authorization: Bearer <token>"
+  FAULTLINE_TOKEN          when set, every route but the UI's files, /healthz and /readyz requires
+                           "Authorization: Bearer <token>"
   -h, --help               print this help
 `;
 
