@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -21,13 +21,17 @@ let storedTraceId: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'faultline-bypass-'));
+  const uiDir = join(dir, 'ui');
+  mkdirSync(join(uiDir, 'assets'), { recursive: true });
+  writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>ui</title>');
+  writeFileSync(join(uiDir, 'assets', 'app.js'), 'console.log("ui")');
   collector = await buildApp({
     ...DEFAULT_CONFIG,
     dbPath: join(dir, 'faultline.db'),
     port: 0,
     otlpHttpPort: 0,
     otlpGrpcPort: 0,
-    uiDir: dir,
+    uiDir,
     token: TOKEN,
     logLevel: 'silent',
   });
@@ -82,9 +86,10 @@ describe('the bearer token cannot be bypassed on the UI/API port', () => {
     'GET /api/traces%00 HTTP/1.1',
     'GET /api/traces%2f HTTP/1.1',
     'OPTIONS /api/traces HTTP/1.1',
-  ])('%s reveals no stored data', async (requestLine) => {
+  ])('%s reveals no stored data (a refusal, a 404 or the UI page)', async (requestLine) => {
     const response = await rawRequest(ports.port, requestLine);
-    expect(response.status).not.toBe(200);
+    const uiPage = response.status === 200 && response.body.includes('<title>ui</title>');
+    expect(uiPage || [400, 401, 404].includes(response.status)).toBe(true);
     expect(response.body).not.toContain(storedTraceId);
     expect(response.body).not.toContain('bypass');
   });
@@ -114,6 +119,20 @@ describe('the bearer token cannot be bypassed on the UI/API port', () => {
     }
     const allowed = await fetch(`http://127.0.0.1:${ports.port}/internal/dump`, { headers: AUTH });
     expect(await allowed.json()).toEqual({ secret: 'dumped' });
+  });
+
+  it('keeps the UI files open: a browser loads them before it has the token', async () => {
+    for (const requestLine of [
+      'GET / HTTP/1.1',
+      'HEAD / HTTP/1.1',
+      'GET /index.html HTTP/1.1',
+      'GET /assets/app.js HTTP/1.1',
+      `GET /traces/${'ab'.repeat(16)} HTTP/1.1`,
+    ]) {
+      expect((await rawRequest(ports.port, requestLine)).status, requestLine).toBe(200);
+    }
+    const deepLink = await rawRequest(ports.port, 'GET /traces/x HTTP/1.1');
+    expect(deepLink.body).toContain('<title>ui</title>');
   });
 
   it('keeps the probes open, and a 404 says nothing stored', async () => {
