@@ -20,7 +20,7 @@ export const PUBLIC_ROUTE = { config: { public: true } } as const;
  * the token) or a 404 naming the path, and neither reveals anything stored.
  */
 function isPublic(request: FastifyRequest): boolean {
-  return request.routeOptions.config.public === true || request.is404;
+  return request.is404 || request.routeOptions.config.public === true;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { createServer, isIP, type Server, type Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { ConnectionCap } from '../connection-cap.js';
 
@@ -22,7 +23,7 @@ function peerOf(socket: Socket): string {
 export class GrpcListener implements CallTracker {
   private readonly cap: ConnectionCap;
   private readonly sockets = new Map<string, Socket>();
-  private server: Server | undefined;
+  private readonly servers: Server[] = [];
 
   constructor(maxConnections: number) {
     this.cap = new ConnectionCap(maxConnections);
@@ -43,10 +44,14 @@ export class GrpcListener implements CallTracker {
     if (socket) this.cap.requestEnded(socket);
   }
 
-  /** Listens on `host:port` and serves `grpcServer` there; resolves with the bound port. */
-  listen(grpcServer: grpc.Server, host: string, port: number): Promise<number> {
+  /**
+   * Listens on `host:port` and serves `grpcServer` there; resolves with the bound port. A name is
+   * bound on every address it resolves to (`localhost`: 127.0.0.1 and ::1), as grpc-js's `bindAsync`
+   * and Fastify do, all on one port.
+   */
+  async listen(grpcServer: grpc.Server, host: string, port: number): Promise<number> {
     const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-    const server = createServer({ noDelay: true }, (socket) => {
+    const accept = (socket: Socket) => {
       if (!this.cap.admit(socket)) {
         socket.destroy();
         return;
@@ -55,16 +60,23 @@ export class GrpcListener implements CallTracker {
       this.sockets.set(peer, socket);
       socket.once('close', () => this.sockets.delete(peer));
       injector.injectConnection(socket);
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        const address = server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
+    };
+    const addresses =
+      isIP(host) !== 0 ? [host] : [...new Set((await lookup(host, { all: true })).map((a) => a.address))];
+    let boundPort = port;
+    for (const address of addresses) {
+      const server = createServer({ noDelay: true }, accept);
+      this.servers.push(server);
+      boundPort = await new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(boundPort, address, () => {
+          server.off('error', reject);
+          const bound = server.address();
+          resolve(typeof bound === 'object' && bound ? bound.port : boundPort);
+        });
       });
-    });
+    }
+    return boundPort;
   }
 
   /**
@@ -72,8 +84,9 @@ export class GrpcListener implements CallTracker {
    * shutdown left open (one that never sent an HTTP/2 preface has no session to shut down).
    */
   async close(grpcServer: grpc.Server): Promise<void> {
-    const server = this.server;
-    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    const closed = Promise.all(
+      this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
     await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
     for (const socket of this.sockets.values()) socket.destroy();
     await closed;
