@@ -82,6 +82,19 @@ function refusal(call: grpc.ServerUnaryCall<Buffer, Buffer>, deps: GrpcDeps) {
   };
 }
 
+/**
+ * One line per failed call, as the HTTP error handler writes them: an internal error with its stack,
+ * a refusal with its code; a decode error's message may quote span data, so it is left out.
+ */
+function logFailure(log: RateLimitedLog, status: { code: grpc.status; details: string }, error: unknown) {
+  const fields = { listener: 'otlp-grpc', grpcCode: status.code };
+  if (status.code === grpc.status.INTERNAL)
+    log.error('FL_ERR_INTERNAL', { ...fields, err: error }, 'gRPC export failed');
+  else if (status.code === grpc.status.INVALID_ARGUMENT)
+    log.warn('INVALID_ARGUMENT', fields, 'refused (message at --log-level debug)');
+  else log.warn(String(status.code), fields, status.details);
+}
+
 /** Builds the OTLP/gRPC server (TraceService and LogsService); `GrpcListener` serves it. */
 export function buildGrpcServer(deps: GrpcDeps): grpc.Server {
   const server = new grpc.Server({
@@ -116,21 +129,7 @@ export function buildGrpcServer(deps: GrpcDeps): grpc.Server {
         (error: unknown) => {
           deps.calls.callEnded(peer);
           const status = grpcStatusFor(error);
-          if (status.code === grpc.status.INTERNAL) {
-            deps.log.error('FL_ERR_INTERNAL', { listener: 'otlp-grpc', err: error }, 'gRPC export failed');
-          } else if (status.code !== grpc.status.INVALID_ARGUMENT) {
-            deps.log.warn(
-              String(status.code),
-              { listener: 'otlp-grpc', grpcCode: status.code },
-              status.details,
-            );
-          } else {
-            deps.log.warn(
-              'INVALID_ARGUMENT',
-              { listener: 'otlp-grpc', grpcCode: status.code },
-              'refused (message at --log-level debug)',
-            );
-          }
+          logFailure(deps.log, status, error);
           callback(status);
         },
       );
