@@ -65,6 +65,8 @@ export interface BuildOptions {
    * where spans arrive through exporters that batch for seconds and quiet is judged by span end times).
    */
   diagnosisQuietMs?: number;
+  /** Webhook alerts post at most once per this long (default 10 s); tests shorten it. */
+  alertIntervalMs?: number;
   /** Sockets each listener holds at most (default 1,024); tests use fewer. */
   maxConnections?: number;
   /** A store opened by the caller (tests on an in-process ClickHouse) instead of the configured one. */
@@ -80,7 +82,13 @@ const MAX_CONNECTIONS = 1024;
 
 /** Builds the collector without listening, so tests drive it with `inject()`. */
 export async function buildApp(config: CollectorConfig, options: BuildOptions = {}): Promise<Collector> {
-  const store = options.store ?? (await openStore(config));
+  const store =
+    options.store ??
+    (await openStore(config, {
+      // Runs only once the listeners below exist: background writes start after the store is open.
+      onBackgroundError: (error, failures) =>
+        api.log.error({ err: error, failures }, 'store: background write failed'),
+    }));
   const forwarder = config.forwardUrl
     ? new OtlpForwarder({
         url: config.forwardUrl,
@@ -110,7 +118,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   const storeName = store instanceof SqliteStore ? config.dbPath : describeStore(config);
   const queue = new IngestQueue(store, {
     maxPendingItems,
-    redactor: new Redactor(config.redactPattern),
+    redactor: new Redactor({ extraPatterns: config.redactPatterns, keep: config.redactKeep }),
     onWriteError: (error) => {
       otlpLog.error('store-write', {}, describeStoreFailure(error, storeName));
       otlp.log.debug({ err: error }, 'store write failed');
@@ -202,7 +210,9 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
           ? {
               onRecorded: alertOnRecorded(
                 store,
-                new WebhookAlerter(config.alertWebhook, (m) => api.log.warn(m)),
+                new WebhookAlerter(config.alertWebhook, (m) => api.log.warn(m), {
+                  ...(options.alertIntervalMs !== undefined ? { intervalMs: options.alertIntervalMs } : {}),
+                }),
                 publicUrl,
               ),
             }

@@ -50,3 +50,25 @@ describe('access and logging flags', () => {
     expect(() => loadConfig(['--log-level', 'verbose'], {})).toThrow(/--log-level must be one of fatal/);
   });
 });
+
+describe('redaction flags', () => {
+  it('collects every --redact-pattern and --redact-keep (flags win over the environment)', () => {
+    const config = loadConfig(
+      ['--redact-pattern', 'ssn', '--redact-pattern', '^iban$', '--redact-keep', 'session.id,enduser.id'],
+      { FAULTLINE_REDACT_PATTERN: 'ignored', FAULTLINE_REDACT_KEEP: 'ignored' },
+    ) as Exclude<ReturnType<typeof loadConfig>, 'help'>;
+    expect(config.redactPatterns.map((p) => p.source)).toEqual(['ssn', '^iban$']);
+    expect(config.redactPatterns.every((p) => p.flags.includes('i'))).toBe(true);
+    expect(config.redactKeep).toEqual(['session.id', 'enduser.id']);
+  });
+
+  it('reads them from the environment, and defaults to none (the built-in rules alone)', () => {
+    const config = loadConfig([], { FAULTLINE_REDACT_PATTERN: 'ssn', FAULTLINE_REDACT_KEEP: 'session.id' });
+    expect(config).toMatchObject({ redactKeep: ['session.id'] });
+    expect(loadConfig([], {})).toMatchObject({ redactPatterns: [], redactKeep: [] });
+  });
+
+  it('refuses a pattern that is not a regular expression', () => {
+    expect(() => loadConfig(['--redact-pattern', '('], {})).toThrow(/--redact-pattern is not a valid/);
+  });
+});

@@ -26,8 +26,13 @@ export interface CollectorConfig {
   alertWebhook: string | undefined;
   /** The UI's address as users reach it, for links in alerts. */
   publicUrl: string | undefined;
-  /** Attribute keys whose values are replaced by [REDACTED] at ingest (case-insensitive regex). */
-  redactPattern: RegExp | undefined;
+  /**
+   * More names (attribute keys, map keys, URL parameters) whose values are replaced by [REDACTED] at
+   * ingest, on top of the built-in rules (case-insensitive regexes).
+   */
+  redactPatterns: RegExp[];
+  /** Attribute keys stored exactly as sent, taken out of every redaction rule. */
+  redactKeep: string[];
   /** Largest OTLP body accepted, after decompression. */
   maxBodyBytes: number;
   /** Request-body bytes all requests together may hold in memory; beyond it ingest answers 503. */
@@ -68,7 +73,8 @@ export const DEFAULT_CONFIG: CollectorConfig = {
   uiDir: undefined,
   alertWebhook: undefined,
   publicUrl: undefined,
-  redactPattern: undefined,
+  redactPatterns: [],
+  redactKeep: [],
   maxBodyBytes: 20 * 1024 * 1024,
   maxInflightBytes: 64 * 1024 * 1024,
   store: 'sqlite',
@@ -89,8 +95,7 @@ function parsePort(name: string, raw: string): number {
   return port;
 }
 
-function parsePattern(raw: string | undefined): RegExp | undefined {
-  if (raw === undefined) return undefined;
+function parsePattern(raw: string): RegExp {
   try {
     return new RegExp(raw, 'i');
   } catch (error) {
@@ -98,7 +103,12 @@ function parsePattern(raw: string | undefined): RegExp | undefined {
   }
 }
 
-/** A comma-separated list, trimmed, empty items dropped. */
+/** An environment variable's one value as a list (empty when unset or empty). */
+function optionalList(raw: string | undefined): string[] {
+  return raw === undefined || raw === '' ? [] : [raw];
+}
+
+/** Comma-separated values, trimmed, empties left out. */
 function parseList(raw: string | undefined): string[] {
   return raw === undefined
     ? []
@@ -155,8 +165,13 @@ export const USAGE = `Usage: faultline [flags]            start the collector
   --ui-dir DIR             serve the UI from DIR        (FAULTLINE_UI_DIR)
   --alert-webhook URL      post new failure groups and rate jumps here (FAULTLINE_ALERT_WEBHOOK)
   --public-url URL         the UI's address for links in alerts (FAULTLINE_PUBLIC_URL)
-  --redact-pattern REGEX   attribute keys to redact at ingest (FAULTLINE_REDACT_PATTERN;
-                           default: authorization, cookie, password, secret, token, api key)
+  --redact-pattern REGEX   also redact attribute keys / URL parameters matching REGEX, on top of the
+                           built-in rules (repeatable; FAULTLINE_REDACT_PATTERN). Built in: credential
+                           keys (authorization, cookie, password, secret, token, api key, session id,
+                           connection string…) and secrets inside any value (URL passwords and
+                           token/code/signature parameters, SQL PASSWORD literals, bearer tokens, JWTs)
+  --redact-keep KEY        store attribute KEY exactly as sent, out of every redaction rule
+                           (repeatable or comma-separated; FAULTLINE_REDACT_KEEP)
   --store sqlite|clickhouse where spans are stored   (FAULTLINE_STORE, default sqlite)
   --clickhouse-url URL     ClickHouse HTTP(S) URL for --store clickhouse (FAULTLINE_CLICKHOUSE_URL;
                            FAULTLINE_CLICKHOUSE_DATABASE, _USER, _PASSWORD from the environment)
@@ -188,7 +203,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
       'ui-dir': { type: 'string' },
       'alert-webhook': { type: 'string' },
       'public-url': { type: 'string' },
-      'redact-pattern': { type: 'string' },
+      'redact-pattern': { type: 'string', multiple: true },
+      'redact-keep': { type: 'string', multiple: true },
       store: { type: 'string' },
       'clickhouse-url': { type: 'string' },
       forward: { type: 'string' },
@@ -238,7 +254,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
     uiDir: pick(values['ui-dir'], 'FAULTLINE_UI_DIR'),
     alertWebhook: pick(values['alert-webhook'], 'FAULTLINE_ALERT_WEBHOOK'),
     publicUrl: pick(values['public-url'], 'FAULTLINE_PUBLIC_URL'),
-    redactPattern: parsePattern(pick(values['redact-pattern'], 'FAULTLINE_REDACT_PATTERN')),
+    redactPatterns: (values['redact-pattern'] ?? optionalList(env['FAULTLINE_REDACT_PATTERN'])).map(
+      parsePattern,
+    ),
+    redactKeep: values['redact-keep']
+      ? values['redact-keep'].flatMap((keys) => parseList(keys))
+      : parseList(env['FAULTLINE_REDACT_KEEP']),
     token: pick(undefined, 'FAULTLINE_TOKEN'),
     store,
     clickhouse: {

@@ -60,6 +60,10 @@ export interface Span {
   events: SpanEvent[];
   links: SpanLink[];
   droppedAttributesCount?: number;
+  /** Events the sender or the decoder dropped (more than 128 on one span); absent when none. */
+  droppedEventsCount?: number;
+  /** Links the sender or the decoder dropped (over the limit, or pointing nowhere); absent when none. */
+  droppedLinksCount?: number;
 }
 
 /** A log record in the domain model, correlated to a span when it carries trace and span ids. */

@@ -24,6 +24,10 @@ export interface WireSpan {
   resource: Attributes;
   events: WireSpanEvent[];
   links: SpanLink[];
+  /** Events left out (over the per-span cap, or by the sender); absent when none. */
+  droppedEventsCount?: number;
+  /** Links left out (over the per-span cap, pointing nowhere, or by the sender); absent when none. */
+  droppedLinksCount?: number;
 }
 
 /** A log record as the query API sends it. */
@@ -61,6 +65,8 @@ export function toWireSpan(span: Span): WireSpan {
       attributes: e.attributes,
     })),
     links: span.links,
+    ...(span.droppedEventsCount ? { droppedEventsCount: span.droppedEventsCount } : {}),
+    ...(span.droppedLinksCount ? { droppedLinksCount: span.droppedLinksCount } : {}),
   };
 }
 
@@ -84,6 +90,8 @@ export function fromWireSpan(wire: WireSpan): Span {
       attributes: e.attributes,
     })),
     links: wire.links,
+    ...(wire.droppedEventsCount ? { droppedEventsCount: wire.droppedEventsCount } : {}),
+    ...(wire.droppedLinksCount ? { droppedLinksCount: wire.droppedLinksCount } : {}),
   };
 }
 

@@ -97,6 +97,9 @@ export function encodeTracesJson(spans: readonly Span[]): object {
             spanId: l.spanId,
             attributes: keyValues(l.attributes),
           })),
+          ...(span.droppedAttributesCount ? { droppedAttributesCount: span.droppedAttributesCount } : {}),
+          ...(span.droppedEventsCount ? { droppedEventsCount: span.droppedEventsCount } : {}),
+          ...(span.droppedLinksCount ? { droppedLinksCount: span.droppedLinksCount } : {}),
           status: {
             code: Math.max(0, STATUS_CODE_NAMES.indexOf(span.status.code)),
             ...(span.status.message ? { message: span.status.message } : {}),

@@ -4,6 +4,7 @@
 // 64-bit integers as decimal strings or numbers; enums as integers (names accepted too). A value of
 // the wrong type is an OtlpDecodeError naming the field by its path in the body.
 import { OtlpDecodeError } from './decode-error.js';
+import { MAX_JSON_CONTAINERS } from './value-limits.js';
 
 /** A JSON object as JSON.parse returns it. */
 export type JsonObject = { readonly [key: string]: unknown };
@@ -39,6 +40,7 @@ export function wrongType(path: string, expected: string, value: unknown): never
 /** Parses a body that must hold one JSON object (the request message named `messageName`). */
 export function parseJsonRequest(body: string, messageName: string): JsonObject {
   if (body.trim() === '') throw new OtlpDecodeError('empty body: an OTLP/JSON request is at least "{}"');
+  refuseTooManyContainers(body);
   let parsed: unknown;
   try {
     // A UTF-8 byte-order mark is harmless; JSON.parse would reject it.
@@ -48,6 +50,21 @@ export function parseJsonRequest(body: string, messageName: string): JsonObject 
   }
   if (!isJsonObject(parsed)) wrongType('the body', `a JSON object (an ${messageName})`, parsed);
   return parsed;
+}
+
+/** Refuses, before JSON.parse builds them, a body of more than MAX_JSON_CONTAINERS objects and arrays. */
+function refuseTooManyContainers(body: string): void {
+  // Braces inside strings count too: an over-estimate, which only a body of mostly braces reaches.
+  let containers = 0;
+  for (let i = 0; i < body.length; i++) {
+    const code = body.charCodeAt(i);
+    if (code === 123 || code === 91) containers++; // { [
+  }
+  if (containers > MAX_JSON_CONTAINERS) {
+    throw new OtlpDecodeError(
+      `the request holds more than ${MAX_JSON_CONTAINERS} JSON objects and arrays; send smaller batches`,
+    );
+  }
 }
 
 /** A field by its lowerCamelCase name, else its snake_case one; undefined when unset or null. */

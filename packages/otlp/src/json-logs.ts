@@ -3,6 +3,7 @@
 import type { Attributes, LogRecord } from '@faultline/model';
 import type { DecodedLogs } from './decoded-batch.js';
 import { hexIdProblem, SPAN_ID_BYTES, TRACE_ID_BYTES } from './ids.js';
+import { ItemBudget } from './item-budget.js';
 import type { JsonObject } from './json-fields.js';
 import {
   arrayField,
@@ -30,12 +31,16 @@ const SEVERITY_ENUM_NAMES = [
   ),
 ];
 
-/** Decodes an OTLP/JSON ExportLogsServiceRequest; `{}` is a valid request with no log records. */
-export function decodeLogsJson(body: string): DecodedLogs {
+/**
+ * Decodes an OTLP/JSON ExportLogsServiceRequest; `{}` is a valid request with no log records. Throws
+ * OtlpTooManyItemsError past `maxItems` log records.
+ */
+export function decodeLogsJson(body: string, maxItems?: number): DecodedLogs {
   const request = parseJsonRequest(body, 'ExportLogsServiceRequest');
   const values = new JsonValueReader();
   const logs: LogRecord[] = [];
   const rejections = new Rejections('log record');
+  const budget = new ItemBudget(maxItems);
   const resourceLogsList = arrayField(request, 'resourceLogs', 'resource_logs', '');
   for (let i = 0; i < resourceLogsList.length; i++) {
     const resourceLogs = objectElement(resourceLogsList, i, 'resourceLogs');
@@ -67,6 +72,7 @@ export function decodeLogsJson(body: string): DecodedLogs {
           rejections.add(k + 1, '', label, problem);
           continue;
         }
+        budget.spend(1);
         logs.push(
           readLogRecord(
             message,

@@ -4,6 +4,7 @@ import type { Attributes, Span, SpanEvent, SpanLink, SpanStatus } from '@faultli
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@faultline/model';
 import type { DecodedTraces } from './decoded-batch.js';
 import { hexIdProblem, isAllZeroId, SPAN_ID_BYTES, TRACE_ID_BYTES } from './ids.js';
+import { ItemBudget } from './item-budget.js';
 import type { JsonObject } from './json-fields.js';
 import {
   arrayField,
@@ -14,6 +15,7 @@ import {
   parseJsonRequest,
   pathOf,
   stringField,
+  uint32Field,
   uint64Field,
 } from './json-fields.js';
 import { jsonResource, jsonScope } from './json-resource-scope.js';
@@ -22,16 +24,21 @@ import type { Scope } from './protobuf-common.js';
 import { Rejections } from './rejections.js';
 import { fixClockSkew, serviceNameOf } from './span-fixups.js';
 import { timeProblem } from './times.js';
+import { MAX_EVENTS_PER_SPAN, MAX_LINKS_PER_SPAN } from './value-limits.js';
 
 const KIND_ENUM_NAMES = SPAN_KIND_NAMES.map((kind) => `SPAN_KIND_${kind}`);
 const STATUS_ENUM_NAMES = STATUS_CODE_NAMES.map((code) => `STATUS_CODE_${code}`);
 
-/** Decodes an OTLP/JSON ExportTraceServiceRequest; `{}` is a valid request with no spans. */
-export function decodeTracesJson(body: string): DecodedTraces {
+/**
+ * Decodes an OTLP/JSON ExportTraceServiceRequest; `{}` is a valid request with no spans. Throws
+ * OtlpTooManyItemsError past `maxItems` spans plus kept events and links.
+ */
+export function decodeTracesJson(body: string, maxItems?: number): DecodedTraces {
   const request = parseJsonRequest(body, 'ExportTraceServiceRequest');
   const values = new JsonValueReader();
   const spans: Span[] = [];
   const rejections = new Rejections('span');
+  const budget = new ItemBudget(maxItems);
   const resourceSpansList = arrayField(request, 'resourceSpans', 'resource_spans', '');
   for (let i = 0; i < resourceSpansList.length; i++) {
     const resourceSpans = objectElement(resourceSpansList, i, 'resourceSpans');
@@ -60,7 +67,9 @@ export function decodeTracesJson(body: string): DecodedTraces {
           rejections.add(k + 1, stringField(message, 'name', 'name', spanPath), label, problem);
           continue;
         }
-        spans.push(readSpan(message, spanPath, times, resource, service, scope, values));
+        const span = readSpan(message, spanPath, times, resource, service, scope, values);
+        budget.spend(1 + span.events.length + span.links.length);
+        spans.push(span);
       }
     }
   }
@@ -116,6 +125,17 @@ function readSpan(
   };
   if (scope !== undefined) span.scope = scope;
   if (dropped > 0) span.droppedAttributesCount = dropped;
+  // The sender's own counts plus what the decoder left out (over the cap, links pointing nowhere).
+  const droppedEvents =
+    arrayField(message, 'events', 'events', path).length -
+    span.events.length +
+    uint32Field(message, 'droppedEventsCount', 'dropped_events_count', path);
+  const droppedLinks =
+    arrayField(message, 'links', 'links', path).length -
+    span.links.length +
+    uint32Field(message, 'droppedLinksCount', 'dropped_links_count', path);
+  if (droppedEvents > 0) span.droppedEventsCount = droppedEvents;
+  if (droppedLinks > 0) span.droppedLinksCount = droppedLinks;
   fixClockSkew(span);
   return span;
 }
@@ -132,7 +152,7 @@ function readStatus(message: JsonObject | null, path: string): SpanStatus {
 function readEvents(span: JsonObject, path: string, values: JsonValueReader): SpanEvent[] {
   const list = arrayField(span, 'events', 'events', path);
   const events: SpanEvent[] = [];
-  for (let i = 0; i < list.length; i++) {
+  for (let i = 0; i < Math.min(list.length, MAX_EVENTS_PER_SPAN); i++) {
     const message = objectElement(list, i, pathOf(path, 'events'));
     const eventPath = `${path}.events[${i}]`;
     const attributes: Attributes = {};
@@ -152,7 +172,7 @@ function readEvents(span: JsonObject, path: string, values: JsonValueReader): Sp
 function readLinks(span: JsonObject, path: string, values: JsonValueReader): SpanLink[] {
   const list = arrayField(span, 'links', 'links', path);
   const links: SpanLink[] = [];
-  for (let i = 0; i < list.length; i++) {
+  for (let i = 0; i < list.length && links.length < MAX_LINKS_PER_SPAN; i++) {
     const message = objectElement(list, i, pathOf(path, 'links'));
     if (
       hexIdProblem('trace id', field(message, 'traceId', 'trace_id'), TRACE_ID_BYTES) !== '' ||

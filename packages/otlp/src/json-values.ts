@@ -16,6 +16,7 @@ import {
 import {
   doubleValue,
   int64Value,
+  isKeyTooLong,
   limitString,
   MAX_ATTRIBUTES,
   MAX_VALUE_DEPTH,
@@ -44,8 +45,8 @@ export class JsonValueReader {
     let dropped = list.length - kept;
     for (let i = 0; i < kept; i++) {
       this.nestedTooDeep = false;
-      this.keyValue(objectElement(list, i, listPath), `${listPath}[${i}]`, into, 1);
-      if (this.nestedTooDeep) dropped++;
+      const added = this.keyValue(objectElement(list, i, listPath), `${listPath}[${i}]`, into, 1);
+      if (!added || this.nestedTooDeep) dropped++;
     }
     return dropped + uint32Field(owner, 'droppedAttributesCount', 'dropped_attributes_count', path);
   }
@@ -105,14 +106,20 @@ export class JsonValueReader {
     const list = arrayField(kvlist, 'values', 'values', path);
     const listPath = pathOf(path, 'values');
     const out: Attributes = {};
-    for (let i = 0; i < list.length; i++)
-      this.keyValue(objectElement(list, i, listPath), `${listPath}[${i}]`, out, depth);
+    for (let i = 0; i < list.length; i++) {
+      // A nested key over the limit leaves its entry out; the attribute holding it counts as dropped.
+      if (!this.keyValue(objectElement(list, i, listPath), `${listPath}[${i}]`, out, depth))
+        this.nestedTooDeep = true;
+    }
     return out;
   }
 
-  private keyValue(keyValue: JsonObject, path: string, into: Attributes, depth: number): void {
+  /** Reads a KeyValue into `into`; false when its key is over MAX_KEY_BYTES and it was left out. */
+  private keyValue(keyValue: JsonObject, path: string, into: Attributes, depth: number): boolean {
     const key = stringField(keyValue, 'key', 'key', path);
+    if (isKeyTooLong(key)) return false;
     setAttribute(into, key, this.anyValue(field(keyValue, 'value', 'value'), pathOf(path, 'value'), depth));
+    return true;
   }
 }
 

@@ -6,6 +6,7 @@ import { FIXED64, LENGTH_DELIMITED, tagOf, VARINT } from './protobuf-reader.js';
 import {
   doubleValue,
   MAX_ATTRIBUTES,
+  MAX_KEY_BYTES,
   MAX_STRING_BYTES,
   MAX_VALUE_DEPTH,
   NESTED_TOO_DEEP,
@@ -98,30 +99,36 @@ function readKeyValueList(r: ProtobufReader, end: number, depth: number): Attrib
   const values: Attributes = {};
   while (r.pos < end) {
     const tag = r.readTag();
-    if (tag === LIST_VALUES) readKeyValue(r, r.readEnd(end, 1, 'KeyValueList'), values, depth);
-    else r.skip(tag, end, 'KeyValueList');
+    if (tag === LIST_VALUES) {
+      // A nested key over the limit leaves its entry out; the attribute holding it counts as dropped.
+      if (!readKeyValue(r, r.readEnd(end, 1, 'KeyValueList'), values, depth)) r.nestedTooDeep = true;
+    } else r.skip(tag, end, 'KeyValueList');
   }
   r.checkEnd(end, 'KeyValueList');
   return values;
 }
 
-function readKeyValue(r: ProtobufReader, end: number, into: Attributes, depth: number): void {
-  let key = '';
+/** Reads a KeyValue into `into`; false when its key is over MAX_KEY_BYTES and it was left out. */
+function readKeyValue(r: ProtobufReader, end: number, into: Attributes, depth: number): boolean {
+  let key: string | null = '';
   let value: AttributeValue = null;
   while (r.pos < end) {
     const tag = r.readTag();
-    if (tag === KEY_VALUE_KEY) key = r.readString(end, 1, 'KeyValue');
+    if (tag === KEY_VALUE_KEY) key = r.readShortString(end, 1, 'KeyValue', MAX_KEY_BYTES);
     else if (tag === KEY_VALUE_VALUE) value = readAnyValue(r, r.readEnd(end, 2, 'KeyValue'), depth);
     else r.skip(tag, end, 'KeyValue');
   }
   r.checkEnd(end, 'KeyValue');
+  if (key === null) return false;
   setAttribute(into, key, value);
+  return true;
 }
 
 /**
  * Reads one `repeated KeyValue attributes` entry (field `fieldNumber` of `messageName`) into
  * `attributes`, unless `alreadyRead` entries have filled the cap. Returns how many attributes this
- * entry adds to `droppedAttributesCount`: 1 when skipped for the cap or nested too deep, else 0.
+ * entry adds to `droppedAttributesCount`: 1 when skipped for the cap, its key is over MAX_KEY_BYTES
+ * or its value nested too deep, else 0.
  */
 export function readAttribute(
   r: ProtobufReader,
@@ -137,8 +144,8 @@ export function readAttribute(
     return 1;
   }
   r.nestedTooDeep = false;
-  readKeyValue(r, end, attributes, 1);
-  return r.nestedTooDeep ? 1 : 0;
+  const kept = readKeyValue(r, end, attributes, 1);
+  return !kept || r.nestedTooDeep ? 1 : 0;
 }
 
 /**

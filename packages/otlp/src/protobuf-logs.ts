@@ -3,6 +3,7 @@
 import type { Attributes, AttributeValue, LogRecord } from '@faultline/model';
 import type { DecodedLogs } from './decoded-batch.js';
 import { isAllZeroId, SPAN_ID_BYTES, TRACE_ID_BYTES } from './ids.js';
+import { ItemBudget } from './item-budget.js';
 import type { Scope } from './protobuf-common.js';
 import { readAnyValue, readAttribute, readResourceInto, readScope } from './protobuf-common.js';
 import { refuseJsonAsProtobuf } from './protobuf-json-guard.js';
@@ -27,30 +28,40 @@ const LOG_TRACE_ID = tagOf(9, LENGTH_DELIMITED);
 const LOG_SPAN_ID = tagOf(10, LENGTH_DELIMITED);
 const LOG_OBSERVED_TIME = tagOf(11, FIXED64);
 
-/** Decodes a binary protobuf ExportLogsServiceRequest; an empty body is a valid request with no logs. */
-export function decodeLogsProtobuf(body: Uint8Array): DecodedLogs {
+/**
+ * Decodes a binary protobuf ExportLogsServiceRequest; an empty body is a valid request with no logs.
+ * Throws OtlpTooManyItemsError past `maxItems` log records.
+ */
+export function decodeLogsProtobuf(body: Uint8Array, maxItems?: number): DecodedLogs {
   refuseJsonAsProtobuf(body);
   const r = new ProtobufReader(body);
   const logs: LogRecord[] = [];
   const rejections = new Rejections('log record');
+  const budget = new ItemBudget(maxItems);
   const end = body.length;
   while (r.pos < end) {
     const tag = r.readTag();
     if (tag === REQUEST_RESOURCE_LOGS) {
-      readResourceLogs(r, r.readEnd(end, 1, 'ExportLogsServiceRequest'), logs, rejections);
+      readResourceLogs(r, r.readEnd(end, 1, 'ExportLogsServiceRequest'), logs, rejections, budget);
     } else r.skip(tag, end, 'ExportLogsServiceRequest');
   }
   r.checkEnd(end, 'ExportLogsServiceRequest');
   return { logs, rejectedLogRecords: rejections.count, errorMessage: rejections.message() };
 }
 
-function readResourceLogs(r: ProtobufReader, end: number, out: LogRecord[], rejections: Rejections): void {
+function readResourceLogs(
+  r: ProtobufReader,
+  end: number,
+  out: LogRecord[],
+  rejections: Rejections,
+  budget: ItemBudget,
+): void {
   const resource: Attributes = {};
   const first = out.length;
   while (r.pos < end) {
     const tag = r.readTag();
     if (tag === RESOURCE_LOGS_SCOPE_LOGS) {
-      readScopeLogs(r, r.readEnd(end, 2, 'ResourceLogs'), resource, out, rejections);
+      readScopeLogs(r, r.readEnd(end, 2, 'ResourceLogs'), resource, out, rejections, budget);
     } else if (tag === RESOURCE_LOGS_RESOURCE) {
       readResourceInto(r, r.readEnd(end, 1, 'ResourceLogs'), resource);
     } else r.skip(tag, end, 'ResourceLogs');
@@ -66,6 +77,7 @@ function readScopeLogs(
   resource: Attributes,
   out: LogRecord[],
   rejections: Rejections,
+  budget: ItemBudget,
 ): void {
   const label: ScopeLabel = { name: '' };
   let scope: Scope | undefined;
@@ -77,6 +89,7 @@ function readScopeLogs(
       ordinal++;
       const log = readLogRecord(r, r.readEnd(end, 2, 'ScopeLogs'), resource, ordinal, label, rejections);
       if (log !== null) {
+        budget.spend(1);
         if (scope !== undefined) log.scope = scope;
         out.push(log);
       }

@@ -28,7 +28,10 @@ const TWO_POW_32 = 4294967296;
 export class ProtobufReader {
   /** Offset of the next byte to read. */
   pos = 0;
-  /** Set when an AnyValue was nested too deep and replaced; the caller counts its attribute as dropped. */
+  /**
+   * Set when an AnyValue was nested too deep and replaced, or a key inside it was too long and left
+   * out; the caller counts its attribute as dropped.
+   */
   nestedTooDeep = false;
   readonly text: ByteText;
   private readonly interned: InternedText;
@@ -148,6 +151,22 @@ export class ProtobufReader {
     const value = this.interned.utf8(this.pos, end);
     this.pos = end;
     return value;
+  }
+
+  /**
+   * Reads a string field of at most `maxBytes`; a longer one is skipped without being decoded (an
+   * attacker's 19 KB keys never become strings) and null is returned.
+   */
+  readShortString(
+    parentEnd: number,
+    fieldNumber: number,
+    messageName: string,
+    maxBytes: number,
+  ): string | null {
+    const end = this.readEnd(parentEnd, fieldNumber, messageName);
+    const start = this.pos;
+    this.pos = end;
+    return end - start > maxBytes ? null : this.interned.utf8(start, end);
   }
 
   /** Reads a string field kept to MAX_STRING_BYTES, its tail replaced by a marker saying how much went. */

@@ -4,6 +4,7 @@ import type { Attributes, Span, SpanEvent, SpanLink, SpanStatus } from '@faultli
 import { SPAN_KIND_NAMES } from '@faultline/model';
 import type { DecodedTraces } from './decoded-batch.js';
 import { binaryIdProblem, isAllZeroId, SPAN_ID_BYTES, TRACE_ID_BYTES } from './ids.js';
+import { ItemBudget } from './item-budget.js';
 import type { Scope } from './protobuf-common.js';
 import { readAttribute, readResourceInto, readScope } from './protobuf-common.js';
 import { refuseJsonAsProtobuf } from './protobuf-json-guard.js';
@@ -13,6 +14,7 @@ import type { ScopeLabel } from './rejections.js';
 import { Rejections } from './rejections.js';
 import { fixClockSkew, serviceNameOf } from './span-fixups.js';
 import { timeProblem } from './times.js';
+import { MAX_EVENTS_PER_SPAN, MAX_LINKS_PER_SPAN } from './value-limits.js';
 
 const REQUEST_RESOURCE_SPANS = tagOf(1, LENGTH_DELIMITED);
 const RESOURCE_SPANS_RESOURCE = tagOf(1, LENGTH_DELIMITED);
@@ -29,34 +31,46 @@ const SPAN_END = tagOf(8, FIXED64);
 const SPAN_ATTRIBUTES = tagOf(9, LENGTH_DELIMITED);
 const SPAN_DROPPED_ATTRIBUTES = tagOf(10, VARINT);
 const SPAN_EVENTS = tagOf(11, LENGTH_DELIMITED);
+const SPAN_DROPPED_EVENTS = tagOf(12, VARINT);
 const SPAN_LINKS = tagOf(13, LENGTH_DELIMITED);
+const SPAN_DROPPED_LINKS = tagOf(14, VARINT);
 const SPAN_STATUS = tagOf(15, LENGTH_DELIMITED);
 
-/** Decodes a binary protobuf ExportTraceServiceRequest; an empty body is a valid request with no spans. */
-export function decodeTracesProtobuf(body: Uint8Array): DecodedTraces {
+/**
+ * Decodes a binary protobuf ExportTraceServiceRequest; an empty body is a valid request with no spans.
+ * Throws OtlpTooManyItemsError past `maxItems` spans plus kept events and links.
+ */
+export function decodeTracesProtobuf(body: Uint8Array, maxItems?: number): DecodedTraces {
   refuseJsonAsProtobuf(body);
   const r = new ProtobufReader(body);
   const spans: Span[] = [];
   const rejections = new Rejections('span');
+  const budget = new ItemBudget(maxItems);
   const end = body.length;
   while (r.pos < end) {
     const tag = r.readTag();
     if (tag === REQUEST_RESOURCE_SPANS) {
-      readResourceSpans(r, r.readEnd(end, 1, 'ExportTraceServiceRequest'), spans, rejections);
+      readResourceSpans(r, r.readEnd(end, 1, 'ExportTraceServiceRequest'), spans, rejections, budget);
     } else r.skip(tag, end, 'ExportTraceServiceRequest');
   }
   r.checkEnd(end, 'ExportTraceServiceRequest');
   return { spans, rejectedSpans: rejections.count, errorMessage: rejections.message() };
 }
 
-function readResourceSpans(r: ProtobufReader, end: number, out: Span[], rejections: Rejections): void {
+function readResourceSpans(
+  r: ProtobufReader,
+  end: number,
+  out: Span[],
+  rejections: Rejections,
+  budget: ItemBudget,
+): void {
   // Filled in place: spans read before the Resource field (unusual but legal) share it all the same.
   const resource: Attributes = {};
   const first = out.length;
   while (r.pos < end) {
     const tag = r.readTag();
     if (tag === RESOURCE_SPANS_SCOPE_SPANS) {
-      readScopeSpans(r, r.readEnd(end, 2, 'ResourceSpans'), resource, out, rejections);
+      readScopeSpans(r, r.readEnd(end, 2, 'ResourceSpans'), resource, out, rejections, budget);
     } else if (tag === RESOURCE_SPANS_RESOURCE) {
       readResourceInto(r, r.readEnd(end, 1, 'ResourceSpans'), resource);
     } else r.skip(tag, end, 'ResourceSpans');
@@ -72,6 +86,7 @@ function readScopeSpans(
   resource: Attributes,
   out: Span[],
   rejections: Rejections,
+  budget: ItemBudget,
 ): void {
   const label: ScopeLabel = { name: '' };
   let scope: Scope | undefined;
@@ -82,7 +97,10 @@ function readScopeSpans(
     if (tag === SCOPE_SPANS_SPANS) {
       ordinal++;
       const span = readSpan(r, r.readEnd(end, 2, 'ScopeSpans'), resource, scope, ordinal, label, rejections);
-      if (span !== null) out.push(span);
+      if (span !== null) {
+        budget.spend(1 + span.events.length + span.links.length);
+        out.push(span);
+      }
     } else if (tag === SCOPE_SPANS_SCOPE) {
       scope = readScope(r, r.readEnd(end, 1, 'ScopeSpans'));
       label.name = scope.name;
@@ -114,6 +132,8 @@ function readSpan(
   const attributes: Attributes = {};
   let attributeCount = 0;
   let dropped = 0;
+  let droppedEvents = 0;
+  let droppedLinks = 0;
   const events: SpanEvent[] = [];
   const links: SpanLink[] = [];
   let status: SpanStatus | null = null;
@@ -165,14 +185,30 @@ function readSpan(
       case SPAN_DROPPED_ATTRIBUTES:
         dropped += r.readVarint() >>> 0;
         break;
-      case SPAN_EVENTS:
-        events.push(readEvent(r, r.readEnd(end, 11, 'Span')));
-        break;
-      case SPAN_LINKS: {
-        const link = readLink(r, r.readEnd(end, 13, 'Span'));
-        if (link !== null) links.push(link);
+      case SPAN_EVENTS: {
+        const eventEnd = r.readEnd(end, 11, 'Span');
+        // Past the cap an event is a jump over its bytes: nothing of it is read or allocated.
+        if (events.length < MAX_EVENTS_PER_SPAN) events.push(readEvent(r, eventEnd));
+        else {
+          r.pos = eventEnd;
+          droppedEvents++;
+        }
         break;
       }
+      case SPAN_DROPPED_EVENTS:
+        droppedEvents += r.readVarint() >>> 0;
+        break;
+      case SPAN_LINKS: {
+        const linkEnd = r.readEnd(end, 13, 'Span');
+        const link = links.length < MAX_LINKS_PER_SPAN ? readLink(r, linkEnd) : null;
+        r.pos = linkEnd;
+        if (link !== null) links.push(link);
+        else droppedLinks++;
+        break;
+      }
+      case SPAN_DROPPED_LINKS:
+        droppedLinks += r.readVarint() >>> 0;
+        break;
       case SPAN_STATUS:
         status = readStatus(r, r.readEnd(end, 15, 'Span'));
         break;
@@ -209,6 +245,8 @@ function readSpan(
   };
   if (scope !== undefined) span.scope = scope;
   if (dropped > 0) span.droppedAttributesCount = dropped;
+  if (droppedEvents > 0) span.droppedEventsCount = droppedEvents;
+  if (droppedLinks > 0) span.droppedLinksCount = droppedLinks;
   fixClockSkew(span);
   return span;
 }

@@ -5,6 +5,34 @@ import { utf8CutPoint } from './byte-text.js';
 export const MAX_ATTRIBUTES = 1024;
 
 /**
+ * Most events kept per span (the OTel SDKs' own default span limit); the rest are skipped unread and
+ * counted in `droppedEventsCount`. One 18 MB body once held a span with 9 million empty events.
+ */
+export const MAX_EVENTS_PER_SPAN = 128;
+
+/** Most links kept per span (the OTel SDKs' default); the rest are counted in `droppedLinksCount`. */
+export const MAX_LINKS_PER_SPAN = 128;
+
+/**
+ * Most items (spans, their kept events and links, log records) one request may hold; decoding stops
+ * with an {@link OtlpTooManyItemsError} past it, before the rest is turned into objects.
+ */
+export const MAX_ITEMS_PER_REQUEST = 200_000;
+
+/**
+ * Most JSON objects and arrays an OTLP/JSON body may hold. JSON.parse builds them all before any item
+ * can be counted, and 20 MB of `{},` is 6.5 million objects (700 MiB); a real batch spends at least
+ * ~15 bytes per object, so 2 million leaves room for any body under the size limit.
+ */
+export const MAX_JSON_CONTAINERS = 2_000_000;
+
+/**
+ * Longest attribute key kept, in UTF-8 bytes; an attribute with a longer key is dropped and counted.
+ * Keys go into a dictionary table: a thousand unique 19 KB keys per request once grew it to 951 MB.
+ */
+export const MAX_KEY_BYTES = 256;
+
+/**
  * Deepest AnyValue nesting kept: an attribute's value is level 1, the elements of an array it holds
  * level 2, and so on. An array or key-value list at this level becomes {@link NESTED_TOO_DEEP}.
  */
@@ -32,6 +60,14 @@ export function limitString(value: string): string {
   if (bytes.length <= MAX_STRING_BYTES) return value;
   const cut = utf8CutPoint(bytes, MAX_STRING_BYTES);
   return utf8Decoder.decode(bytes.subarray(0, cut)) + truncationMarker(bytes.length - cut);
+}
+
+/** True when a key is longer than {@link MAX_KEY_BYTES} in UTF-8 (its attribute is dropped and counted). */
+export function isKeyTooLong(key: string): boolean {
+  // One UTF-16 code unit is 1 to 3 UTF-8 bytes: only keys between the two bounds need encoding.
+  if (key.length <= MAX_KEY_BYTES / 3) return false;
+  if (key.length > MAX_KEY_BYTES) return true;
+  return utf8Encoder.encode(key).length > MAX_KEY_BYTES;
 }
 
 /** A double as an attribute value: NaN and ±Infinity become strings so JSON output stays valid. */

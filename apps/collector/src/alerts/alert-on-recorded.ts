@@ -1,8 +1,9 @@
 import { CAUSE_LABELS, type Cause } from '@faultline/diagnosis';
 import type { DiagnosisRecord, RecordOutcome } from '../store/failure-store.js';
 import type { Store } from '../store/store.js';
+import { type AlertEvent, alertPayload } from './alert-payload.js';
 import { RateJumpDetector } from './rate-jump.js';
-import { type AlertEvent, alertPayload, type WebhookAlerter } from './webhook-alerter.js';
+import type { WebhookAlerter } from './webhook-alerter.js';
 
 /**
  * The diagnosis loop's hook that alerts: once when a failure group first appears, and when a group's

@@ -5,9 +5,16 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { PUBLIC_ROUTE } from '../auth.js';
 
-/** The UI build beside the collector in this repository: apps/ui/dist. */
-export function defaultUiDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../ui/dist');
+/**
+ * Where the built UI is when `--ui-dir` is not given: inside the installed package (`ui/` beside
+ * `dist/`, where release/pack.mjs puts it) or, in this repository, apps/ui/dist. The first that holds
+ * an index.html wins; the repository's path is named in the message when neither does.
+ */
+export function defaultUiDir(moduleUrl: string = import.meta.url): string {
+  const here = dirname(fileURLToPath(moduleUrl));
+  const packaged = resolve(here, '../ui');
+  const inRepository = resolve(here, '../../../ui/dist');
+  return existsSync(join(packaged, 'index.html')) ? packaged : inRepository;
 }
 
 /**

@@ -72,4 +72,20 @@ describe('IngestQueue', () => {
         code: 'FL_ERR_STORE_UNAVAILABLE',
       });
   });
+
+  it('counts events and links as items, and refuses a batch over the limit even when the queue is empty', async () => {
+    const small = new IngestQueue(store, { maxPendingItems: 10 });
+    const span = makeSpan({ traceId: newTraceId() });
+    for (let i = 0; i < 9; i++) span.events.push({ name: 'e', timeUnixNano: 1n, attributes: {} });
+    span.links.push({ traceId: newTraceId(), spanId: '00f067aa0ba902b7', attributes: {} });
+    // 1 span + 9 events + 1 link = 11 items: it can never fit, so 413 (a 503 would be retried forever).
+    await expect(small.enqueue([span], [])).rejects.toMatchObject({
+      statusCode: 413,
+      message: expect.stringMatching(/holds 11 items .*more than the 10/),
+    });
+    expect(await store.getTrace(span.traceId)).toBeNull();
+    span.links.pop();
+    await small.enqueue([span], []);
+    expect((await store.getTrace(span.traceId))?.spans[0]?.events).toHaveLength(9);
+  });
 });

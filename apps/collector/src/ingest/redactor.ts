@@ -1,56 +1,101 @@
-import type { Attributes, LogRecord, Span } from '@faultline/model';
+import type { Attributes, AttributeValue, LogRecord, Span } from '@faultline/model';
+import { REDACTED, scrubSecrets } from './secret-values.js';
+import { isSensitiveKey, isSensitiveParameter } from './sensitive-names.js';
+
+export { REDACTED } from './secret-values.js';
+
+/** What the operator adds to, or takes from, the built-in rules (`--redact-pattern`, `--redact-keep`). */
+export interface RedactorOptions {
+  /** More names to redact (case-insensitive regexes over attribute keys, map keys and URL parameters). */
+  extraPatterns?: readonly RegExp[];
+  /** Attribute keys left exactly as sent, whatever the rules say (`session.id` for a team that needs it). */
+  keep?: readonly string[];
+}
+
+/** Past this many remembered decisions a memo starts over (keys are at most 256 bytes). */
+const MAX_DECISIONS = 10_000;
+
+/** Longest value whose scrubbed form is memoised (10,000 of them: at most ~2.5 MB of strings). */
+const MAX_MEMO_LENGTH = 128;
+
+/** A memoised decision: the same names repeat in every batch. */
+function remember(memo: Map<string, boolean>, name: string, decide: () => boolean): boolean {
+  let decision = memo.get(name);
+  if (decision === undefined) {
+    decision = decide();
+    if (memo.size >= MAX_DECISIONS) memo.clear();
+    memo.set(name, decision);
+  }
+  return decision;
+}
 
 /**
- * Keys whose values never reach disk: credentials in headers (`http.request.header.authorization`,
- * `…cookie`, `…set-cookie`) and attributes named like secrets. A key matches when one of its
- * dot/underscore/dash-separated parts is one of these words.
- */
-export const DEFAULT_REDACT_PATTERN =
-  /(^|[._-])(authorization|proxy-authorization|cookie|set-cookie|password|passwd|secret|client[._-]?secret|token|access[._-]?token|refresh[._-]?token|api[._-]?key|apikey|private[._-]?key)$/i;
-
-/** What a redacted value is replaced with. */
-export const REDACTED = '[REDACTED]';
-
-/** URL-valued keys whose query parameters are scrubbed too (`?token=…`). */
-const URL_KEYS = new Set(['url.full', 'http.url', 'url.query', 'http.target', 'url.original']);
-const SECRET_PARAM =
-  /([?&;](?:token|access_token|refresh_token|password|passwd|secret|api_key|apikey|key|sig|signature|auth)=)[^&#;]*/gi;
-
-/**
- * Replaces sensitive attribute values at ingest, before anything is written. Key decisions are cached
- * (the same keys repeat in every batch), and a resource shared by many spans is visited once.
+ * Replaces credentials at ingest, before anything is queued for disk: the whole value of an attribute
+ * whose key names a credential (sensitive-names.ts), and the secret part of any other string value,
+ * log bodies included (secret-values.ts). The operator's patterns add to these rules; only an
+ * explicit `keep` takes a key out. Key decisions are memoised (the same keys repeat in every batch),
+ * and a resource shared by many spans is visited once.
  */
 export class Redactor {
-  private readonly pattern: RegExp;
-  private readonly decisions = new Map<string, boolean>();
+  private readonly extraPatterns: readonly RegExp[];
+  private readonly keep: ReadonlySet<string>;
+  private readonly keyDecisions = new Map<string, boolean>();
+  private readonly parameterDecisions = new Map<string, boolean>();
+  private readonly scrubbed = new Map<string, string>();
+  private readonly isExtraSensitive = (name: string): boolean =>
+    this.extraPatterns.some((pattern) => pattern.test(name));
+  /** Parameter and member names inside values (`token` in `?token=…`), memoised like keys. */
+  private readonly isSensitiveName = (name: string): boolean =>
+    remember(this.parameterDecisions, name, () => isSensitiveParameter(name) || this.isExtraSensitive(name));
 
-  constructor(pattern: RegExp = DEFAULT_REDACT_PATTERN) {
-    this.pattern = pattern;
+  constructor(options: RedactorOptions = {}) {
+    this.extraPatterns = options.extraPatterns ?? [];
+    this.keep = new Set(options.keep ?? []);
   }
 
   private isSensitive(key: string): boolean {
-    let sensitive = this.decisions.get(key);
-    if (sensitive === undefined) {
-      sensitive = this.pattern.test(key);
-      if (this.decisions.size > 50_000) this.decisions.clear();
-      this.decisions.set(key, sensitive);
-    }
-    return sensitive;
+    return remember(this.keyDecisions, key, () => isSensitiveKey(key) || this.isExtraSensitive(key));
   }
 
-  /** Redacts one attribute set in place. */
+  /**
+   * A string with its secrets replaced. Short values repeat from span to span (methods, routes,
+   * hosts), usually as the same string (the decoder interns them), so their answers are memoised.
+   */
+  private scrub(text: string): string {
+    if (text.length > MAX_MEMO_LENGTH) return scrubSecrets(text, this.isSensitiveName);
+    let scrubbed = this.scrubbed.get(text);
+    if (scrubbed === undefined) {
+      scrubbed = scrubSecrets(text, this.isSensitiveName);
+      if (this.scrubbed.size >= MAX_DECISIONS) this.scrubbed.clear();
+      this.scrubbed.set(text, scrubbed);
+    }
+    return scrubbed;
+  }
+
+  /** A value with its secrets replaced; maps and arrays are changed in place (they are ours). */
+  value(value: AttributeValue): AttributeValue {
+    if (typeof value === 'string') return this.scrub(value);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = this.value(value[i]!);
+      return value;
+    }
+    if (value !== null && typeof value === 'object') {
+      this.attributes(value);
+      return value;
+    }
+    return value;
+  }
+
+  /** Redacts one attribute set (or a map value) in place. */
   attributes(attributes: Attributes): void {
     for (const key in attributes) {
+      if (this.keep.has(key)) continue;
       if (this.isSensitive(key)) attributes[key] = REDACTED;
-      else if (URL_KEYS.has(key)) {
-        const value = attributes[key];
-        if (typeof value === 'string' && value.includes('='))
-          attributes[key] = value.replace(SECRET_PARAM, `$1${REDACTED}`);
-      }
+      else attributes[key] = this.value(attributes[key]!);
     }
   }
 
-  /** Redacts spans (attributes, events, links, resources) and logs in place. */
+  /** Redacts spans (name, status, attributes, events, links, resources) and logs (body too) in place. */
   batch(spans: readonly Span[], logs: readonly LogRecord[]): void {
     const seenResources = new Set<Attributes>();
     const resource = (attributes: Attributes) => {
@@ -59,12 +104,19 @@ export class Redactor {
       this.attributes(attributes);
     };
     for (const span of spans) {
+      // Badly instrumented clients name spans after the full URL, query and all.
+      span.name = this.scrub(span.name);
+      if (span.status.message !== undefined) span.status.message = this.scrub(span.status.message);
       this.attributes(span.attributes);
       resource(span.resource);
-      for (const event of span.events) this.attributes(event.attributes);
+      for (const event of span.events) {
+        event.name = this.scrub(event.name);
+        this.attributes(event.attributes);
+      }
       for (const link of span.links) this.attributes(link.attributes);
     }
     for (const log of logs) {
+      log.body = this.value(log.body);
       this.attributes(log.attributes);
       resource(log.resource);
     }

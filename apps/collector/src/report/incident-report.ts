@@ -1,5 +1,6 @@
 import { CAUSE_LABELS, type Diagnosis } from '@faultline/diagnosis';
 import { durationMsBetween, httpStatusCodeOf, type Span } from '@faultline/model';
+import { mdBlock as block, mdCell as cell, mdCode as code, mdText as text } from './markdown-escape.js';
 import { replayCommand } from './replay-command.js';
 
 /** What the report says about the failure group the trace belongs to, when there is one. */
@@ -10,19 +11,6 @@ export interface GroupContext {
 }
 
 const iso = (ns: bigint): string => new Date(Number(ns / 1_000_000n)).toISOString();
-
-/** Markdown inline code that survives backticks inside the value. */
-function code(value: string): string {
-  const fence = value.includes('`') ? '``' : '`';
-  return `${fence}${value.replaceAll('\n', ' ')}${fence}`;
-}
-
-/** A fenced block whose fence is longer than any backtick run inside the text. */
-function block(text: string, language = ''): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${language}\n${text}\n${fence}`;
-}
 
 const PREVENTION: Record<string, string> = {
   exception:
@@ -46,7 +34,8 @@ const PREVENTION: Record<string, string> = {
 /**
  * A markdown postmortem draft for one failing trace: symptoms, origin and cause, evidence, the failing
  * path as a timeline, first seen and version, suggested fix, rollback note, prevention, and a replay
- * command. Every value from the trace is put in code spans or blocks so it cannot render as markup.
+ * command. Every value from the trace is escaped for where it lands (markdown-escape.ts): code spans,
+ * blocks, table cells, or backslash-escaped prose for sentences the diagnosis wrote around span data.
  */
 export function incidentReport(
   spans: readonly Span[],
@@ -74,10 +63,10 @@ export function incidentReport(
     out.push(`- ${group.count} request(s) failed the same way since ${iso(group.firstSeenUnixNano)}`);
     if (group.firstVersion) out.push(`- First seen in version ${code(group.firstVersion)}`);
   }
-  out.push('', '## Origin and cause', '', diagnosis.summary, '');
+  out.push('', '## Origin and cause', '', text(diagnosis.summary), '');
   out.push(`- Cause: **${label}** (${code(diagnosis.cause)})`);
   out.push(`- Origin: ${code(diagnosis.originService)} › ${code(origin.name)} (span ${code(origin.spanId)})`);
-  out.push(`- Rule: ${e.matchedRule}`);
+  out.push(`- Rule: ${text(e.matchedRule)}`);
   out.push('', '## Evidence');
   if (e.exceptionType || e.exceptionMessage)
     out.push(`- Exception: ${code(`${e.exceptionType ?? 'Error'}: ${e.exceptionMessage ?? ''}`)}`);
@@ -94,7 +83,7 @@ export function incidentReport(
     out.push('', '### Logs');
     for (const log of e.logs) {
       out.push(
-        `- ${iso(BigInt(log.timeUnixNano))} ${code(log.service)} ${log.severityText || log.severityNumber}: ${code(log.body)}`,
+        `- ${iso(BigInt(log.timeUnixNano))} ${code(log.service)} ${log.severityText ? text(log.severityText) : log.severityNumber}: ${code(log.body)}`,
       );
     }
   }
@@ -112,9 +101,11 @@ export function incidentReport(
     const role =
       spanId === diagnosis.originSpanId ? 'origin' : spanId === entry.spanId ? 'entry' : 'propagated';
     const spanStatus = httpStatusCodeOf(span.attributes) ?? span.status.code;
-    out.push(`| +${at} | ${code(span.service)} | ${code(span.name)} | ${spanStatus} | ${role} |`);
+    out.push(
+      `| +${at} | ${cell(span.service)} | ${cell(span.name)} | ${cell(String(spanStatus))} | ${role} |`,
+    );
   }
-  out.push('', '## Suggested fix', '', ...diagnosis.nextSteps.map((step) => `- ${step}`));
+  out.push('', '## Suggested fix', '', ...diagnosis.nextSteps.map((step) => `- ${text(step)}`));
   out.push('', '## Rollback');
   out.push(
     group?.firstVersion
@@ -124,8 +115,12 @@ export function incidentReport(
   out.push('', '## Prevention', '', `- ${PREVENTION[diagnosis.cause] ?? PREVENTION.unknown}`);
   const replay = replayCommand(entry);
   out.push('', '## Reproduce', '');
-  out.push(
-    replay ? block(replay, 'sh') : 'The entry span recorded no URL, so no replay command can be given.',
-  );
+  if (replay) {
+    if (replay.command !== null) out.push(block(replay.command, 'sh'));
+    if (replay.command !== null && replay.omitted.length > 0) out.push('');
+    out.push(...replay.omitted.map((why) => `- Left out: ${text(why)}`));
+  } else {
+    out.push('The entry span recorded no URL, so no replay command can be given.');
+  }
   return `${out.join('\n')}\n`;
 }

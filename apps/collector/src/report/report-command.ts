@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { neutraliseControls } from './terminal-text.js';
 
 /**
  * `faultline report <traceId> [--url URL]`: prints the incident report of a trace from a running
  * collector (default http://127.0.0.1:8318, or FAULTLINE_URL), with FAULTLINE_TOKEN when set.
- * Returns the process exit code.
+ * The report quotes span data, so control characters are neutralised before anything is printed
+ * (terminal-text.ts), piped or not: markdown needs none but LF and TAB. Returns the process exit code.
  */
 export async function reportCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -27,7 +29,9 @@ export async function reportCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   try {
     response = await fetch(`${base}/api/traces/${encodeURIComponent(traceId)}/report`, { headers });
   } catch (error) {
-    process.stderr.write(`faultline: cannot reach the collector at ${base}: ${(error as Error).message}\n`);
+    process.stderr.write(
+      neutraliseControls(`faultline: cannot reach the collector at ${base}: ${(error as Error).message}\n`),
+    );
     return 1;
   }
   const text = await response.text();
@@ -38,9 +42,9 @@ export async function reportCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
     } catch {
       // not JSON: print as is
     }
-    process.stderr.write(`faultline: ${message}\n`);
+    process.stderr.write(`faultline: ${neutraliseControls(message)}\n`);
     return 1;
   }
-  process.stdout.write(text);
+  process.stdout.write(neutraliseControls(text));
   return 0;
 }

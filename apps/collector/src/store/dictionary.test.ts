@@ -61,6 +61,7 @@ describe('attribute key dictionary', () => {
   it('answers fl_attr and fl_peer in SQL for both stored forms', () => {
     const keys = new Dictionary(db, 'attribute_keys');
     registerAttributeFunctions(db, keys);
+    keys.resolve(['http.response.status_code']);
     const query = db.prepare("SELECT fl_attr(?, 'http.response.status_code') AS status, fl_peer(?) AS peer");
     for (const stored of [encodeAttributes(ATTRIBUTES, keys), JSON.stringify(ATTRIBUTES)]) {
       expect(query.get(stored, stored)).toEqual({ status: '500', peer: 'inventory:8081' });
@@ -69,5 +70,40 @@ describe('attribute key dictionary', () => {
       status: null,
       peer: 'legacy-host',
     });
+  });
+});
+
+describe('attribute key dictionary memory', () => {
+  it('reads nothing of a big table at open, and keeps its copy within the byte budget', () => {
+    // 2,000 keys of 19 KB (38 MB): what an attacker's unique long keys left behind.
+    const insert = db.prepare('INSERT INTO attribute_keys (text) VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run(`${i}.`.padEnd(19_000, 'k'));
+    })();
+    const budget = 256 * 1024;
+    const keys = new Dictionary(db, 'attribute_keys', 50_000, budget);
+    expect(keys.cachedBytes).toBe(0);
+    // Every id still decodes, read on demand, while the copy stays within its budget.
+    const stored = JSON.stringify(Array.from({ length: 2000 }, (_, i) => [i + 1, i]).flat());
+    const attributes = decodeAttributes(stored, keys);
+    expect(Object.keys(attributes)).toHaveLength(2000);
+    expect(attributes[`1999.`.padEnd(19_000, 'k')]).toBe(1999);
+    expect(keys.cachedBytes).toBeGreaterThan(0);
+    expect(keys.cachedBytes).toBeLessThanOrEqual(budget);
+  });
+
+  it('stores a text too long for the dictionary inline instead of entering it', () => {
+    const keys = new Dictionary(db, 'attribute_keys');
+    const long = 'k'.repeat(2000);
+    expect(JSON.parse(encodeAttributes({ [long]: 1, short: 2 }, keys))).toEqual([long, 1, 1, 2]);
+    expect(db.prepare('SELECT count(*) FROM attribute_keys').pluck().get()).toBe(1);
+  });
+
+  it('keeps the keys fl_peer needs resolved however many search keys come and go', () => {
+    const keys = new Dictionary(db, 'attribute_keys');
+    registerAttributeFunctions(db, keys);
+    const stored = encodeAttributes({ 'server.address': 'inventory', 'server.port': 8081 }, keys);
+    for (let i = 0; i < 3000; i++) keys.resolve([`search.key.${i}`]);
+    expect(db.prepare('SELECT fl_peer(?) AS peer').get(stored)).toEqual({ peer: 'inventory:8081' });
   });
 });

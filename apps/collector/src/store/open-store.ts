@@ -2,11 +2,17 @@ import type { CollectorConfig } from '../config.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
+/** What the collector hands the store beyond its configuration. */
+export interface OpenStoreHooks {
+  /** Failed writes nobody waits on (ClickHouse's batched verdicts), for the collector's log. */
+  onBackgroundError?: (error: unknown, failures: number) => void;
+}
+
 /**
  * Opens the store the configuration names. The ClickHouse store and its client are imported only
  * when asked for, so a SQLite collector never loads them at start.
  */
-export async function openStore(config: CollectorConfig): Promise<Store> {
+export async function openStore(config: CollectorConfig, hooks: OpenStoreHooks = {}): Promise<Store> {
   if (config.store === 'sqlite') {
     return new SqliteStore({
       path: config.dbPath,
@@ -29,7 +35,11 @@ export async function openStore(config: CollectorConfig): Promise<Store> {
     log: { level: ClickHouseLogLevel.OFF },
   });
   try {
-    return await ClickHouseStore.open({ client, retentionMs: config.retentionMs });
+    return await ClickHouseStore.open({
+      client,
+      retentionMs: config.retentionMs,
+      ...(hooks.onBackgroundError ? { onBackgroundError: hooks.onBackgroundError } : {}),
+    });
   } catch (error) {
     await client.close();
     throw error;

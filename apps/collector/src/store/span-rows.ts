@@ -13,6 +13,7 @@ import {
   type Span,
   type SpanEvent,
   type SpanKind,
+  type SpanLink,
   STATUS_CODE_NAMES,
   type StatusCode,
 } from '@faultline/model';
@@ -69,17 +70,42 @@ export function blobToId(blob: Buffer): string {
   return blob.toString('hex');
 }
 
-/** JSON for storage; bigint-free by construction since attributes are plain JSON values. */
-function eventsToJson(events: readonly SpanEvent[]): string | null {
-  if (events.length === 0) return null;
-  return JSON.stringify(events.map((e) => [e.name, e.timeUnixNano.toString(), e.attributes]));
+/**
+ * JSON for storage; bigint-free by construction since attributes are plain JSON values. How many
+ * events were dropped (over the per-span cap) rides as a trailing number, so the count survives
+ * without a column of its own: `[["exception","17…",{…}],872]`.
+ */
+function eventsToJson(events: readonly SpanEvent[], dropped = 0): string | null {
+  if (events.length === 0 && dropped === 0) return null;
+  const rows: unknown[] = events.map((e) => [e.name, e.timeUnixNano.toString(), e.attributes]);
+  if (dropped > 0) rows.push(dropped);
+  return JSON.stringify(rows);
 }
 
-/** Parses the compact event encoding written by `spanToRow`. */
-export function eventsFromJson(json: string | null): SpanEvent[] {
-  if (json === null) return [];
-  const raw = JSON.parse(json) as [string, string, Attributes][];
-  return raw.map(([name, time, attributes]) => ({ name, timeUnixNano: BigInt(time), attributes }));
+/** Parses the compact event encoding written by `spanToRow`, and its count of dropped events. */
+export function eventsFromJson(json: string | null): { events: SpanEvent[]; dropped: number } {
+  if (json === null) return { events: [], dropped: 0 };
+  const raw = JSON.parse(json) as ([string, string, Attributes] | number)[];
+  const dropped = typeof raw.at(-1) === 'number' ? (raw.pop() as number) : 0;
+  const events = (raw as [string, string, Attributes][]).map(([name, time, attributes]) => ({
+    name,
+    timeUnixNano: BigInt(time),
+    attributes,
+  }));
+  return { events, dropped };
+}
+
+/** The links column: the links as JSON, with the dropped count trailing as for events. */
+function linksToJson(links: readonly SpanLink[], dropped = 0): string | null {
+  if (links.length === 0 && dropped === 0) return null;
+  return JSON.stringify(dropped > 0 ? [...links, dropped] : links);
+}
+
+function linksFromJson(json: string | null): { links: SpanLink[]; dropped: number } {
+  if (json === null) return { links: [], dropped: 0 };
+  const raw = JSON.parse(json) as (SpanLink | number)[];
+  const dropped = typeof raw.at(-1) === 'number' ? (raw.pop() as number) : 0;
+  return { links: raw as SpanLink[], dropped };
 }
 
 function firstExceptionType(events: readonly SpanEvent[]): string | null {
@@ -123,8 +149,8 @@ export function spanToRow(
     firstExceptionType(span.events),
     span.scope ? scopeColumn(JSON.stringify(span.scope), dictionaries.scopes) : null,
     encodeAttributes(a, dictionaries.keys),
-    eventsToJson(span.events),
-    span.links.length === 0 ? null : JSON.stringify(span.links),
+    eventsToJson(span.events, span.droppedEventsCount),
+    linksToJson(span.links, span.droppedLinksCount),
     span.droppedAttributesCount ?? 0,
   ];
 }
@@ -168,9 +194,15 @@ export function rowToSpan(row: StoredSpanRow, resource: Attributes, dictionaries
         : { code: STATUS_CODE_NAMES[Number(row.status_code)] ?? 'UNSET', message: row.status_message },
     attributes: decodeAttributes(row.attributes, dictionaries.keys),
     resource,
-    events: eventsFromJson(row.events),
-    links: row.links === null ? [] : JSON.parse(row.links),
+    events: [],
+    links: [],
   };
+  const events = eventsFromJson(row.events);
+  const links = linksFromJson(row.links);
+  span.events = events.events;
+  span.links = links.links;
+  if (events.dropped > 0) span.droppedEventsCount = events.dropped;
+  if (links.dropped > 0) span.droppedLinksCount = links.dropped;
   if (row.scope !== null) {
     span.scope = JSON.parse(
       typeof row.scope === 'bigint' ? dictionaries.scopes.textFor(Number(row.scope)) : row.scope,

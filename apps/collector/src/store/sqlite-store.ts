@@ -206,7 +206,7 @@ export class SqliteStore implements Store {
   }
 
   async searchTraces(query: TraceQuery): Promise<TracePage> {
-    this.dictionaries.keys.refresh();
+    this.dictionaries.keys.resolve(Object.keys(query.attributes ?? {}));
     const { sql, params } = buildTraceSearch(query);
     const rows = this.db
       .prepare(sql)

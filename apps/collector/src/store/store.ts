@@ -120,6 +120,19 @@ export function groupOperations(
   return [...services.values()];
 }
 
+/**
+ * Thrown by a store's `write` when the store could not be reached or could not write now (network
+ * error, timeout, a server that is overloaded or read-only): the batch itself may be fine, so the
+ * client is told to retry (503), never that its data is bad. Each store decides which of its own
+ * failures are this; any other error from `write` means the store refused the batch's content.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** What one retention step removed. */
 export interface PruneResult {
   tracesDeleted: number;
@@ -132,7 +145,10 @@ export interface PruneResult {
  * though SQLite answers synchronously.
  */
 export interface Store {
-  /** Writes one batch atomically; resolves only after it is committed. */
+  /**
+   * Writes one batch; resolves only after it is committed. Rejects with `StoreUnavailableError` when
+   * the store cannot be reached or cannot write now; any other rejection is a refusal of the content.
+   */
   write(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void>;
   /** All spans and logs of one trace, or null when no span of it is stored. */
   getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null>;

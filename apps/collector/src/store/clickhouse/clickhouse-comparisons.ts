@@ -86,7 +86,7 @@ export class ClickHouseComparisons {
         AND Timestamp >= fromUnixTimestamp64Nano({from:Int64})
         AND TraceId IN (SELECT trace_id FROM (${traceSummarySql('Timestamp >= fromUnixTimestamp64Nano({from:Int64})')})
           WHERE root.1 = {rootService:String} AND root.2 = {rootName:String} AND error_count = 0)
-      ORDER BY Timestamp DESC LIMIT ${SAMPLE}`,
+      ORDER BY Timestamp DESC LIMIT 1 BY TraceId, SpanId LIMIT ${SAMPLE}`,
       {
         service: origin.ServiceName,
         name: origin.SpanName,

@@ -19,6 +19,8 @@ const LOOKBACK_NS = 3_600_000_000_000n;
 /** Finalized rows are written in batches: ClickHouse wants few large inserts, not one per trace. */
 const FLUSH_ROWS = 1000;
 const FLUSH_AFTER_MS = 200;
+/** A background flush that keeps failing is reported at most this often (with how many failed). */
+const REPORT_EVERY_MS = 60_000;
 
 interface SpanFacts {
   TraceId: string;
@@ -62,9 +64,17 @@ export class ClickHouseFinalizer {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private sequence = 0;
+  private readonly onError: (error: unknown, failedFlushes: number) => void;
+  private failedFlushes = 0;
+  private lastReportMs = Number.NEGATIVE_INFINITY;
 
-  constructor(client: ClickHouseClient) {
+  /**
+   * `onError` hears of background flushes that failed (the collector's log): at most once a minute,
+   * with how many failed since the last report; a read that flushes gets its own failure instead.
+   */
+  constructor(client: ClickHouseClient, onError: (error: unknown, failedFlushes: number) => void = () => {}) {
     this.client = client;
+    this.onError = onError;
   }
 
   async pending(quietSinceMs: number, limit: number): Promise<PendingTrace[]> {
@@ -138,19 +148,6 @@ export class ClickHouseFinalizer {
       BigInt(root.start_ns),
     );
     const edges = traceEdges(spans.map(toEdgeRow));
-    this.finalized.push({
-      TraceId: traceId,
-      Stamp: stamp,
-      StartNs: traceStart.toString(),
-      Edges: edges.map((e) => ({
-        source: e.source,
-        target: e.target,
-        kind: e.targetKind,
-        calls: e.calls,
-        errors: e.errors,
-      })),
-      Version: version,
-    });
     const alreadyCounted = previousFingerprint !== null && previousFingerprint === record?.fingerprint;
     let isNewGroup = false;
     if (record !== null && !alreadyCounted)
@@ -184,6 +181,21 @@ export class ClickHouseFinalizer {
       // No longer failing: a tombstone replaces the old verdict.
       this.verdicts.push({ TraceId: traceId, Failing: 0, StartNs: traceStart.toString(), Version: version });
     }
+    // After the verdict (and after groupExists, which flushes): a finalized row never reaches
+    // ClickHouse ahead of its verdict, so a failed flush leaves the trace pending, not uncounted.
+    this.finalized.push({
+      TraceId: traceId,
+      Stamp: stamp,
+      StartNs: traceStart.toString(),
+      Edges: edges.map((e) => ({
+        source: e.source,
+        target: e.target,
+        kind: e.targetKind,
+        calls: e.calls,
+        errors: e.errors,
+      })),
+      Version: version,
+    });
     this.scheduleFlush();
     if (record === null) return 'not_failing';
     return isNewGroup ? 'new_group' : alreadyCounted ? 'unchanged' : 'counted';
@@ -203,12 +215,28 @@ export class ClickHouseFinalizer {
 
   private scheduleFlush(): void {
     if (this.finalized.length + this.verdicts.length >= FLUSH_ROWS) {
-      void this.flush().catch(() => {});
+      this.flushInBackground();
       return;
     }
     if (this.timer) return;
-    this.timer = setTimeout(() => void this.flush().catch(() => {}), FLUSH_AFTER_MS);
+    this.timer = setTimeout(() => this.flushInBackground(), FLUSH_AFTER_MS);
     this.timer.unref();
+  }
+
+  /**
+   * A flush nobody waits on. Its rows are not lost for good when it fails: a trace without its
+   * `faultline_finalized` row is pending again and finalized anew next round (see `flush`).
+   */
+  private flushInBackground(): void {
+    this.flush().catch((error: unknown) => {
+      this.failedFlushes++;
+      const now = Date.now();
+      if (now - this.lastReportMs < REPORT_EVERY_MS) return;
+      this.lastReportMs = now;
+      const failed = this.failedFlushes;
+      this.failedFlushes = 0;
+      this.onError(error, failed);
+    });
   }
 
   /** Writes the buffered rows; reads of Faultline's tables call this first, so they see every verdict. */
@@ -219,19 +247,21 @@ export class ClickHouseFinalizer {
     const verdicts = this.verdicts;
     this.finalized = [];
     this.verdicts = [];
-    // A failed flush fails the read waiting on it, not every later one.
+    // A failed flush fails the read waiting on it, not every later one. Verdicts go first: when the
+    // second insert fails, the trace has no new finalized row, so it is pending again and its
+    // verdict is written anew (a newer Version of the same TraceId, which replaces the first).
     this.flushing = this.flushing
       .catch(() => {})
       .then(async () => {
+        if (verdicts.length > 0) {
+          await this.client.insert({ table: 'faultline_verdicts', values: verdicts, format: 'JSONEachRow' });
+        }
         if (finalized.length > 0) {
           await this.client.insert({
             table: 'faultline_finalized',
             values: finalized,
             format: 'JSONEachRow',
           });
-        }
-        if (verdicts.length > 0) {
-          await this.client.insert({ table: 'faultline_verdicts', values: verdicts, format: 'JSONEachRow' });
         }
       });
     return this.flushing;

@@ -23,15 +23,15 @@ import { ClickHouseFailures } from './clickhouse-failures.js';
 import { ClickHouseFinalizer } from './clickhouse-finalizer.js';
 import { type ExporterSchema, prepareSchema } from './clickhouse-schema.js';
 import { buildClickHouseSearch } from './clickhouse-search.js';
+import { writeBatch } from './clickhouse-write.js';
 import {
   type ExporterLogRow,
   type ExporterSpanRow,
+  LOG_IDENTITY,
   logColumnsSql,
-  logToExporterRow,
   rowToLog,
   rowToSpan,
   spanColumnsSql,
-  spanToExporterRow,
 } from './exporter-rows.js';
 import { KIND, START_NS, since } from './exporter-sql.js';
 import { ns, queryRows } from './query-rows.js';
@@ -42,6 +42,11 @@ export interface ClickHouseStoreOptions {
   client: ClickHouseClient;
   /** How far back searches, the service list and the services on the map look; TTL of created tables. */
   retentionMs: number;
+  /**
+   * Hears of writes nobody waits on that failed (the finalizer's batched verdicts), for the
+   * collector's log; rate-limited by the caller of it, with how many failed since the last call.
+   */
+  onBackgroundError?: (error: unknown, failures: number) => void;
 }
 
 interface SummaryRow {
@@ -78,7 +83,7 @@ export class ClickHouseStore implements Store {
     this.client = options.client;
     this.schema = schema;
     this.retentionNs = BigInt(options.retentionMs) * 1_000_000n;
-    this.finalizer = new ClickHouseFinalizer(this.client);
+    this.finalizer = new ClickHouseFinalizer(this.client, options.onBackgroundError);
     this.failures = new ClickHouseFailures(this.client);
     this.comparisons = new ClickHouseComparisons(this.client);
   }
@@ -92,22 +97,9 @@ export class ClickHouseStore implements Store {
     return BigInt(Date.now()) * 1_000_000n;
   }
 
-  /** Inserts the batch as the exporter would (JSONEachRow); resolves once ClickHouse acknowledged it. */
-  async write(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void> {
-    if (spans.length > 0) {
-      await this.client.insert({
-        table: 'otel_traces',
-        values: spans.map((s) => spanToExporterRow(s, this.schema)),
-        format: 'JSONEachRow',
-      });
-    }
-    if (logs.length > 0 && this.schema.logColumns.size > 0) {
-      await this.client.insert({
-        table: 'otel_logs',
-        values: logs.map((l) => logToExporterRow(l, this.schema)),
-        format: 'JSONEachRow',
-      });
-    }
+  /** Inserts the batch as the exporter would; see `writeBatch` for what a failure leaves. */
+  write(spans: readonly Span[], logs: readonly LogRecord[]): Promise<void> {
+    return writeBatch(this.client, this.schema, spans, logs);
   }
 
   /**
@@ -157,7 +149,8 @@ export class ClickHouseStore implements Store {
       : '';
     const logRows = await queryRows<ExporterLogRow>(
       this.client,
-      `SELECT ${logColumnsSql(this.schema)} FROM otel_logs WHERE TraceId = {traceId:String}${window} ORDER BY Timestamp`,
+      `SELECT ${logColumnsSql(this.schema)} FROM otel_logs WHERE TraceId = {traceId:String}${window}
+      ORDER BY Timestamp LIMIT 1 BY ${LOG_IDENTITY}`,
       bounds
         ? { traceId, from: ns(bounds.fromNs - LOG_MARGIN_NS), to: ns(bounds.toNs + LOG_MARGIN_NS) }
         : { traceId },
@@ -174,7 +167,9 @@ export class ClickHouseStore implements Store {
   // Over all of the trace's rows where getTrace reads a window: never less than a read saw (TraceStamp).
   async traceStamp(traceId: string): Promise<TraceStamp | null> {
     const logs =
-      this.schema.logColumns.size > 0 ? 'count() FROM otel_logs WHERE TraceId = {traceId:String}' : '0';
+      this.schema.logColumns.size > 0
+        ? `uniqExact(${LOG_IDENTITY}) FROM otel_logs WHERE TraceId = {traceId:String}`
+        : '0';
     const sql = `SELECT (SELECT uniqExact(SpanId) FROM otel_traces WHERE TraceId = {traceId:String}) AS spans, (SELECT ${logs}) AS logs`;
     const [row] = await queryRows<Record<'spans' | 'logs', string>>(this.client, sql, { traceId });
     const spanCount = Number(row?.spans ?? 0);

@@ -156,6 +156,14 @@ export function rowToSpan(row: ExporterSpanRow, resources: Map<string, Span['res
   return span;
 }
 
+/**
+ * What makes two `otel_logs` rows one record, for `LIMIT 1 BY` and `uniqExact`: a retried batch
+ * writes its logs again, and log records carry no id. Records alike in all of these would look the
+ * same on the trace page anyway.
+ */
+export const LOG_IDENTITY =
+  'ServiceName, SpanId, Timestamp, SeverityNumber, SeverityText, Body, LogAttributes';
+
 /** The columns `rowToLog` reads, for a SELECT over `otel_logs`. */
 export function logColumnsSql(schema: ExporterSchema): string {
   const has = (column: string, fallback: string) => (schema.logColumns.has(column) ? column : fallback);
