@@ -1,9 +1,15 @@
+import { StoreUnavailableError } from './store/store.js';
+
 /**
- * What a failed store write tells the operator, in a line they can act on. SQLite's result codes and
- * system errors (`ECONNREFUSED` from ClickHouse) describe the store, never the data, so they are
- * shown in full; any other error may quote the batch it refused, so only its name is shown.
+ * What a failed store write tells the operator, in a line they can act on. SQLite's result codes,
+ * system errors (`ECONNREFUSED`) and a store's `StoreUnavailableError` (worded for clients) describe
+ * the store, never the data, so they are shown in full; any other error may quote the batch it
+ * refused, so only its name is shown.
  */
 export function describeStoreFailure(error: unknown, storeName: string): string {
+  if (error instanceof StoreUnavailableError) {
+    return `cannot write to ${storeName}: ${error.message}; ingest answers 503 and exporters retry`;
+  }
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   const hint = code === undefined ? undefined : hintFor(code);
