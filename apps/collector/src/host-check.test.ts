@@ -3,6 +3,7 @@ import { HostAllowlist, hostnameOf } from './host-check.js';
 
 const allowlist = new HostAllowlist([
   '0.0.0.0',
+  '10.1.2.3',
   'faultline.internal',
   'Traces.Example.org.',
   '.corp.example',
@@ -19,9 +20,9 @@ describe('HostAllowlist', () => {
     '127.9.8.7:4318',
     '[::1]',
     '[::1]:8318',
-    // An IP literal cannot be rebound: the browser connected to exactly that address.
-    '192.168.1.20:8318',
-    '[fe80::1]:8318',
+    '[::ffff:127.0.0.1]:8318',
+    // An address named by --host or --allowed-hosts.
+    '10.1.2.3:8318',
     'faultline.internal:4318',
     'traces.example.org',
     'corp.example',
@@ -33,6 +34,10 @@ describe('HostAllowlist', () => {
   it.each([
     'evil.example',
     'evil.example:8318',
+    // Addresses nobody configured: the contract admits loopback and the configured names only.
+    '192.168.1.20:8318',
+    '[fe80::1]:8318',
+    '10.1.2.4',
     'localhost.evil.example',
     '127.0.0.1.nip.io',
     'faultline.internal.evil.example',

@@ -9,8 +9,10 @@ import { hostNotAllowed } from './errors.js';
  *
  * Which names pass, as Vite's `server.allowedHosts` decides:
  * - `localhost` and `*.localhost` (browsers resolve these to loopback themselves, never via DNS);
- * - any IP address literal: a page can only carry an IP as its Host if the browser connected to that
- *   very address, so there is no name to rebind (this also admits `127.0.0.0/8` and `[::1]`);
+ * - loopback addresses (`127.0.0.0/8`, `[::1]`, `::ffff:127.x.y.z`). Other IP literals could not be
+ *   rebound either, but the contract admits only loopback and the configured names: a collector
+ *   reached at a LAN address is told so by `--host` or `--allowed-hosts`, and the refusal names the
+ *   flag to add;
  * - the `--host` name, `--public-url`'s host, and `--allowed-hosts` (a leading dot admits a domain
  *   and every subdomain, `.example.com`).
  * A request without a Host (HTTP/1.0) comes from no browser and passes.
@@ -34,11 +36,17 @@ export class HostAllowlist {
     if (hostHeader === undefined) return true;
     const hostname = hostnameOf(hostHeader);
     if (hostname === undefined) return false;
-    if (isIP(hostname) !== 0) return true;
+    if (isIP(hostname) !== 0) return isLoopbackAddress(hostname) || this.exact.has(hostname);
     if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
     if (this.exact.has(hostname)) return true;
     return this.suffixes.some((suffix) => hostname === suffix.slice(1) || hostname.endsWith(suffix));
   }
+}
+
+/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback (`::ffff:127.0.0.1`). */
+function isLoopbackAddress(address: string): boolean {
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return address === '::1' || (isIP(v4) === 4 && v4.startsWith('127.'));
 }
 
 /** Lower case, no trailing dot (`Localhost.` and `localhost` are one name), no brackets or port. */
