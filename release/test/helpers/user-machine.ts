@@ -41,7 +41,8 @@ export async function sh(
     return await run(file, args, {
       cwd: options.cwd,
       env: options.env ?? userEnv(),
-      timeout: options.timeoutMs ?? 300_000,
+      // An install compiles better-sqlite3: about a minute and a half on 2 idle cores, far more when busy.
+      timeout: options.timeoutMs ?? 1_200_000,
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (error) {
