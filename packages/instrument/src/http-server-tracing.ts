@@ -9,10 +9,13 @@ import type { DeferredSpan, ServerSpanDeferral } from './deferred-server-span.js
 import { deferIfNotKept, nowMillis, releaseHeld, spanFromDeferred } from './deferred-server-span.js';
 import { type Emit, patchEmit } from './emit-patch.js';
 import { describeError, warnOnce } from './faultline-log.js';
+import type { IgnoredRequest } from './ignored-paths.js';
+import { ignoreRequest, isIgnoredTarget, spanOfFailedProbe } from './ignored-paths.js';
 import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
 import { requestContext } from './request-context.js';
 import { serverAttributes } from './server-span-attributes.js';
-import { rememberTraceResponse } from './trace-response.js';
+import type { PresetIdGenerator } from './span-ids.js';
+import { rememberTraceResponse, rememberTraceResponseIf5xx } from './trace-response.js';
 
 /** What the server side of HTTP tracing needs. */
 export interface HttpServerTracingSetup {
@@ -21,6 +24,8 @@ export interface HttpServerTracingSetup {
   traceResponseHeader: boolean;
   /** Present when successful traces are sampled: server spans of traces not kept stay bare contexts. */
   deferral?: ServerSpanDeferral;
+  /** Paths whose successful requests make no span (FAULTLINE_IGNORE_PATHS; see ignored-paths.ts). */
+  ignoredPaths?: { paths: ReadonlySet<string>; ids: PresetIdGenerator };
 }
 
 /**
@@ -48,6 +53,8 @@ class Exchange implements OpenServerSpan {
   timedHere = false;
   newerOpen: OpenServerSpan | undefined = undefined;
   olderOpen: OpenServerSpan | undefined = undefined;
+  /** Set while a request to an ignored path runs unsampled: it gets a span only if it fails. */
+  ignored: IgnoredRequest | undefined = undefined;
   readonly context: Context;
 
   constructor(
@@ -64,6 +71,8 @@ class Exchange implements OpenServerSpan {
 
   recordingSpan(): Span | undefined {
     if (this.deferred !== undefined) becomeSpan(this, this.deferred);
+    // Asked while the process crashes: the crash fails every request in flight, probes too.
+    if (this.ignored !== undefined) probeBecomesSpan(this, this.ignored);
     return this.span.isRecording() ? this.span : undefined;
   }
 }
@@ -166,6 +175,10 @@ function startExchange(
   if (isTracingSuppressed(context.active())) return undefined;
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
   const rawMethod = request.method ?? 'GET';
+  const ignoredPaths = setup.ignoredPaths;
+  if (ignoredPaths !== undefined && isIgnoredTarget(request.url ?? '/', ignoredPaths.paths)) {
+    return startIgnored(request, response, scheme, parent, rawMethod, setup, ignoredPaths.ids);
+  }
   const deferred = deferIfNotKept(request, scheme, parent, setup.deferral);
   const span =
     deferred === undefined
@@ -190,6 +203,41 @@ function startExchange(
   setup.openServerSpans.add(exchange);
   if (setup.traceResponseHeader) rememberTraceResponse(span, response);
   return exchange.context;
+}
+
+/** A request to an ignored path: an exchange under an unsampled span context (ignored-paths.ts). */
+function startIgnored(
+  request: IncomingMessage & Carrier,
+  response: ServerResponse & Carrier,
+  scheme: 'http' | 'https',
+  parent: Context,
+  rawMethod: string,
+  setup: HttpServerTracingSetup,
+  ids: PresetIdGenerator,
+): Context {
+  const ignored = ignoreRequest(request, scheme, parent, ids, nowMillis());
+  const exchange = new Exchange(ignored.bare, parent, rawMethod, setup, undefined);
+  exchange.ignored = ignored;
+  request[EXCHANGE] = exchange;
+  response[EXCHANGE] = exchange;
+  setup.openServerSpans.add(exchange);
+  if (setup.traceResponseHeader) rememberTraceResponseIf5xx(ignored.bare.spanContext(), response);
+  return exchange.context;
+}
+
+/** Makes the span of a request to an ignored path that failed, and records its failures on it. */
+function probeBecomesSpan(exchange: Exchange, ignored: IgnoredRequest): void {
+  exchange.ignored = undefined;
+  const span = spanOfFailedProbe(
+    exchange.setup.tracer,
+    exchange.setup.ignoredPaths!.ids,
+    exchange.method,
+    ignored,
+  );
+  exchange.span = span;
+  exchange.rpc.span = span;
+  exchange.timedHere = true;
+  for (const { error, at } of ignored.failures) recordFailure(span, error, at);
 }
 
 /** Turns a deferred server span into its SDK span: same ids, start time and attributes. */
@@ -237,7 +285,8 @@ function failExchange(response: Carrier, error: unknown): void {
   const exchange = response[EXCHANGE];
   if (exchange === undefined || exchange.ended) return;
   exchange.failed = true;
-  if (exchange.deferred !== undefined) exchange.deferred.failures.push({ error, at: nowMillis() });
+  if (exchange.ignored !== undefined) exchange.ignored.failures.push({ error, at: nowMillis() });
+  else if (exchange.deferred !== undefined) exchange.deferred.failures.push({ error, at: nowMillis() });
   else recordFailure(exchange.span, error, exchange.timedHere ? nowMillis() : undefined);
 }
 
@@ -251,6 +300,11 @@ function endExchange(response: ServerResponse & Carrier): void {
   if (exchange === undefined || exchange.ended) return;
   exchange.ended = true;
   exchange.setup.openServerSpans.remove(exchange);
+  if (exchange.ignored !== undefined) {
+    // A probe that answered (or died) without failing leaves nothing: its span was never made.
+    if (!exchange.failed && !(response.headersSent && response.statusCode >= 500)) return;
+    probeBecomesSpan(exchange, exchange.ignored);
+  }
   const deferred = exchange.deferred;
   if (deferred !== undefined) {
     const failing = exchange.failed || (response.headersSent && response.statusCode >= 500);

@@ -127,6 +127,7 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
                   tracePipeline.processor.settleDeferredRoot(traceId, failing, heldSpans, childStarted),
               }
             : undefined,
+        ignoredPaths: options.ignoredPaths.size > 0 ? { paths: options.ignoredPaths, ids } : undefined,
       }),
     );
   }
