@@ -13,6 +13,7 @@ import type { IgnoredRequest } from './ignored-paths.js';
 import { ignoreRequest, isIgnoredTarget, spanOfFailedProbe } from './ignored-paths.js';
 import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
 import { requestContext } from './request-context.js';
+import type { RequestTiming, ServerMetrics } from './server-metrics.js';
 import { serverAttributes } from './server-span-attributes.js';
 import type { PresetIdGenerator } from './span-ids.js';
 import { rememberTraceResponse, rememberTraceResponseIf5xx } from './trace-response.js';
@@ -26,6 +27,8 @@ export interface HttpServerTracingSetup {
   deferral?: ServerSpanDeferral;
   /** Paths whose successful requests make no span (FAULTLINE_IGNORE_PATHS; see ignored-paths.ts). */
   ignoredPaths?: { paths: ReadonlySet<string>; ids: PresetIdGenerator };
+  /** Present when a MeterProvider is configured: every request's duration (server-metrics.ts). */
+  serverMetrics?: ServerMetrics;
 }
 
 /**
@@ -55,6 +58,8 @@ class Exchange implements OpenServerSpan {
   olderOpen: OpenServerSpan | undefined = undefined;
   /** Set while a request to an ignored path runs unsampled: it gets a span only if it fails. */
   ignored: IgnoredRequest | undefined = undefined;
+  /** Set when server metrics are on: when the request started, and its metric attributes. */
+  timing: RequestTiming | undefined = undefined;
   readonly context: Context;
 
   constructor(
@@ -198,6 +203,8 @@ function startExchange(
         )
       : deferred;
   const exchange = new Exchange(span, parent, rawMethod, setup, deferred?.record);
+  if (setup.serverMetrics !== undefined)
+    exchange.timing = setup.serverMetrics.start(rawMethod, scheme, request.httpVersion);
   request[EXCHANGE] = exchange;
   response[EXCHANGE] = exchange;
   setup.openServerSpans.add(exchange);
@@ -218,6 +225,8 @@ function startIgnored(
   const ignored = ignoreRequest(request, scheme, parent, ids, nowMillis());
   const exchange = new Exchange(ignored.bare, parent, rawMethod, setup, undefined);
   exchange.ignored = ignored;
+  if (setup.serverMetrics !== undefined)
+    exchange.timing = setup.serverMetrics.start(rawMethod, scheme, request.httpVersion);
   request[EXCHANGE] = exchange;
   response[EXCHANGE] = exchange;
   setup.openServerSpans.add(exchange);
@@ -300,6 +309,15 @@ function endExchange(response: ServerResponse & Carrier): void {
   if (exchange === undefined || exchange.ended) return;
   exchange.ended = true;
   exchange.setup.openServerSpans.remove(exchange);
+  // Metrics count every request, before sampling or an ignored path decide whether it has a span.
+  if (exchange.timing !== undefined) {
+    exchange.setup.serverMetrics!.end(
+      exchange.timing,
+      response,
+      exchange.rpc.route,
+      exchange.reportedErrors?.at(-1),
+    );
+  }
   if (exchange.ignored !== undefined) {
     // A probe that answered (or died) without failing leaves nothing: its span was never made.
     if (!exchange.failed && !(response.headersSent && response.statusCode >= 500)) return;
