@@ -1,4 +1,4 @@
-import { diagnoseTrace } from '@faultline/diagnosis';
+import { diagnoseTrace, withLoggedExceptions } from '@faultline/diagnosis';
 import { toWireLogRecord, toWireSpan } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
 import { notFailing } from '../errors.js';
@@ -57,7 +57,8 @@ export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
     async (request) => {
       const { traceId, ...trace } = await loadTrace(store, request.params.traceId);
       const diagnosis = diagnoseTrace(trace.spans, trace.logs);
-      const spans = trace.spans.map(toWireSpan);
+      // An exception sent as a log record (semantic conventions 1.40) shows on its span, as an event would.
+      const spans = withLoggedExceptions(trace.spans, trace.logs).map(toWireSpan);
       const logs = trace.logs.map(toWireLogRecord);
       if (request.query.resources !== 'shared') return { traceId, spans, logs, diagnosis };
       // Opt-in compact shape (docs/api.md): each distinct resource once, referenced by index. A
@@ -80,7 +81,8 @@ export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
     if (!diagnosis)
       throw notFailing(`trace ${traceId} did not fail at its entry, so there is nothing to report`);
     const group = await store.groupOfTrace(traceId);
-    return reply.type('text/markdown; charset=utf-8').send(incidentReport(trace.spans, diagnosis, group));
+    const spans = withLoggedExceptions(trace.spans, trace.logs);
+    return reply.type('text/markdown; charset=utf-8').send(incidentReport(spans, diagnosis, group));
   });
 
   app.get('/api/traces', async (request) => {
