@@ -25,7 +25,7 @@ import { registerOtlpHttpRoutes } from './otlp-http/otlp-http-routes.js';
 import { startRetention } from './retention.js';
 import { openStore } from './store/open-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
-import type { Store } from './store/store.js';
+import type { Store, TraceReadLimits } from './store/store.js';
 
 /** Ports actually bound (differs from the config when it asked for port 0). */
 export interface BoundPorts {
@@ -65,6 +65,8 @@ export interface BuildOptions {
   alertIntervalMs?: number;
   /** A store opened by the caller (tests on an in-process ClickHouse) instead of the configured one. */
   store?: Store;
+  /** How much of a trace `GET /api/traces/:traceId` sends at once (default TRACE_ANSWER_LIMITS). */
+  traceAnswerLimits?: TraceReadLimits;
 }
 
 const MAX_PENDING_ITEMS = 200_000;
@@ -127,7 +129,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     maxPendingItems,
     ...(forwarder ? { forwardStats: () => forwarder.stats } : {}),
   });
-  registerTraceRoutes(api, store);
+  registerTraceRoutes(api, store, options.traceAnswerLimits);
   const outlines = new OutlineCache();
   registerTraceOutlineRoutes(api, store, outlines);
   registerFailureRoutes(api, store);

@@ -31,6 +31,8 @@ export const badQuery = coded('FL_ERR_BAD_QUERY', 400);
 export const notFound = coded('FL_ERR_NOT_FOUND', 404);
 /** The request makes no sense for this resource as it is (a report of a trace that did not fail). */
 export const notFailing = coded('FL_ERR_NOT_FAILING', 409);
+/** The trace is too large for this answer to build whole; it can be read in parts. */
+export const traceTooLarge = coded('FL_ERR_TRACE_TOO_LARGE', 422);
 /** Missing or wrong bearer token. */
 export const unauthorized = coded('FL_ERR_UNAUTHORIZED', 401);
 /** The body is larger than the limit, before or after decompression. */

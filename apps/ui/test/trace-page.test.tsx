@@ -139,6 +139,24 @@ describe('the trace page of a trace past the whole-trace threshold', () => {
   });
 });
 
+describe('“Download JSON” of a trace too large to send whole', () => {
+  it('saves what the collector sent and says it is only the first part', async () => {
+    const trace = bigTrace();
+    const part = { ...trace, spans: trace.spans.slice(0, 3), truncated: true, nextCursor: 'x', omitted: [] };
+    stubFetch({
+      [`${BASE}/outline`]: () => jsonResponse(wireOutline(trace)),
+      [BASE]: () => jsonResponse(part),
+    });
+    const saved = captureDownloads();
+    render(<TracePage traceId={TRACE_ID} spanId={undefined} />);
+    await screen.findByTestId('origin-span');
+    fireEvent.click(screen.getByRole('button', { name: 'Download JSON' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(JSON.parse(await saved[0]!.blob.text())).toEqual(part);
+    expect((await screen.findByText(/first part only/)).textContent).toContain('3 spans');
+  });
+});
+
 describe('the trace page of a small trace', () => {
   it('loads the whole trace right after its outline and asks for no span on its own', async () => {
     const seen = collector(poolExhaustedTrace);

@@ -1,16 +1,13 @@
-import { register } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
+import { registerEsmLoaderHook } from './esm-loader-hook.js';
 import { describeError, writeWarning } from './faultline-log.js';
 import { start } from './start.js';
-
-/** The loader hook that lets instrumentations patch modules loaded with `import` (import-in-the-middle). */
-const ESM_HOOK = '@opentelemetry/instrumentation/hook.mjs';
 
 /**
  * What `--require @faultline/instrument/register` and `--import @faultline/instrument/register` run:
  * starts Faultline from the environment. Under `--import` the app is (or may be) ESM, so the
- * import-in-the-middle loader hook is registered first; static imports are only patched through it.
+ * import-in-the-middle loader hook is registered first (see esm-loader-hook.ts); static imports are
+ * only patched through it.
  * Worker threads (and the loader's own thread) inherit preload flags but are left alone: the main
  * thread's SDK covers the process.
  */
@@ -21,7 +18,7 @@ export function startFromPreload(
   if (!isMainThread) return;
   if (loadedWithImportFlag(argv, env)) {
     try {
-      register(ESM_HOOK, pathToFileURL(__filename));
+      registerEsmLoaderHook();
     } catch (error) {
       writeWarning(
         `could not register the ESM loader hook (${describeError(error)}); ESM imports stay unpatched`,

@@ -21,6 +21,16 @@ afterAll(async () => {
 });
 
 describe('an ES-module Express app started with --import @faultline/instrument/register', () => {
+  it('starts with no warning on stderr: the loader hook uses no API the running Node deprecates', async () => {
+    // Node 26 deprecates module.register() (DEP0205) and warned at every start while it was used.
+    expect((await app.get('/ok')).status).toBe(200);
+    const warnings = app
+      .stderr()
+      .split('\n')
+      .filter((line) => /warning/i.test(line));
+    expect(warnings).toEqual([]);
+  });
+
   it('traces statically imported express: the thrown error is on the server span named by its route', async () => {
     const response = await app.get('/throw');
     expect(response.status).toBe(500);

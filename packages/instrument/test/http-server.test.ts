@@ -151,4 +151,11 @@ describe('HTTP server spans of a plain node:http app', () => {
     expect(server.status.code).toBe('UNSET');
     expect(server.durationMs).toBeLessThan(1500);
   });
+
+  it('serves under --require with no warning on stderr: nothing the running Node deprecates is used', async () => {
+    // The suite runs on every supported Node line (pnpm test:node-versions); a warning there is a user's too.
+    expect((await app.get('/search?q=hats')).status).toBe(200);
+    const warnings = app.stderr().split('\n').filter((line) => /warning/i.test(line));
+    expect(warnings).toEqual([]);
+  });
 });

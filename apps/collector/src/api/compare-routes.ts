@@ -2,7 +2,7 @@ import { compareTraces, overRepresentedValues } from '@faultline/diagnosis';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { loadTrace } from './load-trace.js';
+import { loadTrace, sortByStart, TRACE_ANSWER_LIMITS } from './load-trace.js';
 
 /**
  * "What differs": a failing trace against the nearest successful trace of the same entry operation,
@@ -12,11 +12,15 @@ export function registerCompareRoutes(app: FastifyInstance, store: Store): void 
   app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/compare', async (request) => {
     const { traceId, ...trace } = await loadTrace(store, request.params.traceId);
     const baselineTraceId = await store.nearestSuccessfulTrace(traceId);
-    const baseline = baselineTraceId ? await store.getTrace(baselineTraceId) : null;
+    // A baseline too large to read whole is passed over like a missing one rather than built.
+    const part = baselineTraceId
+      ? await store.readTracePart(baselineTraceId, null, TRACE_ANSWER_LIMITS)
+      : null;
+    const baseline = part && part.next === null && part.omitted.length === 0 ? part : null;
     return {
       traceId,
       baselineTraceId: baseline ? baselineTraceId : null,
-      diff: baseline ? compareTraces(trace.spans, baseline.spans) : null,
+      diff: baseline ? compareTraces(trace.spans, sortByStart(baseline.spans)) : null,
     };
   });
 

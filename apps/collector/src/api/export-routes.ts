@@ -40,26 +40,37 @@ export function registerExportRoutes(
   });
 
   // Takes an exported file (or any OTLP/JSON traces and/or logs request) and stores what it holds.
-  app.post('/api/import', { bodyLimit: maxBodyBytes }, async (request) => {
-    const text = JSON.stringify(request.body ?? null);
-    try {
-      const traces = decodeTracesJson(text);
-      const logs = decodeLogsJson(text);
-      if (traces.spans.length === 0 && logs.logs.length === 0) {
-        throw badOtlp(
-          'the file holds no spans or log records (expected OTLP/JSON resourceSpans or resourceLogs)',
-        );
+  // The body is kept as text and decoded once by the OTLP/JSON decoder, which bounds nesting: parsed
+  // to objects first and stringified again, a body nested 2,000 deep overflowed the stack in
+  // JSON.stringify (a 500), and secure-json-parse's prototype scan recurses as deep as the body.
+  app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: maxBodyBytes },
+      (_request, body, done) => done(null, body),
+    );
+    scope.post('/api/import', { bodyLimit: maxBodyBytes }, async (request) => {
+      const text = typeof request.body === 'string' ? request.body : '';
+      try {
+        const traces = decodeTracesJson(text);
+        const logs = decodeLogsJson(text);
+        if (traces.spans.length === 0 && logs.logs.length === 0) {
+          throw badOtlp(
+            'the file holds no spans or log records (expected OTLP/JSON resourceSpans or resourceLogs)',
+          );
+        }
+        await queue.enqueue(traces.spans, logs.logs);
+        return {
+          traceIds: [...new Set(traces.spans.map((s) => s.traceId))],
+          spans: traces.spans.length,
+          logs: logs.logs.length,
+          rejectedSpans: traces.rejectedSpans,
+        };
+      } catch (error) {
+        if (error instanceof OtlpDecodeError) throw badOtlp(error.message);
+        throw error;
       }
-      await queue.enqueue(traces.spans, logs.logs);
-      return {
-        traceIds: [...new Set(traces.spans.map((s) => s.traceId))],
-        spans: traces.spans.length,
-        logs: logs.logs.length,
-        rejectedSpans: traces.rejectedSpans,
-      };
-    } catch (error) {
-      if (error instanceof OtlpDecodeError) throw badOtlp(error.message);
-      throw error;
-    }
+    });
   });
 }

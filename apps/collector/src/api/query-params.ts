@@ -19,16 +19,30 @@ function number(raw: Raw, name: string, min: number, max: number): number | unde
   return value;
 }
 
-/** Accepts nanoseconds (digits), milliseconds since the epoch (13 digits or fewer) or an ISO date. */
+/** The latest time a signed 64-bit nanosecond column holds (2262-04-11): the store's range. */
+const MAX_UNIX_NANO = 2n ** 63n - 1n;
+/** The longest duration, in ms, that still fits that column as nanoseconds (~292 years). */
+const MAX_DURATION_MS = Number(MAX_UNIX_NANO / 1_000_000n);
+
+/**
+ * Accepts nanoseconds (digits), milliseconds since the epoch (13 digits or fewer) or an ISO date,
+ * from the epoch to 2262-04-11: a time past that fits no stored column and would fail in the store.
+ */
 export function parseTime(raw: Raw, name: string): bigint | undefined {
   const text = one(raw, name);
   if (text === undefined) return undefined;
-  if (/^\d{1,13}$/.test(text)) return BigInt(text) * 1_000_000n;
-  if (/^\d{14,19}$/.test(text)) return BigInt(text);
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms))
-    throw badQuery(`${name} must be a time (ISO 8601, ms or ns since the epoch), got "${text}"`);
-  return BigInt(ms) * 1_000_000n;
+  let ns: bigint;
+  if (/^\d{1,13}$/.test(text)) ns = BigInt(text) * 1_000_000n;
+  else if (/^\d{14,30}$/.test(text)) ns = BigInt(text);
+  else {
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms))
+      throw badQuery(`${name} must be a time (ISO 8601, ms or ns since the epoch), got "${text}"`);
+    ns = BigInt(ms) * 1_000_000n;
+  }
+  if (ns < 0n || ns > MAX_UNIX_NANO)
+    throw badQuery(`${name} must be a time from 1970 to 2262-04-11, got "${text}"`);
+  return ns;
 }
 
 /** The `limit` parameter: a page size from 1 to 1000. */
@@ -59,8 +73,8 @@ export function parseTraceQuery(raw: Raw): TraceQuery {
   const service = one(raw, 'service');
   const operation = one(raw, 'operation');
   const status = number(raw, 'status', 100, 599);
-  const minDurationMs = number(raw, 'minDurationMs', 0, Number.MAX_SAFE_INTEGER);
-  const maxDurationMs = number(raw, 'maxDurationMs', 0, Number.MAX_SAFE_INTEGER);
+  const minDurationMs = number(raw, 'minDurationMs', 0, MAX_DURATION_MS);
+  const maxDurationMs = number(raw, 'maxDurationMs', 0, MAX_DURATION_MS);
   const start = parseTime(raw, 'start');
   const end = parseTime(raw, 'end');
   const attrs = attributes(raw);

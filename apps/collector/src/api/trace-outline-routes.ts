@@ -3,7 +3,7 @@ import { toWireLogRecord, toWireSpan } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { parseSpanId, parseTraceId } from './load-trace.js';
+import { byTime, parseSpanId, parseTraceId, TRACE_ANSWER_LIMITS } from './load-trace.js';
 import type { OutlineCache } from './outline-cache.js';
 
 /**
@@ -35,14 +35,38 @@ export function registerTraceOutlineRoutes(app: FastifyInstance, store: Store, o
       if (!found) throw notFound(`no span ${spanId} of trace ${traceId} is stored`);
       // The span's logs are all the logs that can carry its exception.
       const [span] = withLoggedExceptions([found.span], found.logs);
-      return { traceId, span: toWireSpan(span!), logs: found.logs.map(toWireLogRecord) };
+      return {
+        traceId,
+        span: toWireSpan(span!),
+        logs: found.logs.map(toWireLogRecord),
+        ...(found.omitted ? { omitted: found.omitted } : {}),
+        ...(found.logsCut
+          ? {
+              truncated: true,
+              message: `span ${spanId} has more logs than one answer holds: these are its first ${found.logs.length}, in time order`,
+            }
+          : {}),
+      };
     },
   );
 
   app.get<{ Params: { traceId: string } }>('/api/traces/:traceId/logs', async (request) => {
     const traceId = parseTraceId(request.params.traceId);
-    const logs = await store.getTraceLogs(traceId);
-    if (!logs) throw notFound(`no trace ${traceId} is stored`);
-    return { traceId, logs: logs.map(toWireLogRecord) };
+    const part = await store.readTraceLogs(traceId, TRACE_ANSWER_LIMITS);
+    if (!part) throw notFound(`no trace ${traceId} is stored`);
+    const whole = part.next === null && part.omitted.length === 0;
+    const logs = (whole ? part.logs.sort(byTime) : part.logs).map(toWireLogRecord);
+    if (whole) return { traceId, logs };
+    const rest = part.next ? `; the rest: GET /api/traces/${traceId}?cursor=${part.next}` : '';
+    return {
+      traceId,
+      logs,
+      truncated: true,
+      message:
+        `trace ${traceId} has more logs than one answer holds, or fields too large to send (listed in ` +
+        `omitted): these are the first ${logs.length}, in the order stored${rest}`,
+      nextCursor: part.next,
+      omitted: part.omitted,
+    };
   });
 }

@@ -3,8 +3,8 @@ import { toWireLogRecord, toWireSpan } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
 import { notFailing } from '../errors.js';
 import { incidentReport } from '../report/incident-report.js';
-import type { Store, TraceSummary } from '../store/store.js';
-import { loadTrace } from './load-trace.js';
+import type { Store, TraceReadLimits, TraceSummary } from '../store/store.js';
+import { byTime, loadTrace, loadTracePart, sortByStart, TRACE_ANSWER_LIMITS } from './load-trace.js';
 import { parseTraceQuery } from './query-params.js';
 
 /** Distinct resources of a trace, each listed once; spans refer to them by index. */
@@ -50,17 +50,40 @@ export function toWireSummary(summary: TraceSummary) {
   };
 }
 
-/** `GET /api/traces/:traceId` (contract shape) and `GET /api/traces` (search). */
-export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
-  app.get<{ Params: { traceId: string }; Querystring: { resources?: string } }>(
+/**
+ * `GET /api/traces/:traceId` (contract shape) and `GET /api/traces` (search). A trace over `limits`
+ * is answered in parts (docs/api.md): the first part, `truncated: true`, a message saying how to go
+ * on, and `nextCursor` for `?cursor=`.
+ */
+export function registerTraceRoutes(
+  app: FastifyInstance,
+  store: Store,
+  limits: TraceReadLimits = TRACE_ANSWER_LIMITS,
+): void {
+  app.get<{ Params: { traceId: string }; Querystring: { resources?: string; cursor?: string } }>(
     '/api/traces/:traceId',
     async (request) => {
-      const { traceId, ...trace } = await loadTrace(store, request.params.traceId);
-      const diagnosis = diagnoseTrace(trace.spans, trace.logs);
-      // An exception sent as a log record (semantic conventions 1.40) shows on its span, as an event would.
-      const spans = withLoggedExceptions(trace.spans, trace.logs).map(toWireSpan);
-      const logs = trace.logs.map(toWireLogRecord);
-      if (request.query.resources !== 'shared') return { traceId, spans, logs, diagnosis };
+      const cursor = request.query.cursor || null;
+      const part = await loadTracePart(store, request.params.traceId, cursor, limits);
+      const { traceId } = part;
+      const whole = cursor === null && part.next === null && part.omitted.length === 0;
+      // An exception sent as a log record (semantic conventions 1.40) shows on its span, as an event
+      // would (in a part, when the log came in the same part).
+      const spans = withLoggedExceptions(whole ? sortByStart(part.spans) : part.spans, part.logs).map(
+        toWireSpan,
+      );
+      const logs = (whole ? part.logs.sort(byTime) : part.logs).map(toWireLogRecord);
+      // The verdict needs every span and log: a part carries none (the outline route has it).
+      const diagnosis = whole ? diagnoseTrace(part.spans, part.logs) : null;
+      const cut = whole
+        ? {}
+        : {
+            truncated: true,
+            message: partMessage(traceId, part.spans.length, part.logs.length, part.next, limits),
+            nextCursor: part.next,
+            omitted: part.omitted,
+          };
+      if (request.query.resources !== 'shared') return { traceId, spans, logs, diagnosis, ...cut };
       // Opt-in compact shape (docs/api.md): each distinct resource once, referenced by index. A
       // 10,000-span trace from a few services shrinks from 4.8 MB to about 1.8 MB.
       const resources = new SharedResources();
@@ -70,6 +93,7 @@ export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
         spans: spans.map(({ resource, ...span }) => ({ ...span, resourceRef: resources.ref(resource) })),
         logs: logs.map(({ resource, ...log }) => ({ ...log, resourceRef: resources.ref(resource) })),
         diagnosis,
+        ...cut,
       };
     },
   );
@@ -88,7 +112,11 @@ export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
   app.get('/api/traces', async (request) => {
     const query = parseTraceQuery(request.query as Record<string, string | string[] | undefined>);
     const page = await store.searchTraces(query);
-    return { traces: page.traces.map(toWireSummary), nextCursor: page.nextCursor };
+    return {
+      traces: page.traces.map(toWireSummary),
+      nextCursor: page.nextCursor,
+      cutShort: page.cutShort === true,
+    };
   });
 
   app.get('/api/services', async () => {
@@ -105,4 +133,22 @@ export function registerTraceRoutes(app: FastifyInstance, store: Store): void {
       })),
     };
   });
+}
+
+function partMessage(
+  traceId: string,
+  spans: number,
+  logs: number,
+  next: string | null,
+  limits: TraceReadLimits,
+): string {
+  const held = `this part holds ${spans} spans and ${logs} logs (spans in span id order, then logs)`;
+  const more = next
+    ? `ask again with ?cursor=${next} for the next part`
+    : 'it is the last part (fields too large to send are listed in omitted)';
+  return (
+    `trace ${traceId} is too large to send whole (over ${limits.maxItems} spans and logs or ` +
+    `~${Math.round(limits.maxBytes / 1024 ** 2)} MB): ${held}; ${more}. Its diagnosis and whole shape: ` +
+    `GET /api/traces/${traceId}/outline`
+  );
 }

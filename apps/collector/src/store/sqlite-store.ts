@@ -22,6 +22,8 @@ import {
   type StoredSpanRow,
 } from './span-rows.js';
 import { SqliteOutlines } from './sqlite-outline.js';
+import { SqliteTraceParts } from './sqlite-trace-parts.js';
+import { DEFAULT_SEARCH_BUDGET, type SearchBudget, SqliteTraceSearch } from './sqlite-trace-search.js';
 import { SqliteWriteSide } from './sqlite-write-side.js';
 import {
   type Diagnose,
@@ -36,7 +38,6 @@ import {
   type TraceQuery,
   type TraceStamp,
 } from './store.js';
-import { buildTraceSearch, encodeCursor, type TraceSummaryRow, toTraceSummary } from './trace-search-sql.js';
 
 // Only what rowToSpan reads: the promoted columns repeat attribute values, and every row of a 10,000-span
 // trace read for nothing shows in the trace page's load time.
@@ -53,6 +54,10 @@ export interface SqliteStoreOptions {
   backgroundCheckpoints?: boolean;
   /** How long a write waits for a lock held by another process before failing (ms). */
   busyTimeoutMs?: number;
+  /** The newest this many traces are never pruned for size (default 1,000). */
+  keepNewestTraces?: number;
+  /** What one search may examine before it answers cut short (default DEFAULT_SEARCH_BUDGET). */
+  searchBudget?: SearchBudget;
 }
 
 /** The single-node store: one SQLite file in WAL mode, one writer, statements prepared once. */
@@ -61,6 +66,8 @@ export class SqliteStore implements Store {
   private readonly resourceAttributes = new Map<number, Attributes>();
   private readonly stmt;
   private readonly outlines: SqliteOutlines;
+  private readonly parts: SqliteTraceParts;
+  private readonly searcher: SqliteTraceSearch;
   private readonly failures: FailureStore;
   private readonly comparisons: ComparisonStore;
   private readonly edges: EdgeStore;
@@ -93,6 +100,7 @@ export class SqliteStore implements Store {
       path: options.path,
       retentionMs: options.retentionMs,
       maxDbBytes: options.maxDbBytes,
+      ...(options.keepNewestTraces !== undefined ? { keepNewestTraces: options.keepNewestTraces } : {}),
       // With the checkpoint worker, the writer still checkpoints in-line past 16k WAL pages (64 MiB):
       // if the worker falls behind, ingest slows to SQLite's own pace instead of growing the WAL
       // without bound.
@@ -120,23 +128,16 @@ export class SqliteStore implements Store {
            WHERE t.trace_id = ? ORDER BY s.start_ns`,
         )
         .safeIntegers(),
-      spanById: db
-        .prepare(
-          `SELECT ${SPAN_COLUMNS} FROM traces t JOIN spans s ON s.trace_key = t.trace_key
-           WHERE t.trace_id = ? AND s.span_id = ?`,
-        )
-        .safeIntegers(),
       // A trace's row is written with its first span and deleted with its last.
       hasTrace: db.prepare('SELECT 1 FROM traces WHERE trace_id = ?').pluck(),
       logsOfTrace: db.prepare('SELECT * FROM logs WHERE trace_id = ? ORDER BY time_ns').safeIntegers(),
-      logsOfSpan: db
-        .prepare('SELECT * FROM logs WHERE trace_id = ? AND span_id = ? ORDER BY time_ns')
-        .safeIntegers(),
       operations: db.prepare('SELECT * FROM operations ORDER BY service, name').safeIntegers(),
     };
     this.dictionaries = { keys: new Dictionary(db, 'attribute_keys'), scopes: new Dictionary(db, 'scopes') };
     registerAttributeFunctions(db, this.dictionaries.keys);
     this.outlines = new SqliteOutlines(this.db);
+    this.searcher = new SqliteTraceSearch(this.db, options.searchBudget ?? DEFAULT_SEARCH_BUDGET);
+    this.parts = new SqliteTraceParts(this.db, this.dictionaries, (id) => this.resourceOf(id));
     this.failures = new FailureStore(this.db);
     this.comparisons = new ComparisonStore(this.db, this.dictionaries.keys);
     this.edges = new EdgeStore(this.db);
@@ -169,6 +170,8 @@ export class SqliteStore implements Store {
     return { spans, logs };
   }
 
+  readTracePart: Store['readTracePart'] = (traceId, from, limits) => this.parts.read(traceId, from, limits);
+
   async getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null> {
     const read = this.outlines.read(traceId);
     if (!read) return null;
@@ -188,14 +191,7 @@ export class SqliteStore implements Store {
   }
 
   async getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null> {
-    const [trace, span] = [idToBlob(traceId), idToBlob(spanId)];
-    const row = this.stmt.spanById.get(trace, span) as StoredSpanRow | undefined;
-    if (!row) return null;
-    const logRows = this.stmt.logsOfSpan.all(trace, span) as StoredLogRow[];
-    return {
-      span: rowToSpan(row, this.resourceOf(Number(row.resource_id)), this.dictionaries),
-      logs: logRows.map((r) => rowToLog(r, this.resourceOf(Number(r.resource_id)))),
-    };
+    return this.parts.span(traceId, spanId);
   }
 
   async getTraceLogs(traceId: string): Promise<LogRecord[] | null> {
@@ -205,17 +201,12 @@ export class SqliteStore implements Store {
     return rows.map((row) => rowToLog(row, this.resourceOf(Number(row.resource_id))));
   }
 
+  readTraceLogs: Store['readTraceLogs'] = (traceId, limits) => this.parts.logs(traceId, limits);
+
   async searchTraces(query: TraceQuery): Promise<TracePage> {
-    this.dictionaries.keys.resolve(Object.keys(query.attributes ?? {}));
-    const { sql, params } = buildTraceSearch(query);
-    const rows = this.db
-      .prepare(sql)
-      .safeIntegers()
-      .all(...params) as TraceSummaryRow[];
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    const nextCursor = rows.length > query.limit && last ? encodeCursor(last.start_ns, last.trace_id) : null;
-    return { traces: page.map(toTraceSummary), nextCursor };
+    // Found again after every turn of the event loop: another search may have made room for its own.
+    const keys = Object.keys(query.attributes ?? {});
+    return this.searcher.search(query, () => this.dictionaries.keys.resolve(keys));
   }
 
   async listServices(): Promise<ServiceOperations[]> {

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { Dictionary, registerAttributeFunctions } from './dictionary.js';
 import { EdgeStore } from './edge-store.js';
 import { FailureStore, type RecordOutcome } from './failure-store.js';
+import { isStoreFull, SqliteSizeCap, type Victim } from './size-cap.js';
 import { idToBlob } from './span-rows.js';
 import { SpanWriter } from './span-writer.js';
 import type { FinalizeItem, PruneResult } from './store.js';
@@ -12,6 +13,8 @@ export interface WriteSideOptions {
   path: string;
   retentionMs: number;
   maxDbBytes: number;
+  /** The newest this many traces are never pruned for size (default 1,000). */
+  keepNewestTraces?: number;
   /** Checkpoints run on their own worker: the writer only checkpoints in-line past this many pages. */
   walAutocheckpointPages: number;
   busyTimeoutMs: number;
@@ -29,6 +32,7 @@ export class SqliteWriteSide {
   private readonly edges: EdgeStore;
   private readonly options: WriteSideOptions;
   private readonly stmt;
+  private readonly cap: SqliteSizeCap;
 
   constructor(options: WriteSideOptions) {
     this.options = options;
@@ -50,9 +54,6 @@ export class SqliteWriteSide {
       oldTraces: db.prepare(
         'SELECT trace_key AS key, trace_id AS id FROM traces WHERE start_ns < ? ORDER BY start_ns LIMIT ?',
       ),
-      oldestTraces: db.prepare(
-        'SELECT trace_key AS key, trace_id AS id FROM traces ORDER BY start_ns LIMIT ?',
-      ),
       deleteSpans: db.prepare('DELETE FROM spans WHERE trace_key = ?'),
       deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
       deleteTrace: db.prepare('DELETE FROM traces WHERE trace_key = ?'),
@@ -63,12 +64,47 @@ export class SqliteWriteSide {
     const dictionaries = { keys: new Dictionary(db, 'attribute_keys'), scopes: new Dictionary(db, 'scopes') };
     registerAttributeFunctions(db, dictionaries.keys);
     this.writer = new SpanWriter(db, dictionaries);
+    this.cap = new SqliteSizeCap(db, {
+      maxDbBytes: options.maxDbBytes,
+      keepNewestTraces: options.keepNewestTraces ?? 1000,
+    });
     this.failures = new FailureStore(db);
     this.edges = new EdgeStore(db);
   }
 
+  /**
+   * Writes one batch, then prunes for size if it took the database past the cap, so the cap holds as
+   * writes commit rather than at the next retention round. A batch refused at the hard limit
+   * (SQLITE_FULL, answered 503) makes room for its retry first.
+   */
   write(spans: readonly Span[], logs: readonly LogRecord[]): void {
-    this.writer.write(spans, logs);
+    try {
+      this.writer.write(spans, logs);
+    } catch (error) {
+      if (isStoreFull(error)) this.pruneForSize();
+      throw error;
+    }
+    this.pruneForSize();
+  }
+
+  /** A few short steps of pruning while over the cap: enough to keep up with the batch just written. */
+  private pruneForSize(): void {
+    for (let step = 0; step < 4 && this.cap.overCap(); step++) {
+      const victims = this.cap.victims(50);
+      if (victims.length === 0) return;
+      this.db.transaction(() => this.deleteTraces(victims))();
+    }
+  }
+
+  /** Deletes whole traces (spans, logs, summary row); the logs deleted. */
+  private deleteTraces(victims: readonly Victim[]): number {
+    let logsDeleted = 0;
+    for (const { key, id } of victims) {
+      this.stmt.deleteSpans.run(key);
+      logsDeleted += this.stmt.deleteTraceLogs.run(id).changes;
+      this.stmt.deleteTrace.run(key);
+    }
+    return logsDeleted;
   }
 
   finalizeTraces(items: readonly FinalizeItem[]): RecordOutcome[] {
@@ -81,28 +117,13 @@ export class SqliteWriteSide {
     )();
   }
 
-  /** Bytes the database really uses: pages in use, not counting free pages awaiting reuse. */
-  usedBytes(): number {
-    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    return (pages - free) * pageSize;
-  }
-
   prune(nowUnixNano: bigint, maxTraces: number): PruneResult {
     const cutoff = nowUnixNano - BigInt(this.options.retentionMs) * 1_000_000n;
-    type Victim = { key: number; id: Buffer };
     let victims = this.stmt.oldTraces.all(cutoff, maxTraces) as Victim[];
-    if (victims.length === 0 && this.usedBytes() > this.options.maxDbBytes) {
-      victims = this.stmt.oldestTraces.all(maxTraces) as Victim[];
-    }
+    if (victims.length === 0 && this.cap.overCap()) victims = this.cap.victims(maxTraces);
     let logsDeleted = 0;
     this.db.transaction(() => {
-      for (const { key, id } of victims) {
-        this.stmt.deleteSpans.run(key);
-        logsDeleted += this.stmt.deleteTraceLogs.run(id).changes;
-        this.stmt.deleteTrace.run(key);
-      }
+      logsDeleted += this.deleteTraces(victims);
       logsDeleted += this.stmt.deleteOldLogs.run(cutoff, maxTraces * 10).changes;
       this.failures.prune(cutoff);
       this.edges.prune(cutoff);

@@ -140,11 +140,16 @@ describe('SqliteStore', () => {
 
   it('prunes the oldest traces first when the database is over its size cap', async () => {
     await store.close();
-    store = new SqliteStore({ path: join(dir, 'capped.db'), retentionMs: 7 * 86_400_000, maxDbBytes: 1 });
+    const path = join(dir, 'capped.db');
     const first = makeFailingChain();
     const second = makeFailingChain();
     for (const s of second) s.startTimeUnixNano += 1_000_000_000n;
-    await store.write([...first, ...second], []);
+    // Written under a roomy cap, then reopened under a tiny one (an operator lowering --max-db-size):
+    // writes prune for size as they commit, so only a lowered cap leaves the pruning to retention.
+    const roomy = new SqliteStore({ path, retentionMs: 7 * 86_400_000, maxDbBytes: 1024 ** 3 });
+    await roomy.write([...first, ...second], []);
+    await roomy.close();
+    store = new SqliteStore({ path, retentionMs: 7 * 86_400_000, maxDbBytes: 1, keepNewestTraces: 1 });
     const result = await store.prune(BigInt(Date.now()) * 1_000_000n, 1);
     expect(result.tracesDeleted).toBe(1);
     expect(await store.getTrace(first[0]!.traceId)).toBeNull();

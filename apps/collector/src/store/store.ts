@@ -45,6 +45,11 @@ export interface TraceQuery {
 export interface TracePage {
   traces: TraceSummary[];
   nextCursor: string | null;
+  /**
+   * True when the search stopped at its budget before it filled the page or reached the end:
+   * `nextCursor` goes on from where it stopped.
+   */
+  cutShort?: boolean;
 }
 
 /** A service with the operations (span names) seen in it. */
@@ -78,6 +83,10 @@ export type Diagnose = (spans: readonly Span[], logs: readonly LogRecord[]) => D
 export interface SpanWithLogs {
   span: Span;
   logs: LogRecord[];
+  /** Fields stored as too much text to send (see TraceReadLimits.maxFieldBytes); absent when none. */
+  omitted?: OmittedField[];
+  /** True when the span has more logs than one answer holds: `logs` are its first ones. */
+  logsCut?: boolean;
 }
 
 /** A trace's outline: every span's place, time and outcome, the verdict, and how many logs it has. */
@@ -120,6 +129,39 @@ export function groupOperations(
   return [...services.values()];
 }
 
+/** How much one read of a trace may hold (see `Store.readTracePart`). */
+export interface TraceReadLimits {
+  /** Spans plus log records. */
+  maxItems: number;
+  /** Estimated bytes of the JSON answer, counted from the stored text of each row. */
+  maxBytes: number;
+  /**
+   * A span's attributes, events or links (a log's body or attributes) stored as more text than this
+   * are left out of the part, and named in `omitted`, rather than decoded.
+   */
+  maxFieldBytes: number;
+}
+
+/** A field of a span or log left out of a trace part for its size. */
+export interface OmittedField {
+  /** The span's id, or for a log `log:` and the log's id in the store. */
+  item: string;
+  field: 'attributes' | 'events' | 'links' | 'body';
+  storedBytes: number;
+}
+
+/**
+ * A part of a trace: its spans first, then its logs, each in the store's own order (not by time), so
+ * that the next part starts where this one ended without reading what came before.
+ */
+export interface TracePart {
+  spans: Span[];
+  logs: LogRecord[];
+  omitted: OmittedField[];
+  /** Where the next part starts (opaque, from this store); null when this part ends the trace. */
+  next: string | null;
+}
+
 /**
  * Thrown by a store's `write` when the store could not be reached or could not write now (network
  * error, timeout, a server that is overloaded or read-only): the batch itself may be fine, so the
@@ -153,6 +195,11 @@ export interface Store {
   /** All spans and logs of one trace, or null when no span of it is stored. */
   getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null>;
   /**
+   * A bounded part of a trace from `from` (a `next` of an earlier part; null for the start), or null
+   * when no span of it is stored. Throws a coded 400 for a `from` this store did not hand out.
+   */
+  readTracePart(traceId: string, from: string | null, limits: TraceReadLimits): Promise<TracePart | null>;
+  /**
    * A trace's outline, or null when no span of it is stored. The verdict is the one kept at
    * finalization when it is still current; otherwise `diagnose` works it out from the whole trace.
    */
@@ -163,6 +210,11 @@ export interface Store {
   getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null>;
   /** The logs of a trace, or null when no span of it is stored (as `getTrace`). */
   getTraceLogs(traceId: string): Promise<LogRecord[] | null>;
+  /**
+   * The logs of a trace within `limits`, as a part with no spans whose `next` goes on through
+   * `readTracePart`; null when no span of the trace is stored.
+   */
+  readTraceLogs(traceId: string, limits: TraceReadLimits): Promise<TracePart | null>;
   searchTraces(query: TraceQuery): Promise<TracePage>;
   listServices(): Promise<ServiceOperations[]>;
   /** Traces changed since they were last finalized and quiet since `quietSinceMs`. */

@@ -8,37 +8,75 @@ export interface BoundSql {
   params: unknown[];
 }
 
-/** Encodes the position after the last row of a page: start time and trace id, base64url. */
-export function encodeCursor(startNs: bigint, traceId: Buffer): string {
-  return Buffer.from(`${startNs}:${traceId.toString('hex')}`).toString('base64url');
+/**
+ * Where a search goes on: after the trace at (startNs, traceId), newest first; or, with `inside`,
+ * inside that trace, after a span id, some span-level filters already met (bit i: filter i).
+ */
+export interface SearchPosition {
+  startNs: bigint;
+  traceId: Buffer;
+  inside?: { spanAfter: Buffer; met: number };
 }
 
-function decodeCursor(cursor: string): { startNs: bigint; traceId: Buffer } {
-  const match = /^(\d+):([0-9a-f]{32})$/.exec(Buffer.from(cursor, 'base64url').toString());
+/** Encodes a search position as a cursor: start time, trace id (and span id, filters met), base64url. */
+export function encodeCursor(startNs: bigint, traceId: Buffer, inside?: SearchPosition['inside']): string {
+  const within = inside ? `:${inside.spanAfter.toString('hex')}:${inside.met}` : '';
+  return Buffer.from(`${startNs}:${traceId.toString('hex')}${within}`).toString('base64url');
+}
+
+/** The position a cursor of `encodeCursor` names; a coded 400 for anything else. */
+export function decodeCursor(cursor: string): SearchPosition {
+  const match = /^(\d{1,19}):([0-9a-f]{32})(?::([0-9a-f]{16}):(\d{1,3}))?$/.exec(
+    Buffer.from(cursor, 'base64url').toString(),
+  );
   if (!match) throw badQuery('cursor is not one this API returned');
-  return { startNs: BigInt(match[1]!), traceId: Buffer.from(match[2]!, 'hex') };
+  const position: SearchPosition = { startNs: BigInt(match[1]!), traceId: Buffer.from(match[2]!, 'hex') };
+  if (match[3] !== undefined)
+    position.inside = { spanAfter: Buffer.from(match[3], 'hex'), met: Number(match[4]) };
+  return position;
 }
 
 /**
- * SQLite JSON paths quote a key in double quotes with no escape for a quote inside it, so a key
- * holding one cannot be addressed: refuse it rather than build a path that means something else.
+ * SQLite JSON paths quote a key in double quotes and read a backslash inside them as an escape
+ * (`\"` is a quote, a trailing `\` is "bad JSON path", a SQLITE_ERROR), and a NUL ends the path. A key
+ * holding any of these cannot be addressed as written: refuse it rather than build a path that fails
+ * or means another key.
  */
 function jsonPath(key: string): string {
-  if (key.includes('"'))
-    throw badQuery(`attribute key ${JSON.stringify(key)} may not contain a double quote`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+  if (/["\\\u0000-\u001f]/.test(key))
+    throw badQuery(
+      `attr key ${JSON.stringify(key)} may not contain a double quote, a backslash or a control character`,
+    );
   return `$."${key}"`;
 }
 
+/** The columns of a search row: the summary, and the key its spans are found by. */
+const SUMMARY_COLUMNS = `t.trace_key, t.trace_id, t.root_service, t.root_name, t.start_ns, t.end_ns,
+  t.span_count, t.error_count, t.http_method, t.http_route, t.http_status, t.services, t.cause,
+  t.origin_service, t.fingerprint`;
+
 /**
- * Builds the search over the per-trace summary table, newest first, with keyset pagination.
- * Span-level filters (service, operation, attributes) are EXISTS probes into the trace's own spans,
- * found by the trace's key, so each probe is one short range read.
+ * The search in two parts, so that no one statement reads without bound (sqlite-trace-search.ts
+ * drives them): `window` reads the next traces of the range after a position, newest first, each
+ * with `hit` (its own columns match); `spanFilters` are what a span of the trace must meet (service
+ * and operation; each attribute), each tested on a span `s`. Every value is bound as a parameter.
  */
-export function buildTraceSearch(query: TraceQuery): BoundSql {
-  const where: string[] = [];
-  const params: unknown[] = [];
+export interface SearchParts {
+  window: (position: SearchPosition | null, size: number) => BoundSql;
+  spanFilters: BoundSql[];
+}
+
+/** Builds the parts of the search over the per-trace summary table, newest first, keyset-paged. */
+export function buildSearchParts(query: TraceQuery): SearchParts {
+  const range: string[] = [];
+  const rangeParams: unknown[] = [];
+  const own: string[] = [];
+  const ownParams: unknown[] = [];
+  const spanFilters: BoundSql[] = [];
   if (query.service !== undefined || query.operation !== undefined) {
-    const parts = ['s.trace_key = t.trace_key'];
+    const parts: string[] = [];
+    const params: unknown[] = [];
     if (query.service !== undefined) {
       parts.push('s.service = ?');
       params.push(query.service);
@@ -47,57 +85,63 @@ export function buildTraceSearch(query: TraceQuery): BoundSql {
       parts.push('s.name = ?');
       params.push(query.operation);
     }
-    where.push(`EXISTS (SELECT 1 FROM spans s WHERE ${parts.join(' AND ')})`);
+    spanFilters.push({ sql: parts.join(' AND '), params });
   }
-  if (query.errorsOnly) where.push('t.error_count > 0');
+  if (query.errorsOnly) own.push('t.error_count > 0');
   if (query.group !== undefined) {
-    where.push('t.fingerprint = ?');
-    params.push(query.group);
+    range.push('t.fingerprint = ?');
+    rangeParams.push(query.group);
   }
   if (query.httpStatusCode !== undefined) {
-    where.push('t.http_status = ?');
-    params.push(query.httpStatusCode);
+    own.push('t.http_status = ?');
+    ownParams.push(query.httpStatusCode);
   }
   if (query.minDurationMs !== undefined) {
-    where.push('t.end_ns - t.start_ns >= ?');
-    params.push(BigInt(Math.round(query.minDurationMs * 1e6)));
+    own.push('t.end_ns - t.start_ns >= ?');
+    ownParams.push(BigInt(Math.round(query.minDurationMs * 1e6)));
   }
   if (query.maxDurationMs !== undefined) {
-    where.push('t.end_ns - t.start_ns <= ?');
-    params.push(BigInt(Math.round(query.maxDurationMs * 1e6)));
+    own.push('t.end_ns - t.start_ns <= ?');
+    ownParams.push(BigInt(Math.round(query.maxDurationMs * 1e6)));
   }
   if (query.startTimeUnixNano !== undefined) {
-    where.push('t.start_ns >= ?');
-    params.push(query.startTimeUnixNano);
+    range.push('t.start_ns >= ?');
+    rangeParams.push(query.startTimeUnixNano);
   }
   if (query.endTimeUnixNano !== undefined) {
-    where.push('t.start_ns <= ?');
-    params.push(query.endTimeUnixNano);
+    range.push('t.start_ns <= ?');
+    rangeParams.push(query.endTimeUnixNano);
   }
   for (const [key, value] of Object.entries(query.attributes ?? {})) {
-    const path = jsonPath(key);
     // A key matches a span attribute or an attribute of the span's resource (service.version=1.4.2).
-    where.push(
-      `EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND (
-         fl_attr(s.attributes, ?) = ?
-         OR EXISTS (SELECT 1 FROM resources r WHERE r.resource_id = s.resource_id
-                    AND CAST(json_extract(r.attributes, ?) AS TEXT) = ?)))`,
-    );
-    params.push(key, value, path, value);
+    spanFilters.push({
+      sql: `(fl_attr(s.attributes, ?) = ? OR EXISTS (SELECT 1 FROM resources r
+              WHERE r.resource_id = s.resource_id AND CAST(json_extract(r.attributes, ?) AS TEXT) = ?))`,
+      params: [key, value, jsonPath(key), value],
+    });
   }
-  if (query.cursor !== undefined) {
-    const { startNs, traceId } = decodeCursor(query.cursor);
-    where.push('(t.start_ns < ? OR (t.start_ns = ? AND t.trace_id < ?))');
-    params.push(startNs, startNs, traceId);
-  }
-  const sql = `SELECT t.* FROM traces t${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY t.start_ns DESC, t.trace_id DESC LIMIT ?`;
-  params.push(query.limit + 1);
-  return { sql, params };
+  const window = (position: SearchPosition | null, size: number): BoundSql => {
+    const where = [...range];
+    const params = [...ownParams, ...rangeParams];
+    if (position) {
+      // Resuming inside a trace reads that trace again (from the span where it stopped).
+      where.push(`(t.start_ns < ? OR (t.start_ns = ? AND t.trace_id ${position.inside ? '<=' : '<'} ?))`);
+      params.push(position.startNs, position.startNs, position.traceId);
+    }
+    params.push(size);
+    return {
+      sql: `SELECT ${SUMMARY_COLUMNS}, ${own.length ? own.join(' AND ') : '1'} AS hit
+        FROM traces t${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY t.start_ns DESC, t.trace_id DESC LIMIT ?`,
+      params,
+    };
+  };
+  return { window, spanFilters };
 }
 
 /** A row of the trace search, as read with safe integers. */
 export interface TraceSummaryRow {
+  trace_key: bigint;
   trace_id: Buffer;
   root_service: string | null;
   root_name: string | null;

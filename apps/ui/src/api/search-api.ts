@@ -11,6 +11,8 @@ export interface TraceSummary extends Omit<WireTraceSummary, 'startTimeUnixNano'
 export interface TracePage {
   traces: TraceSummary[];
   nextCursor: string | null;
+  /** The collector stopped at its search budget before filling the page: the cursor searches further. */
+  cutShort: boolean;
 }
 
 /** A service the collector has seen, with its operation names. */
@@ -29,6 +31,7 @@ export async function searchTraces(params: QueryParams, signal?: AbortSignal): P
       endTimeUnixNano: BigInt(t.endTimeUnixNano),
     })),
     nextCursor: page.nextCursor,
+    cutShort: page.cutShort === true,
   };
 }
 

@@ -28,6 +28,8 @@ export interface WireTraceSummary {
 export interface WireTracePage {
   traces: WireTraceSummary[];
   nextCursor: string | null;
+  /** Absent from collectors before the search budget. */
+  cutShort?: boolean;
 }
 
 /** One group of `GET /api/failures`. */

@@ -18,6 +18,8 @@ export function TracesPage(props: { params: URLSearchParams }) {
   const services = usePolled((signal) => listServices(signal), 30_000, []);
   const [traces, setTraces] = useState<TraceSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
+  // The last page stopped at the collector's search budget: the cursor searches further.
+  const [cutShort, setCutShort] = useState(false);
   const [loadingMore, setLoadingMore] = useState(false);
   // The cursor belongs to the last page loaded; polling refreshes the top without moving it.
   const pagedOnce = useRef(false);
@@ -25,6 +27,7 @@ export function TracesPage(props: { params: URLSearchParams }) {
   useEffect(() => {
     setTraces([]);
     setCursor(null);
+    setCutShort(false);
     pagedOnce.current = false;
   }, [queryKey]);
 
@@ -35,6 +38,7 @@ export function TracesPage(props: { params: URLSearchParams }) {
       if (!pagedOnce.current) {
         pagedOnce.current = true;
         setCursor(page.nextCursor);
+        setCutShort(page.cutShort);
       }
       return page;
     },
@@ -49,6 +53,7 @@ export function TracesPage(props: { params: URLSearchParams }) {
       const page = await searchTraces({ ...apiParamsFromForm(form, Date.now()), limit: PAGE_SIZE, cursor });
       setTraces((shown) => mergeNewest(shown, page.traces));
       setCursor(page.nextCursor);
+      setCutShort(page.cutShort);
     } finally {
       setLoadingMore(false);
     }
@@ -71,8 +76,16 @@ export function TracesPage(props: { params: URLSearchParams }) {
       {firstPage.loading && traces.length === 0 && !firstPage.error && (
         <p class="muted loading">Searching…</p>
       )}
-      {!firstPage.loading && traces.length === 0 && !firstPage.error && (
+      {!firstPage.loading && traces.length === 0 && !firstPage.error && !(cutShort && cursor) && (
         <p class="empty-state">No trace matches. Widen the time range or clear a filter.</p>
+      )}
+      {traces.length === 0 && cutShort && cursor && (
+        <p class="notice search-cut-short">
+          {'No match yet: the search stopped early, after examining as much as one search may. '}
+          <button type="button" onClick={loadMore} disabled={loadingMore}>
+            {loadingMore ? 'Searching…' : 'Search further'}
+          </button>
+        </p>
       )}
       {traces.length > 0 && (
         <>
@@ -80,9 +93,16 @@ export function TracesPage(props: { params: URLSearchParams }) {
           <TraceList traces={traces} />
           <div class="load-more">
             {cursor ? (
-              <button type="button" onClick={loadMore} disabled={loadingMore}>
-                {loadingMore ? 'Loading…' : 'Load more'}
-              </button>
+              <>
+                {cutShort && (
+                  <span class="muted search-cut-short">
+                    {'The search stopped early, after examining as much as one search may. '}
+                  </span>
+                )}
+                <button type="button" onClick={loadMore} disabled={loadingMore}>
+                  {loadingMore ? 'Loading…' : cutShort ? 'Search further' : 'Load more'}
+                </button>
+              </>
             ) : (
               <span class="muted">{`${traces.length} ${traces.length === 1 ? 'trace' : 'traces'}, all shown`}</span>
             )}

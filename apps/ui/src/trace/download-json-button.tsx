@@ -9,12 +9,20 @@ import { downloadFile } from './download-file.js';
 export function DownloadJsonButton(props: { traceId: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const [note, setNote] = useState<string | undefined>();
   const download = async () => {
     setBusy(true);
     setError(undefined);
+    setNote(undefined);
     try {
       const json = await getTraceJsonText(props.traceId);
       downloadFile(`trace-${props.traceId}.json`, json, 'application/json');
+      // A trace too large to send whole comes as its first part (docs/api.md): say the file is not all.
+      const sent = JSON.parse(json) as { truncated?: boolean; spans?: unknown[] };
+      if (sent.truncated)
+        setNote(
+          `Saved the first part only (${sent.spans?.length ?? 0} spans): the trace is too large to send whole.`,
+        );
     } catch (failure) {
       setError(`Could not get the trace: ${(failure as Error).message}`);
     } finally {
@@ -29,6 +37,11 @@ export function DownloadJsonButton(props: { traceId: string }) {
       {error && (
         <span class="report-status bad" role="status">
           {error}
+        </span>
+      )}
+      {note && (
+        <span class="report-status" role="status">
+          {note}
         </span>
       )}
     </>

@@ -7,12 +7,14 @@ const fastify = require('fastify');
 
 const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-fastify-')), 'orders.db');
 // busy timeout 0: a locked database fails at once with SQLITE_BUSY instead of waiting.
-const db = new Database(file, { timeout: 0 });
+// nativeBinding: the tests' build for the Node they run this app on, if not the installed one.
+const nativeBinding = process.env.FAULTLINE_TEST_BETTER_SQLITE3_BINDING;
+const db = new Database(file, { timeout: 0, nativeBinding });
 db.exec('CREATE TABLE IF NOT EXISTS orders (id INTEGER PRIMARY KEY, total REAL NOT NULL)');
 db.prepare('INSERT INTO orders (total) VALUES (?)').run(12.5);
 const selectOrder = db.prepare('SELECT id, total FROM orders WHERE id = ?');
 const insertOrder = db.prepare('INSERT INTO orders (total) VALUES (?)');
-const locker = new Database(file, { timeout: 0 });
+const locker = new Database(file, { timeout: 0, nativeBinding });
 
 const app = fastify();
 app.get('/ok', async () => ({ ok: true }));
@@ -134,5 +136,5 @@ app.get('/outlived/alive', async () => {
 });
 
 app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' }).then(() => {
-  process.stdout.write(`${JSON.stringify({ port: app.server.address().port })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: app.server.address().port, node: process.version })}\n`);
 });

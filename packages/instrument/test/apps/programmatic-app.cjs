@@ -9,5 +9,5 @@ const server = http.createServer((_req, res) => {
   res.end(JSON.stringify({ started: handle.started }));
 });
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: server.address().port, node: process.version })}\n`);
 });

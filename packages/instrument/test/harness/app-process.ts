@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { APP_NODE_BINARY, assertAppNodeVersion } from './app-node.js';
+import { betterSqlite3Binding } from './better-sqlite3-binding.js';
 import { APPS_DIR, PACKAGE_DIR } from './paths.js';
 
 /** How the app under test loads instrumentation. */
@@ -43,7 +45,8 @@ const PRELOAD_ARGS: Record<Preload, string[]> = {
 };
 
 /**
- * Starts `test/apps/<script>` on a free port (the app prints `{"port":N}` once listening). Runs in
+ * Starts `test/apps/<script>` on a free port with APP_NODE_BINARY (the app prints
+ * `{"port":N,"node":"vX.Y.Z"}` once listening; the Node version is checked). Runs in
  * packages/instrument so `--require @faultline/instrument/register` resolves to this package's dist.
  */
 export async function startApp(
@@ -51,7 +54,7 @@ export async function startApp(
   options: { preload?: Preload; env?: Record<string, string | undefined> } = {},
 ): Promise<AppProcess> {
   const child = spawn(
-    process.execPath,
+    APP_NODE_BINARY,
     [...PRELOAD_ARGS[options.preload ?? 'faultline-require'], path.join(APPS_DIR, script)],
     {
       cwd: PACKAGE_DIR,
@@ -62,6 +65,7 @@ export async function startApp(
         // Shorter batch delays than the 500 ms defaults keep the suite quick; tests of defaults override.
         OTEL_BSP_SCHEDULE_DELAY: '100',
         OTEL_BLRP_SCHEDULE_DELAY: '100',
+        FAULTLINE_TEST_BETTER_SQLITE3_BINDING: betterSqlite3Binding(),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,10 +83,16 @@ export async function startApp(
     const timer = setTimeout(() => reject(new Error(`${script} did not start in time: ${stderr}`)), 15_000);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /\{"port":(\d+)\}/.exec(stdout);
+      const match = /\{"port":(\d+)(?:,"node":"(v[^"]+)")?\}/.exec(stdout);
       if (match) {
         clearTimeout(timer);
-        resolve(Number(match[1]));
+        try {
+          assertAppNodeVersion(script, match[2]);
+          resolve(Number(match[1]));
+        } catch (error) {
+          child.kill();
+          reject(error);
+        }
       }
     });
     void exited.then((info) => {

@@ -17,7 +17,12 @@ import {
   type TraceStamp,
 } from '../store.js';
 import { encodeCursor } from '../trace-search-sql.js';
-import { outlineOfWholeTrace, spanOfWholeTrace } from '../whole-trace-parts.js';
+import {
+  logsPartOfWholeTrace as logsPart,
+  outlineOfWholeTrace,
+  partOfWholeTrace as part,
+  spanOfWholeTrace,
+} from '../whole-trace-parts.js';
 import { ClickHouseComparisons } from './clickhouse-comparisons.js';
 import { ClickHouseFailures } from './clickhouse-failures.js';
 import { ClickHouseFinalizer } from './clickhouse-finalizer.js';
@@ -158,6 +163,10 @@ export class ClickHouseStore implements Store {
     return { spans, logs: logRows.map((row) => rowToLog(row, resources)) };
   }
 
+  // Cut from the whole trace (bounds the answer, not the read, as for the outline below).
+  readTracePart: Store['readTracePart'] = async (id, from, limits) =>
+    part(await this.getTrace(id), from, limits);
+
   // The trace page's parts come from the whole trace: the exporter's rows carry no outline columns.
   async getTraceOutline(traceId: string, diagnose: Diagnose): Promise<StoredTraceOutline | null> {
     const trace = await this.getTrace(traceId);
@@ -184,6 +193,8 @@ export class ClickHouseStore implements Store {
   async getTraceLogs(traceId: string): Promise<LogRecord[] | null> {
     return (await this.getTrace(traceId))?.logs ?? null;
   }
+
+  readTraceLogs: Store['readTraceLogs'] = async (id, limits) => logsPart(await this.getTrace(id), limits);
 
   async searchTraces(query: TraceQuery): Promise<TracePage> {
     await this.finalizer.flush();
