@@ -2,7 +2,7 @@ import type { LogRecord, Span } from '@faultline/model';
 import { describe, expect, it } from 'vitest';
 import { exceptionEvent, TraceBuilder } from '../test/fixtures/trace-builder.js';
 import { diagnoseTrace } from './diagnose-trace.js';
-import { withLoggedExceptions } from './logged-exceptions.js';
+import { MAX_EVENTS_WITH_LOGGED, withLoggedExceptions } from './logged-exceptions.js';
 
 const STACK =
   "TypeError: Cannot read properties of undefined (reading 'total')\n    at loadOrder (/srv/app/orders.js:12:9)";
@@ -68,6 +68,27 @@ describe('withLoggedExceptions', () => {
     const orphan = { ...exceptionLog(t, server, 4), spanId: null };
     const spans = withLoggedExceptions(t.spans, [plain, orphan]);
     expect(spans[0]).toBe(server);
+  });
+});
+
+describe('withLoggedExceptions on hostile logs', () => {
+  it('adds at most 128 events to a span flooded with exception logs, counting the rest as dropped', () => {
+    const { t, server } = failingRequest();
+    const logs = Array.from({ length: 1000 }, (_, i) => {
+      const log = exceptionLog(t, server, i / 100);
+      log.attributes = { 'exception.type': 'Error', 'exception.message': `flood ${i}` };
+      return log;
+    });
+    const [flooded] = withLoggedExceptions(t.spans, logs);
+    expect(flooded!.events).toHaveLength(MAX_EVENTS_WITH_LOGGED);
+    expect(flooded!.droppedEventsCount).toBe(1000 - MAX_EVENTS_WITH_LOGGED);
+    expect(flooded!.events[0]!.attributes['exception.message']).toBe('flood 0');
+  });
+
+  it('attaches nothing to a span of another trace that has the same span id', () => {
+    const { t, server } = failingRequest();
+    const log = { ...exceptionLog(t, server, 4), traceId: 'f'.repeat(32) };
+    expect(withLoggedExceptions(t.spans, [log])[0]).toBe(server);
   });
 });
 

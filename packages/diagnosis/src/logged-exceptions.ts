@@ -6,6 +6,13 @@ import {
   EXCEPTION_TYPE,
 } from '@faultline/model';
 
+/**
+ * A span holds at most this many events with the logged exceptions added, as many as the decoder
+ * keeps of a span's own (the SDK's default limit): a sender flooding one span with exception logs
+ * must not grow every answer and every diagnosis of its trace. The rest count as dropped events.
+ */
+export const MAX_EVENTS_WITH_LOGGED = 128;
+
 /** The `exception.*` attributes an exception log record carries (semantic conventions, exceptions in logs). */
 const EXCEPTION_KEYS = [EXCEPTION_TYPE, EXCEPTION_MESSAGE, EXCEPTION_STACKTRACE] as const;
 
@@ -40,10 +47,13 @@ export function withLoggedExceptions(spans: readonly Span[], logs: readonly LogR
     if (logged === undefined) return span;
     const added = logged.filter((event) => !span.events.some((known) => isSameException(known, event)));
     if (added.length === 0) return span;
-    const events = [...span.events, ...added].sort((a, b) =>
+    const room = Math.max(0, MAX_EVENTS_WITH_LOGGED - span.events.length);
+    const events = [...span.events, ...added.slice(0, room)].sort((a, b) =>
       a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0,
     );
-    return { ...span, events };
+    if (added.length <= room) return { ...span, events };
+    const droppedEventsCount = (span.droppedEventsCount ?? 0) + added.length - room;
+    return { ...span, events, droppedEventsCount };
   });
 }
 
