@@ -29,6 +29,6 @@ const server = http.createServer((req, res) => {
 
 downstream.listen(0, '127.0.0.1', () => {
   server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-    process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+    process.stdout.write(`${JSON.stringify({ port: server.address().port, node: process.version })}\n`);
   });
 });

@@ -16,5 +16,5 @@ app.get('/hook-throws', {
   handler: async () => ({ unreachable: true }),
 });
 app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' }).then(() => {
-  process.stdout.write(`${JSON.stringify({ port: app.server.address().port })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: app.server.address().port, node: process.version })}\n`);
 });
