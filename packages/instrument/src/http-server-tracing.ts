@@ -10,7 +10,7 @@ import { deferIfNotKept, nowMillis, releaseHeld, spanFromDeferred } from './defe
 import { type Emit, patchEmit } from './emit-patch.js';
 import { describeError, warnOnce } from './faultline-log.js';
 import type { IgnoredRequest } from './ignored-paths.js';
-import { ignoreRequest, isIgnoredTarget, spanOfFailedProbe } from './ignored-paths.js';
+import { ignoredRequest, spanOfFailedProbe } from './ignored-paths.js';
 import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
 import { requestContext } from './request-context.js';
 import type { RequestTiming, ServerMetrics } from './server-metrics.js';
@@ -180,57 +180,40 @@ function startExchange(
   if (isTracingSuppressed(context.active())) return undefined;
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
   const rawMethod = request.method ?? 'GET';
-  const ignoredPaths = setup.ignoredPaths;
-  if (ignoredPaths !== undefined && isIgnoredTarget(request.url ?? '/', ignoredPaths.paths)) {
-    return startIgnored(request, response, scheme, parent, rawMethod, setup, ignoredPaths.ids);
-  }
-  const deferred = deferIfNotKept(request, scheme, parent, setup.deferral);
+  // A probe's request runs unsampled and gets a span only if it fails (ignored-paths.ts).
+  const ignored = ignoredRequest(request, scheme, parent, setup.ignoredPaths);
+  const deferred =
+    ignored === undefined ? deferIfNotKept(request, scheme, parent, setup.deferral) : undefined;
   const span =
-    deferred === undefined
-      ? setup.tracer.startSpan(
-          rawMethod,
-          {
-            kind: SpanKind.SERVER,
-            attributes: serverAttributes(
-              request,
-              scheme,
-              request.url ?? '/',
-              request.socket?.remoteAddress,
-              request.socket?.remotePort,
-            ),
-          },
-          parent,
-        )
-      : deferred;
+    ignored !== undefined
+      ? ignored.bare
+      : deferred === undefined
+        ? setup.tracer.startSpan(
+            rawMethod,
+            {
+              kind: SpanKind.SERVER,
+              attributes: serverAttributes(
+                request,
+                scheme,
+                request.url ?? '/',
+                request.socket?.remoteAddress,
+                request.socket?.remotePort,
+              ),
+            },
+            parent,
+          )
+        : deferred;
   const exchange = new Exchange(span, parent, rawMethod, setup, deferred?.record);
-  if (setup.serverMetrics !== undefined)
-    exchange.timing = setup.serverMetrics.start(rawMethod, scheme, request.httpVersion);
-  request[EXCHANGE] = exchange;
-  response[EXCHANGE] = exchange;
-  setup.openServerSpans.add(exchange);
-  if (setup.traceResponseHeader) rememberTraceResponse(span, response);
-  return exchange.context;
-}
-
-/** A request to an ignored path: an exchange under an unsampled span context (ignored-paths.ts). */
-function startIgnored(
-  request: IncomingMessage & Carrier,
-  response: ServerResponse & Carrier,
-  scheme: 'http' | 'https',
-  parent: Context,
-  rawMethod: string,
-  setup: HttpServerTracingSetup,
-  ids: PresetIdGenerator,
-): Context {
-  const ignored = ignoreRequest(request, scheme, parent, ids, nowMillis());
-  const exchange = new Exchange(ignored.bare, parent, rawMethod, setup, undefined);
   exchange.ignored = ignored;
   if (setup.serverMetrics !== undefined)
     exchange.timing = setup.serverMetrics.start(rawMethod, scheme, request.httpVersion);
   request[EXCHANGE] = exchange;
   response[EXCHANGE] = exchange;
   setup.openServerSpans.add(exchange);
-  if (setup.traceResponseHeader) rememberTraceResponseIf5xx(ignored.bare.spanContext(), response);
+  if (setup.traceResponseHeader) {
+    if (ignored === undefined) rememberTraceResponse(span, response);
+    else rememberTraceResponseIf5xx(span.spanContext(), response);
+  }
   return exchange.context;
 }
 

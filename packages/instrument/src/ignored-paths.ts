@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, Span, Tracer } from '@opentelemetry/api';
 import { SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+import { nowMillis } from './deferred-server-span.js';
 import { warnOnce } from './faultline-log.js';
 import { serverAttributes } from './server-span-attributes.js';
 import type { PresetIdGenerator } from './span-ids.js';
@@ -55,14 +56,19 @@ export interface IgnoredRequest {
   readonly failures: Array<{ error: unknown; at: number }>;
 }
 
-/** The unsampled context an ignored request runs under, with what its span needs if it fails. */
-export function ignoreRequest(
+/**
+ * For a request to one of `ignored.paths`: the unsampled context it runs under, with what its span
+ * needs if it fails. Undefined for any other request (one Set lookup of the path).
+ */
+export function ignoredRequest(
   request: IncomingMessage,
   scheme: 'http' | 'https',
   parent: Context,
-  ids: PresetIdGenerator,
-  startTime: number,
-): IgnoredRequest {
+  ignored: { paths: ReadonlySet<string>; ids: PresetIdGenerator } | undefined,
+): IgnoredRequest | undefined {
+  if (ignored === undefined || !isIgnoredTarget(request.url ?? '/', ignored.paths)) return undefined;
+  const { ids } = ignored;
+  const startTime = nowMillis();
   const traceId = trace.getSpanContext(parent)?.traceId ?? ids.newTraceId();
   const bare = trace.wrapSpanContext({ traceId, spanId: ids.newSpanId(), traceFlags: TraceFlags.NONE });
   const socket = request.socket;
