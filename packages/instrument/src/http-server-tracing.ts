@@ -9,10 +9,14 @@ import type { DeferredSpan, ServerSpanDeferral } from './deferred-server-span.js
 import { deferIfNotKept, nowMillis, releaseHeld, spanFromDeferred } from './deferred-server-span.js';
 import { type Emit, patchEmit } from './emit-patch.js';
 import { describeError, warnOnce } from './faultline-log.js';
+import type { IgnoredRequest } from './ignored-paths.js';
+import { ignoredRequest, spanOfFailedProbe } from './ignored-paths.js';
 import type { OpenServerSpan, OpenServerSpans } from './open-server-spans.js';
 import { requestContext } from './request-context.js';
+import type { RequestTiming, ServerMetrics } from './server-metrics.js';
 import { serverAttributes } from './server-span-attributes.js';
-import { rememberTraceResponse } from './trace-response.js';
+import type { PresetIdGenerator } from './span-ids.js';
+import { rememberTraceResponse, rememberTraceResponseIf5xx } from './trace-response.js';
 
 /** What the server side of HTTP tracing needs. */
 export interface HttpServerTracingSetup {
@@ -21,6 +25,10 @@ export interface HttpServerTracingSetup {
   traceResponseHeader: boolean;
   /** Present when successful traces are sampled: server spans of traces not kept stay bare contexts. */
   deferral?: ServerSpanDeferral;
+  /** Paths whose successful requests make no span (FAULTLINE_IGNORE_PATHS; see ignored-paths.ts). */
+  ignoredPaths?: { paths: ReadonlySet<string>; ids: PresetIdGenerator };
+  /** Present when a MeterProvider is configured: every request's duration (server-metrics.ts). */
+  serverMetrics?: ServerMetrics;
 }
 
 /**
@@ -48,6 +56,10 @@ class Exchange implements OpenServerSpan {
   timedHere = false;
   newerOpen: OpenServerSpan | undefined = undefined;
   olderOpen: OpenServerSpan | undefined = undefined;
+  /** Set while a request to an ignored path runs unsampled: it gets a span only if it fails. */
+  ignored: IgnoredRequest | undefined = undefined;
+  /** Set when server metrics are on: when the request started, and its metric attributes. */
+  timing: RequestTiming | undefined = undefined;
   readonly context: Context;
 
   constructor(
@@ -64,6 +76,8 @@ class Exchange implements OpenServerSpan {
 
   recordingSpan(): Span | undefined {
     if (this.deferred !== undefined) becomeSpan(this, this.deferred);
+    // Asked while the process crashes: the crash fails every request in flight, probes too.
+    if (this.ignored !== undefined) probeBecomesSpan(this, this.ignored);
     return this.span.isRecording() ? this.span : undefined;
   }
 }
@@ -166,30 +180,56 @@ function startExchange(
   if (isTracingSuppressed(context.active())) return undefined;
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
   const rawMethod = request.method ?? 'GET';
-  const deferred = deferIfNotKept(request, scheme, parent, setup.deferral);
+  // A probe's request runs unsampled and gets a span only if it fails (ignored-paths.ts).
+  const ignored = ignoredRequest(request, scheme, parent, setup.ignoredPaths);
+  const deferred =
+    ignored === undefined ? deferIfNotKept(request, scheme, parent, setup.deferral) : undefined;
   const span =
-    deferred === undefined
-      ? setup.tracer.startSpan(
-          rawMethod,
-          {
-            kind: SpanKind.SERVER,
-            attributes: serverAttributes(
-              request,
-              scheme,
-              request.url ?? '/',
-              request.socket?.remoteAddress,
-              request.socket?.remotePort,
-            ),
-          },
-          parent,
-        )
-      : deferred;
+    ignored !== undefined
+      ? ignored.bare
+      : deferred === undefined
+        ? setup.tracer.startSpan(
+            rawMethod,
+            {
+              kind: SpanKind.SERVER,
+              attributes: serverAttributes(
+                request,
+                scheme,
+                request.url ?? '/',
+                request.socket?.remoteAddress,
+                request.socket?.remotePort,
+              ),
+            },
+            parent,
+          )
+        : deferred;
   const exchange = new Exchange(span, parent, rawMethod, setup, deferred?.record);
+  exchange.ignored = ignored;
+  if (setup.serverMetrics !== undefined)
+    exchange.timing = setup.serverMetrics.start(rawMethod, scheme, request.httpVersion);
   request[EXCHANGE] = exchange;
   response[EXCHANGE] = exchange;
   setup.openServerSpans.add(exchange);
-  if (setup.traceResponseHeader) rememberTraceResponse(span, response);
+  if (setup.traceResponseHeader) {
+    if (ignored === undefined) rememberTraceResponse(span, response);
+    else rememberTraceResponseIf5xx(span.spanContext(), response);
+  }
   return exchange.context;
+}
+
+/** Makes the span of a request to an ignored path that failed, and records its failures on it. */
+function probeBecomesSpan(exchange: Exchange, ignored: IgnoredRequest): void {
+  exchange.ignored = undefined;
+  const span = spanOfFailedProbe(
+    exchange.setup.tracer,
+    exchange.setup.ignoredPaths!.ids,
+    exchange.method,
+    ignored,
+  );
+  exchange.span = span;
+  exchange.rpc.span = span;
+  exchange.timedHere = true;
+  for (const { error, at } of ignored.failures) recordFailure(span, error, at);
 }
 
 /** Turns a deferred server span into its SDK span: same ids, start time and attributes. */
@@ -237,7 +277,8 @@ function failExchange(response: Carrier, error: unknown): void {
   const exchange = response[EXCHANGE];
   if (exchange === undefined || exchange.ended) return;
   exchange.failed = true;
-  if (exchange.deferred !== undefined) exchange.deferred.failures.push({ error, at: nowMillis() });
+  if (exchange.ignored !== undefined) exchange.ignored.failures.push({ error, at: nowMillis() });
+  else if (exchange.deferred !== undefined) exchange.deferred.failures.push({ error, at: nowMillis() });
   else recordFailure(exchange.span, error, exchange.timedHere ? nowMillis() : undefined);
 }
 
@@ -251,6 +292,20 @@ function endExchange(response: ServerResponse & Carrier): void {
   if (exchange === undefined || exchange.ended) return;
   exchange.ended = true;
   exchange.setup.openServerSpans.remove(exchange);
+  // Metrics count every request, before sampling or an ignored path decide whether it has a span.
+  if (exchange.timing !== undefined) {
+    exchange.setup.serverMetrics!.end(
+      exchange.timing,
+      response,
+      exchange.rpc.route,
+      exchange.reportedErrors?.at(-1),
+    );
+  }
+  if (exchange.ignored !== undefined) {
+    // A probe that answered (or died) without failing leaves nothing: its span was never made.
+    if (!exchange.failed && !(response.headersSent && response.statusCode >= 500)) return;
+    probeBecomesSpan(exchange, exchange.ignored);
+  }
   const deferred = exchange.deferred;
   if (deferred !== undefined) {
     const failing = exchange.failed || (response.headersSent && response.statusCode >= 500);
