@@ -49,3 +49,15 @@ console.log(
   'Side by side on one CPU (the comparison that holds on a drifting machine): `node packages/instrument/bench/pair.mjs`.',
 );
 console.log('\nUI figures: `node apps/ui/scripts/bundle-size.mjs` and `node apps/ui/scripts/tti-10k.mjs`.');
+console.log('\n## What a user installs (packed tarballs, plain npm, the collector started cold)\n');
+// release/bench-install.mjs packs and installs the tarballs in temporary folders (each collector
+// install compiles better-sqlite3 where no prebuilt binary can be fetched).
+console.log(
+  execFileSync(process.execPath, ['release/bench-install.mjs'], {
+    cwd: new URL('..', import.meta.url),
+    env: { ...process.env, BENCH_RUNS: process.env.BENCH_QUICK ? '1' : '5' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+    .toString()
+    .trim(),
+);

@@ -5,6 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // npm installs (better-sqlite3 compiles from source here) and child processes.
     testTimeout: 120_000,
-    hookTimeout: 600_000,
+    hookTimeout: 1_500_000,
   },
 });

@@ -61,7 +61,7 @@ beforeAll(async () => {
   const [, otlpPort] = await collector.waitFor(/OTLP\/HTTP\s+http:\/\/127\.0\.0\.1:(\d+)/);
   api = `http://127.0.0.1:${uiPort}`;
   otlpHttp = `http://127.0.0.1:${otlpPort}`;
-}, 600_000);
+}, 1_500_000);
 
 afterAll(async () => {
   await Promise.all(started.map((service) => service.stop()));
@@ -203,7 +203,7 @@ describe('npm i -g @faultline/collector, and the container recipe that runs the 
   afterAll(() => root.dispose());
 
   it('installs the faultline command; the steps of the Dockerfile, run here, start it only with a token', {
-    timeout: 600_000,
+    timeout: 1_500_000,
   }, async () => {
     const steps = dockerfileSteps(
       readFileSync(fileURLToPath(new URL('../../Dockerfile', import.meta.url)), 'utf8'),

@@ -1,13 +1,26 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { unauthorized } from './errors.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Answers without the bearer token (probes, the UI's files); every other route needs it. */
+    public?: boolean;
+  }
+}
+
+/** Route options marking a route open without the token; spread into `app.get(path, PUBLIC_ROUTE, …)`. */
+export const PUBLIC_ROUTE = { config: { public: true } } as const;
+
 /**
- * Only data routes are guarded: OTLP ingest (`/v1/`) and the query API (`/api/`). Health probes and
- * the UI's static files stay open, since they reveal nothing stored; the UI asks for the token.
+ * Default-deny, decided on what the router matched rather than on the URL text: the router decodes
+ * `/%61pi/traces` to `/api/traces` and strips the origin of `GET http://x/api/traces`, so a prefix
+ * test on `request.url` let both through. A route is open only if it was registered public. The
+ * not-found handler is open too: it answers the UI's index.html (a browser opens a deep link without
+ * the token) or a 404 naming the path, and neither reveals anything stored.
  */
-function isGuarded(url: string): boolean {
-  return url.startsWith('/v1/') || url.startsWith('/api/') || url === '/api';
+function isPublic(request: FastifyRequest): boolean {
+  return request.is404 || request.routeOptions.config.public === true;
 }
 
 /**
@@ -28,11 +41,14 @@ export function bearerToken(header: string | string[] | undefined): string | und
   return match ? match[1] : undefined;
 }
 
-/** Requires the bearer token on ingest and API routes when a token is configured. */
+/**
+ * Requires the bearer token on every route not registered public, when a token is configured.
+ * A CORS preflight carries no credentials; @fastify/cors answers it in an earlier hook.
+ */
 export function installBearerAuth(app: FastifyInstance, token: string | undefined): void {
   if (token === undefined) return;
   app.addHook('onRequest', async (request) => {
-    if (request.method === 'OPTIONS' || !isGuarded(request.url)) return;
+    if (isPublic(request)) return;
     if (!tokenMatches(bearerToken(request.headers.authorization), token)) {
       throw unauthorized('missing or wrong bearer token (set "Authorization: Bearer <FAULTLINE_TOKEN>")');
     }

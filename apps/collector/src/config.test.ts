@@ -33,6 +33,24 @@ describe('store flags', () => {
   });
 });
 
+describe('access and logging flags', () => {
+  it('defaults to no extra host names and the info log level', () => {
+    expect(loadConfig([], {})).toMatchObject({ allowedHosts: [], logLevel: 'info' });
+  });
+
+  it('takes --allowed-hosts and --log-level from flags over the environment', () => {
+    const env = { FAULTLINE_ALLOWED_HOSTS: 'from-env', FAULTLINE_LOG_LEVEL: 'debug' };
+    expect(loadConfig([], env)).toMatchObject({ allowedHosts: ['from-env'], logLevel: 'debug' });
+    expect(
+      loadConfig(['--allowed-hosts', ' faultline, .corp.example ,', '--log-level', 'SILENT'], env),
+    ).toMatchObject({ allowedHosts: ['faultline', '.corp.example'], logLevel: 'silent' });
+  });
+
+  it('refuses an unknown log level', () => {
+    expect(() => loadConfig(['--log-level', 'verbose'], {})).toThrow(/--log-level must be one of fatal/);
+  });
+});
+
 describe('redaction flags', () => {
   it('collects every --redact-pattern and --redact-keep (flags win over the environment)', () => {
     const config = loadConfig(

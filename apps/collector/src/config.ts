@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
 
+/** How much the collector logs (pino's levels); `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** One of `LOG_LEVELS`. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** Everything the collector can be told, after flags and environment are merged. */
 export interface CollectorConfig {
   dbPath: string;
@@ -43,6 +48,13 @@ export interface CollectorConfig {
   };
   /** An OTLP/HTTP endpoint every received span and log is re-exported to (an OTel Collector). */
   forwardUrl: string | undefined;
+  /**
+   * Host names requests may carry besides loopback, IP addresses, `--host` and `--public-url`'s host
+   * (DNS rebinding defence, host-check.ts); a leading dot admits a domain and its subdomains.
+   */
+  allowedHosts: string[];
+  /** Errors, refusals and store failures are logged at this level and above (stderr, JSON lines). */
+  logLevel: LogLevel;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -68,6 +80,8 @@ export const DEFAULT_CONFIG: CollectorConfig = {
   store: 'sqlite',
   clickhouse: { url: undefined, database: undefined, user: undefined, password: undefined },
   forwardUrl: undefined,
+  allowedHosts: [],
+  logLevel: 'info',
 };
 
 /** Thrown for a flag or variable that cannot be used; the CLI prints it and exits 2. */
@@ -102,6 +116,14 @@ function parseList(raw: string | undefined): string[] {
         .split(',')
         .map((item) => item.trim())
         .filter(Boolean);
+}
+
+function parseLogLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined) return DEFAULT_CONFIG.logLevel;
+  const level = LOG_LEVELS.find((l) => l === raw.trim().toLowerCase());
+  if (level === undefined)
+    throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
 }
 
 /** Parses "7d", "12h", "30m", "90s" or plain milliseconds. */
@@ -154,7 +176,13 @@ export const USAGE = `Usage: faultline [flags]            start the collector
   --clickhouse-url URL     ClickHouse HTTP(S) URL for --store clickhouse (FAULTLINE_CLICKHOUSE_URL;
                            FAULTLINE_CLICKHOUSE_DATABASE, _USER, _PASSWORD from the environment)
   --forward URL            also re-export everything received as OTLP/HTTP to URL (FAULTLINE_FORWARD)
-  FAULTLINE_TOKEN          when set, ingest and API require "Authorization: Bearer <token>"
+  --allowed-hosts LIST     comma-separated Host names to answer besides localhost, IP addresses, --host
+                           and --public-url's host; ".example.com" admits its subdomains
+                           (FAULTLINE_ALLOWED_HOSTS; DNS rebinding defence, others get 403)
+  --log-level LEVEL        fatal, error, warn, info, debug, trace or silent (FAULTLINE_LOG_LEVEL,
+                           default info: errors and refusals, no span data)
+  FAULTLINE_TOKEN          when set, every route but the UI's files, /healthz and /readyz requires
+                           "Authorization: Bearer <token>"
   -h, --help               print this help
 `;
 
@@ -180,6 +208,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
       store: { type: 'string' },
       'clickhouse-url': { type: 'string' },
       forward: { type: 'string' },
+      'allowed-hosts': { type: 'string' },
+      'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -220,13 +250,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
     retentionMs:
       retention === undefined ? DEFAULT_CONFIG.retentionMs : parseDuration('--retention', retention),
     maxDbBytes: maxDb === undefined ? DEFAULT_CONFIG.maxDbBytes : parseBytes('--max-db-size', maxDb),
-    corsOrigins:
-      cors === undefined
-        ? []
-        : cors
-            .split(',')
-            .map((o) => o.trim())
-            .filter(Boolean),
+    corsOrigins: parseList(cors),
     uiDir: pick(values['ui-dir'], 'FAULTLINE_UI_DIR'),
     alertWebhook: pick(values['alert-webhook'], 'FAULTLINE_ALERT_WEBHOOK'),
     publicUrl: pick(values['public-url'], 'FAULTLINE_PUBLIC_URL'),
@@ -245,5 +269,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
       password: pick(undefined, 'FAULTLINE_CLICKHOUSE_PASSWORD'),
     },
     forwardUrl,
+    allowedHosts: parseList(pick(values['allowed-hosts'], 'FAULTLINE_ALLOWED_HOSTS')),
+    logLevel: parseLogLevel(pick(values['log-level'], 'FAULTLINE_LOG_LEVEL')),
   };
 }

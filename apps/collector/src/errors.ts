@@ -35,6 +35,8 @@ export const notFailing = coded('FL_ERR_NOT_FAILING', 409);
 export const traceTooLarge = coded('FL_ERR_TRACE_TOO_LARGE', 422);
 /** Missing or wrong bearer token. */
 export const unauthorized = coded('FL_ERR_UNAUTHORIZED', 401);
+/** The request's Host is not a name the collector answers to (DNS rebinding defence). */
+export const hostNotAllowed = coded('FL_ERR_HOST_NOT_ALLOWED', 403);
 /** The body is larger than the limit, before or after decompression. */
 export const bodyTooLarge = coded('FL_ERR_BODY_TOO_LARGE', 413);
 /** The content type is not one OTLP/HTTP defines. */

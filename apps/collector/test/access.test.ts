@@ -66,6 +66,36 @@ describe('CORS', () => {
   });
 });
 
+describe('CORS with a token', () => {
+  it("answers an allowed origin's preflight without the token (browsers send none), then needs it", async () => {
+    running = await startCollector({ corsOrigins: ['https://app.example'], token: 'cors-token' });
+    const preflight = await running.collector.otlp.inject({
+      method: 'OPTIONS',
+      url: '/v1/traces',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(preflight.statusCode).toBeLessThan(300);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example');
+    const post = (authorization?: string) =>
+      running!.collector.otlp.inject({
+        method: 'POST',
+        url: '/v1/traces',
+        payload: protobufBatch(),
+        headers: {
+          origin: 'https://app.example',
+          'content-type': 'application/x-protobuf',
+          ...(authorization ? { authorization } : {}),
+        },
+      });
+    expect((await post()).statusCode).toBe(401);
+    expect((await post('Bearer cors-token')).statusCode).toBe(200);
+  });
+});
+
 describe('backpressure', () => {
   it('answers 503 with Retry-After when the writer is behind, and stores every batch it accepted', async () => {
     running = await startCollector({}, { maxPendingItems: 4 });

@@ -40,7 +40,7 @@ function stallingUpload(port: number): { socket: Socket; answered: Promise<strin
   socket.on('error', () => {});
   socket.once('connect', () => {
     socket.write(
-      `POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${16 * MiB}\r\n\r\n`,
+      `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${16 * MiB}\r\n\r\n`,
     );
     const chunk = Buffer.alloc(256 * 1024, 0x0a);
     let sent = 0;

@@ -4,6 +4,7 @@ import { gatherEvidence } from './evidence.js';
 import { isFailingEntry } from './failing-trace.js';
 import { failureSignalsOf } from './failure-signals.js';
 import { findOrigin } from './find-origin.js';
+import { withLoggedExceptions } from './logged-exceptions.js';
 import { nextStepsFor } from './next-steps.js';
 import { propagationSteps } from './propagation.js';
 import { operationOf } from './span-roles.js';
@@ -15,11 +16,12 @@ const MAX_OTHER_FAILURES = 20;
 
 /**
  * The verdict for one trace: the span where the failure started, its cause, the evidence and what to
- * do. Null when the entry request did not fail (no 5xx and no error at its root), even if a retried call
+ * do. Exceptions in the trace's logs count as their spans' (see withLoggedExceptions). Null when the entry request did not fail (no 5xx and no error at its root), even if a retried call
  * inside it failed.
  */
 export function diagnoseTrace(spans: readonly Span[], logs: readonly LogRecord[] = []): Diagnosis | null {
-  const tree = buildTraceTree(spans);
+  // An exception reads the same whether the SDK recorded it as a span event or as a log record.
+  const tree = buildTraceTree(withLoggedExceptions(spans, logs));
   if (!tree.entry || !isFailingEntry(tree.entry.span)) return null;
   const search = findOrigin(tree);
   if (!search) return null;

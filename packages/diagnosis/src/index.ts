@@ -8,6 +8,7 @@ export type { ErrorSpanFacts } from './error-span.js';
 export { isErrorSpan, isErrorSpanFacts } from './error-span.js';
 export { isFailingEntry, isFailingTrace } from './failing-trace.js';
 export { failureFingerprint, normaliseMessage } from './fingerprint.js';
+export { withLoggedExceptions } from './logged-exceptions.js';
 export { buildOutlineTree, spanOutline } from './span-outline.js';
 export { parseStack, topInAppFrame } from './stack-frames.js';
 export type { TraceNode, TraceTree, TreeSpan, TreeSpanTraits } from './trace-tree.js';

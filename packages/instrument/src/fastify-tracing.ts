@@ -1,5 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ServerResponse } from 'node:http';
+import FastifyOtelInstrumentation from '@fastify/otel';
 import { describeError, warnOnce } from './faultline-log.js';
 import { reportServerError, setRequestRoute } from './http-server-tracing.js';
 
@@ -17,7 +18,9 @@ interface ReplyLike {
   readonly raw: ServerResponse;
 }
 interface InstanceLike {
+  readonly version?: unknown;
   addHook(name: 'onError', hook: OnErrorHook): unknown;
+  register(plugin: unknown): unknown;
 }
 type OnErrorHook = (request: RequestLike, reply: ReplyLike, error: unknown, done: () => void) => void;
 
@@ -25,7 +28,7 @@ type OnErrorHook = (request: RequestLike, reply: ReplyLike, error: unknown, done
 interface HandlerStore {
   request: RequestLike;
   reply: ReplyLike;
-  route: { url: string };
+  route?: { url: string };
   error?: unknown;
 }
 
@@ -44,6 +47,8 @@ interface HandlerStore {
  *   Why not a handler span made when the handler fails: the spans the handler started are the server
  *   span's children, not its, so the diagnosis' walk down failing children would stop at that span
  *   instead of following into the failed query or the upstream service that caused the error.
+ * Fastify 4 publishes no handler channel: its instances are left to @fastify/otel
+ * (`FastifyOtelBesideChannel`), which names the route and records errors on its handler span.
  * A failure in here is reported once on stderr and switches the whole thing off; the app never sees it.
  * Returns a function that unsubscribes (the hooks already added then do nothing).
  */
@@ -54,7 +59,8 @@ export function installFastifyTracing(): () => void {
     if (!active) return;
     try {
       const store = message as HandlerStore;
-      setRequestRoute(store.reply.raw, store.route.url);
+      const route = store.route?.url ?? store.request.routeOptions?.url;
+      if (route !== undefined) setRequestRoute(store.reply.raw, route);
     } catch (error) {
       stepAside(error);
     }
@@ -84,7 +90,8 @@ export function installFastifyTracing(): () => void {
   const onInitialization = (message: unknown): void => {
     if (!active) return;
     try {
-      (message as { fastify: InstanceLike }).fastify.addHook('onError', onError);
+      const instance = (message as { fastify: InstanceLike }).fastify;
+      if (publishesHandlerChannel(instance)) instance.addHook('onError', onError);
     } catch (error) {
       stepAside(error);
     }
@@ -117,4 +124,63 @@ function noteServerError(request: RequestLike, reply: ReplyLike, error: unknown)
   // A hook or validation failed before the handler started: the route is not named yet.
   const route = request.routeOptions?.url;
   if (route !== undefined) setRequestRoute(reply.raw, route);
+}
+
+/**
+ * Whether a Fastify instance publishes `fastify.request.handler` (Fastify 5 does, 4 does not). An
+ * instance whose version cannot be read is taken as one that does not: @fastify/otel then traces it.
+ */
+export function publishesHandlerChannel(instance: { readonly version?: unknown }): boolean {
+  const major = Number.parseInt(String(instance.version), 10);
+  return Number.isInteger(major) && major >= 5;
+}
+
+/**
+ * @fastify/otel for the Fastify instances the channel tracing cannot see (Fastify 4), in light mode:
+ * without it their requests would go out as `GET` with no `http.route` and their errors unrecorded.
+ * It registers its plugin on each such instance as it is created (as `registerOnInitialization` does
+ * for every instance) and leaves Fastify 5 instances to `installFastifyTracing`.
+ */
+export class FastifyOtelBesideChannel extends FastifyOtelInstrumentation {
+  // Set by enable(), which the base constructor calls: a field initializer would run after it.
+  declare private onOlderInstance: ((message: unknown) => void) | undefined;
+
+  constructor() {
+    super({ registerOnInitialization: false });
+  }
+
+  override enable(): void {
+    if (this.onOlderInstance === undefined) {
+      this.onOlderInstance = (message: unknown): void => {
+        try {
+          const instance = (message as { fastify: InstanceLike }).fastify;
+          if (publishesHandlerChannel(instance)) return;
+          // `register` runs plugins only once the app awaits the instance: the plugin is applied now,
+          // and an empty one named like it keeps `hasPlugin('@fastify/otel')` true, as upstream does.
+          this.plugin()(instance as never, {}, () => {});
+          const named = (_instance: unknown, _options: unknown, done: () => void): void => done();
+          Object.assign(named, {
+            [Symbol.for('skip-override')]: true,
+            [Symbol.for('fastify.display-name')]: '@fastify/otel',
+          });
+          instance.register(named);
+        } catch (error) {
+          warnOnce(
+            'fastify-otel-fallback',
+            `@fastify/otel could not trace a Fastify 4 app: ${describeError(error)}`,
+          );
+        }
+      };
+      diagnosticsChannel.subscribe(INITIALIZATION, this.onOlderInstance);
+    }
+    super.enable();
+  }
+
+  override disable(): void {
+    if (this.onOlderInstance !== undefined) {
+      diagnosticsChannel.unsubscribe(INITIALIZATION, this.onOlderInstance);
+      this.onOlderInstance = undefined;
+    }
+    super.disable();
+  }
 }

@@ -8,10 +8,14 @@ import type { ServerSpanDeferral } from './deferred-server-span.js';
 import { deferIfNotKept } from './deferred-server-span.js';
 import { type Emit, patchEmit } from './emit-patch.js';
 import { describeError, warnOnce } from './faultline-log.js';
+import type { IgnoredRequest } from './ignored-paths.js';
+import { ignoredRequest } from './ignored-paths.js';
 import type { OpenServerSpans } from './open-server-spans.js';
 import { type Carrier, EXCHANGE, Exchange, endExchange, failExchange, guarded } from './server-exchange.js';
+import type { ServerMetrics } from './server-metrics.js';
 import { serverAttributes } from './server-span-attributes.js';
-import { rememberTraceResponse } from './trace-response.js';
+import type { PresetIdGenerator } from './span-ids.js';
+import { rememberTraceResponse, rememberTraceResponseIf5xx } from './trace-response.js';
 
 /** What the server side of HTTP tracing needs. */
 export interface HttpServerTracingSetup {
@@ -20,6 +24,10 @@ export interface HttpServerTracingSetup {
   traceResponseHeader: boolean;
   /** Present when successful traces are sampled: server spans of traces not kept stay bare contexts. */
   deferral?: ServerSpanDeferral;
+  /** Paths whose successful requests make no span (FAULTLINE_IGNORE_PATHS; see ignored-paths.ts). */
+  ignoredPaths?: { paths: ReadonlySet<string>; ids: PresetIdGenerator };
+  /** Present when a MeterProvider is configured: every request's duration (server-metrics.ts). */
+  serverMetrics?: ServerMetrics;
 }
 /**
  * The server half of HTTP tracing, in place of @opentelemetry/instrumentation-http's (which keeps the
@@ -104,29 +112,40 @@ function startExchange(
   if (isTracingSuppressed(context.active())) return undefined;
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
   const rawMethod = request.method ?? 'GET';
-  const deferred = deferIfNotKept(request, scheme, parent, setup.deferral);
+  // A probe's request runs unsampled and gets a span only if it fails (ignored-paths.ts).
+  const ignored: IgnoredRequest | undefined = ignoredRequest(request, scheme, parent, setup.ignoredPaths);
+  const deferred =
+    ignored === undefined ? deferIfNotKept(request, scheme, parent, setup.deferral) : undefined;
   const span =
-    deferred === undefined
-      ? setup.tracer.startSpan(
-          rawMethod,
-          {
-            kind: SpanKind.SERVER,
-            attributes: serverAttributes(
-              request,
-              scheme,
-              request.url ?? '/',
-              request.socket?.remoteAddress,
-              request.socket?.remotePort,
-            ),
-          },
-          parent,
-        )
-      : deferred;
+    ignored !== undefined
+      ? ignored.bare
+      : deferred === undefined
+        ? setup.tracer.startSpan(
+            rawMethod,
+            {
+              kind: SpanKind.SERVER,
+              attributes: serverAttributes(
+                request,
+                scheme,
+                request.url ?? '/',
+                request.socket?.remoteAddress,
+                request.socket?.remotePort,
+              ),
+            },
+            parent,
+          )
+        : deferred;
   const exchange = new Exchange(span, parent, rawMethod, setup, deferred?.record);
+  exchange.ignored = ignored;
+  if (setup.serverMetrics !== undefined)
+    exchange.timing = setup.serverMetrics.start(rawMethod, scheme, request.httpVersion);
   request[EXCHANGE] = exchange;
   response[EXCHANGE] = exchange;
   setup.openServerSpans.add(exchange);
-  if (setup.traceResponseHeader) rememberTraceResponse(span, response);
+  if (setup.traceResponseHeader) {
+    if (ignored === undefined) rememberTraceResponse(span, response);
+    else rememberTraceResponseIf5xx(span.spanContext(), response);
+  }
   return exchange.context;
 }
 /**

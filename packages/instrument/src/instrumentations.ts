@@ -4,6 +4,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { BetterSqlite3Instrumentation } from './better-sqlite3-instrumentation.js';
 import { ExpressErrorInstrumentation, rememberExpressLayerSpan } from './express-error-instrumentation.js';
 import { ExpressInstrumentationBesideChannel, RouterChannelWatch } from './express-tracing.js';
+import { FastifyOtelBesideChannel } from './fastify-tracing.js';
 import type { FrameworkSpans } from './options.js';
 import { PgPoolStateInstrumentation } from './pg-pool-instrumentation.js';
 
@@ -14,8 +15,8 @@ const NOISY = ['fs', 'dns', 'net', 'runtime-node', 'router'];
  * Builds Faultline's instrumentation set: the upstream auto-instrumentations (http, undici, express,
  * koa, pg, mysql2, redis, ioredis, mongodb, pino, winston, bunyan, ...) with Faultline's hooks,
  * instrumentation-express only where Faultline's channel tracing cannot take Express (light mode),
- * @fastify/otel when FAULTLINE_FASTIFY_SPANS=full (otherwise fastify-tracing.ts, which start.ts
- * installs, traces Fastify), and Faultline's own additions. Instrumentations enable themselves when
+ * @fastify/otel when FAULTLINE_FASTIFY_SPANS=full or for Fastify 4 (otherwise fastify-tracing.ts,
+ * which start.ts installs, traces Fastify), and Faultline's own additions. Instrumentations enable themselves when
  * constructed, and the order matters: Faultline's pg-pool wrapper must be installed before the pg
  * instrumentation's so that it runs inside it.
  * OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS keep their usual meaning.
@@ -60,10 +61,12 @@ export function createInstrumentations(
     '@opentelemetry/instrumentation-bunyan': { disableLogSending: false, disableLogCorrelation: false },
   });
 
-  const fastify =
-    spans.fastify === 'full' && wanted('fastify')
+  // In light mode Fastify 5 is traced through its channel (fastify-tracing.ts); Fastify 4 has none.
+  const fastify = !wanted('fastify')
+    ? []
+    : spans.fastify === 'full'
       ? [new FastifyOtelInstrumentation({ registerOnInitialization: true })]
-      : [];
+      : [new FastifyOtelBesideChannel()];
   return [...ours, ...upstream, ...(fastify as Instrumentation[])];
 }
 

@@ -18,8 +18,22 @@ describe('resolveOptions', () => {
         successfulTracesPerSecond: 100,
         fastifySpans: 'light',
         expressSpans: 'light',
+        ignoredPaths: new Set(['/health', '/healthz', '/readyz', '/livez', '/ping', '/metrics']),
       },
     });
+  });
+
+  it('takes FAULTLINE_IGNORE_PATHS as the whole list of ignored paths, empty for none, skipping what is not a path', () => {
+    const ignored = (value: string) => {
+      const result = resolveOptions({}, { FAULTLINE_IGNORE_PATHS: value });
+      return result.ok && [[...result.options.ignoredPaths], result.warnings];
+    };
+    expect(ignored(' /status , /internal/alive,')).toEqual([['/status', '/internal/alive'], []]);
+    expect(ignored('')).toEqual([[], []]);
+    expect(ignored('/ok,healthz')).toEqual([
+      ['/ok'],
+      ['ignoring "healthz" in FAULTLINE_IGNORE_PATHS: a path starts with /'],
+    ]);
   });
 
   it.each([

@@ -1,3 +1,5 @@
+import { ignoredPathsFromEnv } from './ignored-paths.js';
+
 /*
  * What `start()` accepts, and how it merges with the environment. Precedence: standard OTEL_*
  * variables beat everything (they are applied by the OpenTelemetry SDK itself); otherwise an option
@@ -47,6 +49,8 @@ export interface ResolvedOptions {
   fastifySpans: FrameworkSpans;
   /** FAULTLINE_EXPRESS_SPANS: Faultline's channel-based Express 5 tracing, or instrumentation-express's spans. */
   expressSpans: FrameworkSpans;
+  /** FAULTLINE_IGNORE_PATHS: paths whose successful requests make no span (health and readiness probes). */
+  ignoredPaths: ReadonlySet<string>;
 }
 
 /**
@@ -171,6 +175,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv): OptionsR
         : undefined,
       fastifySpans: oneOf('FAULTLINE_FASTIFY_SPANS', FRAMEWORK_SPANS, 'light'),
       expressSpans: oneOf('FAULTLINE_EXPRESS_SPANS', FRAMEWORK_SPANS, 'light'),
+      ignoredPaths: ignoredPathsFromEnv(env['FAULTLINE_IGNORE_PATHS'], warnings),
     },
   };
 }

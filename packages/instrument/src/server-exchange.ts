@@ -9,8 +9,11 @@ import { settleWhenSpansEnd } from './deferred-span-children.js';
 import { recordFailure, replayWrites } from './deferred-span-writes.js';
 import { describeError, warnOnce } from './faultline-log.js';
 import type { HttpServerTracingSetup } from './http-server-tracing.js';
+import type { IgnoredRequest } from './ignored-paths.js';
+import { spanOfFailedProbe } from './ignored-paths.js';
 import type { OpenServerSpan } from './open-server-spans.js';
 import { requestContext } from './request-context.js';
+import type { RequestTiming } from './server-metrics.js';
 
 /*
  * A request's server span from its start to its end (http-server-tracing.ts starts it as the request
@@ -43,6 +46,10 @@ export class Exchange implements OpenServerSpan {
   timedHere = false;
   newerOpen: OpenServerSpan | undefined = undefined;
   olderOpen: OpenServerSpan | undefined = undefined;
+  /** Set while a request to an ignored path runs unsampled: it gets a span only if it fails. */
+  ignored: IgnoredRequest | undefined = undefined;
+  /** Set when server metrics are on: when the request started, and its metric attributes. */
+  timing: RequestTiming | undefined = undefined;
   readonly context: Context;
   /**
    * How its response ended, read as it closed: settling a deferred span may come later (spans under
@@ -66,6 +73,8 @@ export class Exchange implements OpenServerSpan {
 
   recordingSpan(): Span | undefined {
     if (this.deferred !== undefined) becomeSpan(this, this.deferred);
+    // Asked while the process crashes: the crash fails every request in flight, probes too.
+    if (this.ignored !== undefined) probeBecomesSpan(this, this.ignored);
     return this.span.isRecording() ? this.span : undefined;
   }
 
@@ -92,6 +101,21 @@ export function guarded<T, U>(work: (target: T, detail: U) => void, target: T, d
     warnOnce('http-server-span', `HTTP server tracing failed on a request's span: ${describeError(failure)}`);
   }
 }
+/** Makes the span of a request to an ignored path that failed, and records its failures on it. */
+function probeBecomesSpan(exchange: Exchange, ignored: IgnoredRequest): void {
+  exchange.ignored = undefined;
+  const span = spanOfFailedProbe(
+    exchange.setup.tracer,
+    exchange.setup.ignoredPaths!.ids,
+    exchange.method,
+    ignored,
+  );
+  exchange.span = span;
+  exchange.rpc.span = span;
+  exchange.timedHere = true;
+  for (const { error, at } of ignored.failures) recordFailure(span, error, at);
+}
+
 /**
  * Turns a deferred server span into its SDK span: same ids, start time and attributes, then what was
  * written on it meanwhile, in order; later writes on the bare span (the app may hold it) go to it.
@@ -111,7 +135,8 @@ export function failExchange(response: Carrier, error: unknown): void {
   const exchange = response[EXCHANGE];
   if (exchange === undefined || exchange.ended) return;
   exchange.failed = true;
-  if (exchange.deferred !== undefined) {
+  if (exchange.ignored !== undefined) exchange.ignored.failures.push({ error, at: nowMillis() });
+  else if (exchange.deferred !== undefined) {
     writeDeferred(exchange.deferred, { op: 'failure', error, at: nowMillis() });
   } else recordFailure(exchange.span, error, exchange.timedHere ? nowMillis() : undefined);
 }
@@ -120,6 +145,20 @@ export function endExchange(response: ServerResponse & Carrier): void {
   if (exchange === undefined || exchange.ended) return;
   exchange.ended = true;
   exchange.setup.openServerSpans.remove(exchange);
+  // Metrics count every request, before sampling or an ignored path decide whether it has a span.
+  if (exchange.timing !== undefined) {
+    exchange.setup.serverMetrics!.end(
+      exchange.timing,
+      response,
+      exchange.rpc.route,
+      exchange.reportedErrors?.at(-1),
+    );
+  }
+  if (exchange.ignored !== undefined) {
+    // A probe that answered (or died) without failing leaves nothing: its span was never made.
+    if (!exchange.failed && !(response.headersSent && response.statusCode >= 500)) return;
+    probeBecomesSpan(exchange, exchange.ignored);
+  }
   const deferred = exchange.deferred;
   exchange.endAt = exchange.timedHere || deferred !== undefined ? nowMillis() : undefined;
   exchange.headersSent = response.headersSent;

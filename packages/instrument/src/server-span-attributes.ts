@@ -28,11 +28,7 @@ export function serverAttributes(
 ): Attributes {
   const headers = request.headers;
   const rawMethod = request.method ?? 'GET';
-  const method = KNOWN_METHODS.has(rawMethod)
-    ? rawMethod
-    : KNOWN_METHODS.has(rawMethod.toUpperCase())
-      ? rawMethod.toUpperCase()
-      : '_OTHER';
+  const method = knownMethod(rawMethod);
   const attributes: Attributes = {
     'http.request.method': method,
     'url.scheme': scheme,
@@ -67,4 +63,11 @@ export function serverAttributes(
   const userAgent = headers['user-agent'];
   if (userAgent !== undefined) attributes['user_agent.original'] = userAgent;
   return attributes;
+}
+
+/** `http.request.method` of a request method: a known method in upper case, else `_OTHER`. */
+export function knownMethod(rawMethod: string): string {
+  if (KNOWN_METHODS.has(rawMethod)) return rawMethod;
+  const upper = rawMethod.toUpperCase();
+  return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }

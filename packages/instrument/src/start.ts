@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
 import { getBooleanFromEnv } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -14,6 +14,7 @@ import { OpenServerSpans } from './open-server-spans.js';
 import type { FaultlineOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { createLogProcessor, createTracePipeline } from './pipelines.js';
+import { ServerMetrics } from './server-metrics.js';
 import { detectServiceIdentity } from './service-identity.js';
 import { flushOnSigterm } from './sigterm.js';
 import { SpanEnrichmentProcessor } from './span-enrichment.js';
@@ -128,6 +129,10 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
                 keepChosen: (traceId) => tracePipeline.processor.keepChosen(traceId),
               }
             : undefined,
+        ignoredPaths: options.ignoredPaths.size > 0 ? { paths: options.ignoredPaths, ids } : undefined,
+        serverMetrics: metricsConfigured(env)
+          ? new ServerMetrics(metrics.getMeter(`${PACKAGE_NAME}/http`, PACKAGE_VERSION))
+          : undefined,
       }),
     );
   }
@@ -182,4 +187,16 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
   process.once('beforeExit', onBeforeExit);
   cleanups.push(() => process.removeListener('beforeExit', onBeforeExit));
   return handle;
+}
+
+/**
+ * Whether the SDK was given metric readers (start() passes none unless OTEL_METRICS_EXPORTER names
+ * an exporter other than `none`), so a MeterProvider records what the server tracing measures.
+ */
+function metricsConfigured(env: NodeJS.ProcessEnv): boolean {
+  const exporters = (env['OTEL_METRICS_EXPORTER'] ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  return exporters.length > 0 && !exporters.includes('none');
 }

@@ -6,7 +6,9 @@ import { INVALID_TRACEID, isSpanContextValid } from '@opentelemetry/api';
 export const TRACE_RESPONSE_HEADER = 'traceresponse';
 
 const PENDING_VALUE = Symbol('faultline traceresponse value');
-type Response = ServerResponse & { [PENDING_VALUE]?: string };
+/** Set on the response of an ignored path (ignored-paths.ts): only a 5xx makes its span, and names it. */
+const ONLY_IF_5XX = Symbol('faultline traceresponse only if 5xx');
+type Response = ServerResponse & { [PENDING_VALUE]?: string; [ONLY_IF_5XX]?: boolean };
 
 /** The two hex digits of each trace-flags value. */
 const FLAGS = Array.from({ length: 256 }, (_, flags) => flags.toString(16).padStart(2, '0'));
@@ -34,6 +36,16 @@ export function rememberTraceResponse(span: Span, response: ServerResponse): voi
 }
 
 /**
+ * For a request to an ignored path: the header names the span its context handed out (sampled, as
+ * the span will be), and only on a 5xx answer, the one answer that makes that span. A successful
+ * probe's answer names no trace, since none exists.
+ */
+export function rememberTraceResponseIf5xx(spanContext: SpanContext, response: ServerResponse): void {
+  (response as Response)[PENDING_VALUE] = headerValue({ ...spanContext, traceFlags: 1 });
+  (response as Response)[ONLY_IF_5XX] = true;
+}
+
+/**
  * Patches `ServerResponse#writeHead`, through which every response's head passes (explicitly, or via
  * `_implicitHeader` on the first write), to add the noted `traceresponse` header unless the app set
  * one. When the head's headers come as an object (Fastify passes all of its headers that way), the
@@ -43,9 +55,14 @@ export function rememberTraceResponse(span: Span, response: ServerResponse): voi
  */
 export function installTraceResponseWriter(proto: ServerResponse = ServerResponse.prototype): () => void {
   const original = proto.writeHead as (this: ServerResponse, ...args: unknown[]) => ServerResponse;
-  const patched = function writeHead(this: Response, _statusCode: unknown, reason?: unknown, obj?: unknown) {
+  const patched = function writeHead(this: Response, statusCode: unknown, reason?: unknown, obj?: unknown) {
     const value = this[PENDING_VALUE];
-    if (value !== undefined && !this.headersSent && !this.hasHeader(TRACE_RESPONSE_HEADER)) {
+    if (
+      value !== undefined &&
+      (this[ONLY_IF_5XX] !== true || Number(statusCode) >= 500) &&
+      !this.headersSent &&
+      !this.hasHeader(TRACE_RESPONSE_HEADER)
+    ) {
       const headers = typeof reason === 'string' ? obj : reason;
       if (isHeaderObject(headers)) {
         if (!hasTraceResponse(headers)) headers[TRACE_RESPONSE_HEADER] = value;

@@ -144,3 +144,57 @@ describe('the same Fastify app with FAULTLINE_FASTIFY_SPANS=full', () => {
     expect(handler?.resource['service.name']).toBe('orders-fastify-full');
   });
 });
+
+describe('a Fastify 4 app (no handler channel) in the default light mode', () => {
+  const fastify4 = appForSuite('../fastify4/app.cjs', () => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl,
+    OTEL_SERVICE_NAME: 'orders-fastify4',
+  }));
+
+  it('is really Fastify 4', async () => {
+    const response = await fastify4().get('/version');
+    expect(JSON.parse(response.body).version).toMatch(/^4\./);
+  });
+
+  it("falls back to @fastify/otel: a successful request's server span is named by its route, with http.route", async () => {
+    const { trace, server } = await answered(collector, fastify4(), '/orders/42', 200);
+    expect([server.name, server.attributes['http.route'], server.status.code]).toEqual([
+      'GET /orders/:id',
+      '/orders/:id',
+      'UNSET',
+    ]);
+    const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
+    expect(handler?.name).toBe('handler - getOrder');
+  });
+
+  it("records a handler's error on @fastify/otel's handler span; the server span is ERROR and named by its route", async () => {
+    const response = await fastify4().get('/throw');
+    expect(response.status).toBe(500);
+    const trace = await collector.waitForTrace(
+      response.traceId!,
+      (t) => hasServerSpan(t) && spansWithExceptions(t).length > 0,
+    );
+    const handler = trace.spans.find((span) => span.attributes['fastify.type'] === 'request-handler');
+    expect(handler?.name).toBe('handler - loadOrder');
+    expect(handler?.status).toEqual({ code: 'ERROR', message: 'fastify 4 handler failed' });
+    expect(exceptionsOf(handler!)).toEqual([['TypeError', 'fastify 4 handler failed']]);
+    expect(serverSpan(trace)!.name).toBe('GET /throw');
+    expect(serverSpan(trace)!.attributes['http.route']).toBe('/throw');
+    expect(serverSpan(trace)!.status.code).toBe('ERROR');
+  });
+
+  it("records a hook's error on the hook's span; the server span is ERROR and named by its route", async () => {
+    const response = await fastify4().get('/hook-throws');
+    expect(response.status).toBe(500);
+    const trace = await collector.waitForTrace(
+      response.traceId!,
+      (t) => hasServerSpan(t) && spansWithExceptions(t).length > 0,
+    );
+    expect(spansWithExceptions(trace).flatMap(exceptionsOf)).toContainEqual([
+      'RangeError',
+      'fastify 4 hook failed',
+    ]);
+    expect(serverSpan(trace)!.name).toBe('GET /hook-throws');
+    expect(serverSpan(trace)!.status.code).toBe('ERROR');
+  });
+});

@@ -41,7 +41,8 @@ export async function sh(
     return await run(file, args, {
       cwd: options.cwd,
       env: options.env ?? userEnv(),
-      timeout: options.timeoutMs ?? 300_000,
+      // An install compiles better-sqlite3: about a minute and a half on 2 idle cores, far more when busy.
+      timeout: options.timeoutMs ?? 1_200_000,
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (error) {
@@ -72,7 +73,13 @@ export interface Running {
 
 /** Starts `file args` in `cwd` with the user's environment plus `env`. */
 export function start(file: string, args: string[], cwd: string, env: Record<string, string> = {}): Running {
-  const child = spawn(file, args, { cwd, env: userEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: `npx` runs the bin as a child, and stopping must reach it too.
+  const child = spawn(file, args, {
+    cwd,
+    env: userEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -118,9 +125,22 @@ export function start(file: string, args: string[], cwd: string, env: Record<str
     exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
+        process.kill(-child.pid!, 'SIGTERM');
         await exited;
       }
+      // Wait for the rest of the group (the collector under npx) to have exited as well.
+      await poll(
+        'the process group to exit',
+        async () => {
+          try {
+            process.kill(-child.pid!, 0);
+            return undefined;
+          } catch {
+            return true;
+          }
+        },
+        10_000,
+      );
     },
   };
 }

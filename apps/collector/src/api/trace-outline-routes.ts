@@ -1,4 +1,4 @@
-import { diagnoseTrace } from '@faultline/diagnosis';
+import { diagnoseTrace, withLoggedExceptions } from '@faultline/diagnosis';
 import { toWireLogRecord, toWireSpan } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../errors.js';
@@ -33,9 +33,11 @@ export function registerTraceOutlineRoutes(app: FastifyInstance, store: Store, o
       const spanId = parseSpanId(request.params.spanId);
       const found = await store.getSpan(traceId, spanId);
       if (!found) throw notFound(`no span ${spanId} of trace ${traceId} is stored`);
+      // The span's logs are all the logs that can carry its exception.
+      const [span] = withLoggedExceptions([found.span], found.logs);
       return {
         traceId,
-        span: toWireSpan(found.span),
+        span: toWireSpan(span!),
         logs: found.logs.map(toWireLogRecord),
         ...(found.omitted ? { omitted: found.omitted } : {}),
         ...(found.logsCut

@@ -1,4 +1,4 @@
-import { diagnoseTrace } from '@faultline/diagnosis';
+import { diagnoseTrace, withLoggedExceptions } from '@faultline/diagnosis';
 import { toWireLogRecord, toWireSpan } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
 import { notFailing } from '../errors.js';
@@ -67,7 +67,11 @@ export function registerTraceRoutes(
       const part = await loadTracePart(store, request.params.traceId, cursor, limits);
       const { traceId } = part;
       const whole = cursor === null && part.next === null && part.omitted.length === 0;
-      const spans = (whole ? sortByStart(part.spans) : part.spans).map(toWireSpan);
+      // An exception sent as a log record (semantic conventions 1.40) shows on its span, as an event
+      // would (in a part, when the log came in the same part).
+      const spans = withLoggedExceptions(whole ? sortByStart(part.spans) : part.spans, part.logs).map(
+        toWireSpan,
+      );
       const logs = (whole ? part.logs.sort(byTime) : part.logs).map(toWireLogRecord);
       // The verdict needs every span and log: a part carries none (the outline route has it).
       const diagnosis = whole ? diagnoseTrace(part.spans, part.logs) : null;
@@ -101,7 +105,8 @@ export function registerTraceRoutes(
     if (!diagnosis)
       throw notFailing(`trace ${traceId} did not fail at its entry, so there is nothing to report`);
     const group = await store.groupOfTrace(traceId);
-    return reply.type('text/markdown; charset=utf-8').send(incidentReport(trace.spans, diagnosis, group));
+    const spans = withLoggedExceptions(trace.spans, trace.logs);
+    return reply.type('text/markdown; charset=utf-8').send(incidentReport(spans, diagnosis, group));
   });
 
   app.get('/api/traces', async (request) => {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { PUBLIC_ROUTE } from '../auth.js';
 
 /**
  * Where the built UI is when `--ui-dir` is not given: inside the installed package (`ui/` beside
@@ -24,9 +25,15 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
+/** Opens a route registered in this scope to callers without the token: the UI's files hold no data. */
+function markPublic(route: RouteOptions): void {
+  route.config = { ...route.config, public: true };
+}
+
 /**
  * Serves the built UI. Deep links (`/traces/:id`) get index.html so they work on reload; @fastify/static
- * resolves paths inside `root` only, so `..` cannot leave it.
+ * resolves paths inside `root` only, so `..` cannot leave it. The files are registered in a scope of
+ * their own whose routes are public (see auth.ts); everything else stays behind the token.
  */
 export async function registerUi(app: FastifyInstance, uiDir: string): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
@@ -37,7 +44,7 @@ export async function registerUi(app: FastifyInstance, uiDir: string): Promise<v
     }
   });
   if (!existsSync(join(uiDir, 'index.html'))) {
-    app.get('/', async (_request, reply) =>
+    app.get('/', PUBLIC_ROUTE, async (_request, reply) =>
       reply
         .type('text/plain')
         .send(
@@ -47,19 +54,22 @@ export async function registerUi(app: FastifyInstance, uiDir: string): Promise<v
     );
     return;
   }
-  await app.register(fastifyStatic, { root: uiDir, wildcard: false, index: ['index.html'] });
-  app.setNotFoundHandler((request, reply) => {
-    if (
-      request.method === 'GET' &&
-      !request.url.startsWith('/api/') &&
-      !/\.[a-z0-9]+$/i.test(request.url.split('?')[0]!)
-    ) {
-      return reply.sendFile('index.html');
-    }
-    return reply.status(404).send({
-      code: 'FL_ERR_NOT_FOUND',
-      message: `no route ${request.method} ${request.url}`,
-      statusCode: 404,
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', markPublic);
+    await scope.register(fastifyStatic, { root: uiDir, wildcard: false, index: ['index.html'] });
+    scope.setNotFoundHandler((request, reply) => {
+      if (
+        request.method === 'GET' &&
+        !request.url.startsWith('/api/') &&
+        !/\.[a-z0-9]+$/i.test(request.url.split('?')[0]!)
+      ) {
+        return reply.sendFile('index.html');
+      }
+      return reply.status(404).send({
+        code: 'FL_ERR_NOT_FOUND',
+        message: `no route ${request.method} ${request.url}`,
+        statusCode: 404,
+      });
     });
   });
 }

@@ -7,6 +7,7 @@
 /** gRPC status codes used in Status.code (google/rpc/code.proto). */
 export const RPC_CODE = {
   INVALID_ARGUMENT: 3,
+  PERMISSION_DENIED: 7,
   UNAUTHENTICATED: 16,
   RESOURCE_EXHAUSTED: 8,
   UNAVAILABLE: 14,
@@ -32,6 +33,7 @@ export function encodeRpcStatus(code: number, message: string): Buffer {
 /** Maps an HTTP status to the gRPC code that means the same. */
 export function rpcCodeForHttpStatus(status: number): number {
   if (status === 401) return RPC_CODE.UNAUTHENTICATED;
+  if (status === 403) return RPC_CODE.PERMISSION_DENIED;
   if (status === 413) return RPC_CODE.RESOURCE_EXHAUSTED;
   if (status >= 500) return RPC_CODE.UNAVAILABLE;
   return RPC_CODE.INVALID_ARGUMENT;

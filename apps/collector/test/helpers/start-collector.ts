@@ -26,7 +26,17 @@ export async function startCollector(
   const dbPath = join(dir, 'faultline.db');
   const store = backend === sqliteBackend ? undefined : (await backend.open()).store;
   const collector = await buildApp(
-    { ...DEFAULT_CONFIG, dbPath, port: 0, otlpHttpPort: 0, otlpGrpcPort: 0, uiDir: dir, ...overrides },
+    // Silent unless a test asks for a level: the log is tested through the CLI (logging.test.ts).
+    {
+      ...DEFAULT_CONFIG,
+      dbPath,
+      port: 0,
+      otlpHttpPort: 0,
+      otlpGrpcPort: 0,
+      uiDir: dir,
+      logLevel: 'silent',
+      ...overrides,
+    },
     store ? { ...options, store } : options,
   );
   const ports = await collector.listen();

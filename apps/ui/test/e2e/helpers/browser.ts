@@ -1,7 +1,10 @@
 import { type Browser, chromium } from 'playwright-core';
 
-/** Launches the system Chromium (`CHROMIUM_PATH` overrides /usr/bin/chromium), headless and quiet. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Launches the system Chromium (`CHROMIUM_PATH` overrides /usr/bin/chromium), headless and quiet;
+ * `extraArgs` adds switches (`--host-resolver-rules=…` to point a name at loopback).
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -11,6 +14,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }
