@@ -134,7 +134,13 @@ describe.skipIf(!binaries)('failing requests under load, failing in pg and undic
         const seen = await collector.waitForTrace(traceId, () => true, 1000).catch(() => undefined);
         console.log(
           JSON.stringify(
-            seen?.spans.map((span) => [span.name, span.kind, span.status.code, span.spanId, span.parentSpanId]),
+            seen?.spans.map((span) => [
+              span.name,
+              span.kind,
+              span.status.code,
+              span.spanId,
+              span.parentSpanId,
+            ]),
           ),
         );
       }
