@@ -41,19 +41,18 @@ function npmInstall(dir, specs) {
 async function coldStart(dir, args) {
   const times = [];
   for (let round = 0; round < ROUNDS; round++) {
-    rmSync(join(dir, 'bench.db'), { force: true });
+    const db = `bench-${round}.db`;
     const started = performance.now();
+    // A process group of its own: npx runs the collector as a child, and stopping must reach it.
     const child = spawn(
       args[0],
-      [...args.slice(1), '--db', 'bench.db', '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0'],
-      {
-        cwd: dir,
-        env,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+      [...args.slice(1), '--db', db, '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0'],
+      { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true },
     );
+    const exited = new Promise((r) => child.once('exit', r));
     let output = '';
-    const port = await new Promise((resolvePort) => {
+    const port = await new Promise((resolvePort, reject) => {
+      void exited.then(() => reject(new Error(`${args.join(' ')} exited before listening`)));
       child.stdout.on('data', (chunk) => {
         output += chunk;
         const match = /UI \+ API\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
@@ -69,8 +68,10 @@ async function coldStart(dir, args) {
       await new Promise((r) => setTimeout(r, 5));
     }
     times.push(performance.now() - started);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
+    // The collector under npx may outlive npx by a moment; its database is not reused anyway.
+    await new Promise((r) => setTimeout(r, 200));
   }
   return median(times);
 }
