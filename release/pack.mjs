@@ -10,11 +10,13 @@
 // Usage: node release/pack.mjs [OUT_DIR]   (default release/out; prints one tarball path a line)
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleCollector, packageOf } from './bundle-collector.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ts = createRequire(import.meta.url)('typescript');
 
 /**
  * Packages a dependency loads on Faultline's behalf although no file of ours imports it, each with
@@ -45,16 +47,17 @@ export function readCatalog(root = ROOT) {
   return catalog;
 }
 
-/** Every package that the JavaScript files under `dir` import or require (bare specifiers only). */
+/**
+ * Every package that the given JavaScript files import or require, read by TypeScript's own import
+ * scanner (`preProcessFile`), so a `require('x')` inside a comment or a string is not taken for one.
+ */
 export function importedPackages(files) {
   const found = new Set();
-  // require('x'), import('x'), a statement `import ... from 'x'` / `export ... from 'x'` / `import 'x'`,
-  // and module.register('x') (the ESM loader hook is a module loaded by name).
-  const pattern =
-    /(?:\brequire\(\s*|\bimport\(\s*|^\s*(?:import|export)\b[^;'"]*?\bfrom\s*|^\s*import\s*|\bregister\(\s*)(['"])([^'"./][^'"]*)\1/gm;
   for (const file of files) {
-    for (const match of readFileSync(file, 'utf8').matchAll(pattern)) {
-      const name = packageOf(match[2]);
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    for (const { fileName } of importedFiles) {
+      if (fileName.startsWith('.') || fileName.startsWith('/')) continue;
+      const name = packageOf(fileName);
       if (name) found.add(name);
     }
   }

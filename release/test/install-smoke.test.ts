@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -128,6 +128,11 @@ describe('a user project with the packed tarballs installed by npm', () => {
     try {
       writeProject(pnpmProject.path, { 'orders.cjs': SERVICE_FILES['orders.cjs'] });
       await sh('pnpm', ['add', tarballs.instrument, 'express@5'], { cwd: pnpmProject.path });
+      // Instrumenting a service compiles nothing: no native add-on comes with @faultline/instrument.
+      const installed = readdirSync(join(pnpmProject.path, 'node_modules/.pnpm'));
+      expect(installed.filter((entry) => /^(better-sqlite3|node-gyp|prebuild-install)@/.test(entry))).toEqual(
+        [],
+      );
       const service = start(
         process.execPath,
         ['--require', '@faultline/instrument/register', 'orders.cjs'],

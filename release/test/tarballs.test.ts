@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,22 @@ describe('the packed tarballs', () => {
         name,
       ).toEqual([]);
     }
+  });
+
+  it('counts an import only where code imports: not a require() named in a comment or a string', () => {
+    const file = join(work.path, 'sample.js');
+    writeFileSync(
+      file,
+      [
+        '"use strict";',
+        "const api = require('@opentelemetry/api');",
+        "/** `require('better-sqlite3')` hands over the class itself */",
+        "// import x from 'left-pad';",
+        'const text = "require(\'not-a-dependency\')";',
+        "import('@opentelemetry/core').then(() => {});",
+      ].join('\n'),
+    );
+    expect([...importedPackages([file])].sort()).toEqual(['@opentelemetry/api', '@opentelemetry/core']);
   });
 
   it('every package carries the one version of the workspace and states the Node versions it runs on', () => {
