@@ -49,7 +49,7 @@ export function mariaDbBinaries(): MariaDbBinaries | undefined {
  */
 export function mariaDbMissing(): string | undefined {
   if (mariaDbBinaries()) return undefined;
-  return 'MariaDB binaries (mariadbd, mariadb-install-db) not found: install mariadb-server or set MARIADB_BIN';
+  return 'MariaDB binaries (mariadbd, mariadb-install-db) not found: install mariadb-server-core (Debian) or set MARIADB_BIN';
 }
 
 /**
