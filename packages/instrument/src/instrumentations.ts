@@ -5,6 +5,7 @@ import { BetterSqlite3Instrumentation } from './better-sqlite3-instrumentation.j
 import { ExpressErrorInstrumentation, rememberExpressLayerSpan } from './express-error-instrumentation.js';
 import { ExpressInstrumentationBesideChannel, RouterChannelWatch } from './express-tracing.js';
 import { FastifyOtelBesideChannel } from './fastify-tracing.js';
+import { Mysql2PoolContextInstrumentation } from './mysql2-pool-context-instrumentation.js';
 import type { FrameworkSpans } from './options.js';
 import { PgPoolStateInstrumentation } from './pg-pool-instrumentation.js';
 
@@ -32,6 +33,7 @@ export function createInstrumentations(
 
   const ours: Instrumentation[] = [];
   if (wanted('pg')) ours.push(new PgPoolStateInstrumentation());
+  if (wanted('mysql2')) ours.push(new Mysql2PoolContextInstrumentation());
   // In light mode an Express on router ≥2.3 is traced through its channel (express-tracing.ts, which
   // start.ts installs); instrumentation-express and its error fix keep Express 4 and older routers.
   const routerWatch = spans.express === 'light' && wanted('express') ? new RouterChannelWatch() : undefined;
