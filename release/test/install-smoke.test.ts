@@ -219,12 +219,20 @@ describe('npm i -g @faultline/collector, and the container recipe that runs the 
     expect(steps.run[0]).toBe(`npm install --global --no-audit --no-fund ${tarballInImage}`);
 
     // Every RUN step as the image runs it, with the image's paths mapped into a folder of our own.
+    // npm reads its global config (this machine's CA file, Node headers) from under its prefix, so a
+    // prefix of our own keeps pointing at the machine's global config, as the image's npm uses its own.
     const prefix = join(root.path, 'usr-local');
+    const globalConfig = (
+      await sh('npm', ['config', 'get', 'globalconfig'], { cwd: root.path })
+    ).stdout.trim();
     const data = join(root.path, 'data');
     const inImage = (text: string) =>
       text
         .replaceAll(tarballInImage, tarballs.collector)
-        .replace('npm install --global', `npm install --global --prefix ${prefix}`)
+        .replace(
+          'npm install --global',
+          `npm install --global --prefix ${prefix} --globalconfig ${globalConfig}`,
+        )
         .replaceAll('node:node', `${process.getuid!()}:${process.getgid!()}`)
         .replaceAll('/data', data);
     for (const command of steps.run) await sh('sh', ['-c', inImage(command)], { cwd: root.path });
