@@ -143,9 +143,9 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     await otlp.register(cors, { origin: config.corsOrigins, methods: ['POST'], maxAge: 600 });
   }
   for (const app of [otlp, api]) installBearerAuth(app, config.token);
+  const grpcListener = new GrpcListener(maxConnections);
   // One body budget for both listeners: bodies are buffered whole, so many slow clients must not
   // add up to more memory than the sidecar is sized for.
-  const grpcListener = new GrpcListener(maxConnections);
   const budget = new InflightBudget(Math.max(config.maxInflightBytes, config.maxBodyBytes));
   for (const app of [otlp, api]) {
     installInflightBudget(app, budget);

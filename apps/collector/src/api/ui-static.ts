@@ -10,8 +10,8 @@ import { PUBLIC_ROUTE } from '../auth.js';
  * `dist/`, where release/pack.mjs puts it) or, in this repository, apps/ui/dist. The first that holds
  * an index.html wins; the repository's path is named in the message when neither does.
  */
-export function defaultUiDir(moduleUrl: string = import.meta.url): string {
-  const here = dirname(fileURLToPath(moduleUrl));
+export function defaultUiDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
   const packaged = resolve(here, '../ui');
   const inRepository = resolve(here, '../../../ui/dist');
   return existsSync(join(packaged, 'index.html')) ? packaged : inRepository;
