@@ -30,8 +30,12 @@ export interface HandledSplit {
  */
 export function splitHandled(parent: TraceNode, set: CandidateSet): HandledSplit {
   const split: HandledSplit = { surfaced: [], handled: [] };
+  // Sorted once: an N+1 loop can leave thousands of failing and thousands of working calls below one span.
+  const succeeded = set.explaining.length > 0 ? [...set.succeeded].sort(byStart) : [];
   for (const candidate of set.explaining) {
-    const continuedBy = isCall(candidate.node, parent) ? continuationOf(candidate.node, set) : undefined;
+    const continuedBy = isCall(candidate.node, parent)
+      ? continuationOf(candidate.node, succeeded)
+      : undefined;
     if (continuedBy && !carriedOnBy(parent, candidate.node)) {
       split.handled.push({ node: candidate.node, continuedBy });
     } else split.surfaced.push(candidate);
@@ -55,22 +59,26 @@ function isCall(node: TraceNode, parent: TraceNode): boolean {
   return kind === 'CLIENT' || kind === 'PRODUCER' || node.span.service !== parent.span.service;
 }
 
-/** The earliest successful call that started at or after `node` failed and is not part of it. */
-function continuationOf(node: TraceNode, set: CandidateSet): TraceNode | undefined {
+/**
+ * The earliest successful call (of `succeeded`, sorted by start) that started at or after `node` ended.
+ * None of them is inside `node`: the walk never looks below a failing span for them.
+ */
+function continuationOf(node: TraceNode, succeeded: readonly TraceNode[]): TraceNode | undefined {
   // Its end, not the time it recorded the error: a call still running when the next one started ran
   // alongside it (Promise.all), and that says nothing about the request going on past it.
   const failedAt = node.endNs;
-  let first: TraceNode | undefined;
-  for (const call of set.succeeded) {
-    if (call.startNs < failedAt || isWithin(call, node)) continue;
-    if (!first || call.startNs < first.startNs) first = call;
+  let low = 0;
+  let high = succeeded.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (succeeded[mid]!.startNs < failedAt) low = mid + 1;
+    else high = mid;
   }
-  return first;
+  return succeeded[low];
 }
 
-function isWithin(node: TraceNode, ancestor: TraceNode): boolean {
-  for (let n: TraceNode | null = node; n; n = n.parent) if (n === ancestor) return true;
-  return false;
+function byStart(a: TraceNode, b: TraceNode): number {
+  return a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0;
 }
 
 /**
