@@ -18,6 +18,8 @@ export interface DiagnosisRecord {
   summary: string;
   version: string | null;
   entryEndpoint: string | null;
+  /** The origin service's endpoint that was serving when it failed ("GET /orders/:id"), if any. */
+  originEndpoint: string | null;
   startTimeUnixNano: bigint;
 }
 
@@ -50,6 +52,8 @@ export interface FailureGroup {
   firstVersion: string | null;
   versions: string[];
   entryEndpoints: string[];
+  /** The origin service's endpoints the group's failures were reached through (grouped by frame, several). */
+  originEndpoints: string[];
   latestTraceId: string;
   sampleTraceIds: string[];
   perMinute: { minuteUnixMs: number; count: number }[];
@@ -71,6 +75,7 @@ interface GroupRow {
   endpoints: string;
   latest_trace_id: Buffer;
   sample_trace_ids: string;
+  origin_endpoints: string;
 }
 
 const SAMPLES_KEPT = 5;
@@ -115,9 +120,12 @@ export class FailureStore {
       ),
       group: db.prepare('SELECT * FROM failure_groups WHERE fingerprint = ?').safeIntegers(),
       putGroup: db.prepare(
-        `INSERT OR REPLACE INTO failure_groups VALUES
+        `INSERT OR REPLACE INTO failure_groups (fingerprint, origin_service, origin_operation, cause,
+          exception_type, message, summary, count, first_seen_ns, last_seen_ns, first_version, versions,
+          endpoints, latest_trace_id, sample_trace_ids, origin_endpoints) VALUES
          (@fingerprint, @origin_service, @origin_operation, @cause, @exception_type, @message, @summary, @count,
-          @first_seen_ns, @last_seen_ns, @first_version, @versions, @endpoints, @latest_trace_id, @sample_trace_ids)`,
+          @first_seen_ns, @last_seen_ns, @first_version, @versions, @endpoints, @latest_trace_id, @sample_trace_ids,
+          @origin_endpoints)`,
       ),
       decrementGroup: db.prepare('UPDATE failure_groups SET count = count - 1 WHERE fingerprint = ?'),
       deleteEmptyGroup: db.prepare('DELETE FROM failure_groups WHERE fingerprint = ? AND count <= 0'),
@@ -232,6 +240,7 @@ export class FailureStore {
       endpoints: addToSet(row?.endpoints ?? '[]', record.entryEndpoint),
       latest_trace_id: isLatest ? traceId : row!.latest_trace_id,
       sample_trace_ids: JSON.stringify([hex, ...samples].slice(0, SAMPLES_KEPT)),
+      origin_endpoints: addToSet(row?.origin_endpoints ?? '[]', record.originEndpoint),
     });
     if (!alreadyCounted) this.stmt.addMinute.run(record.fingerprint, minuteOf(start), 1);
   }
@@ -257,6 +266,7 @@ export class FailureStore {
       firstVersion: row.first_version,
       versions: JSON.parse(row.versions) as string[],
       entryEndpoints: JSON.parse(row.endpoints) as string[],
+      originEndpoints: JSON.parse(row.origin_endpoints) as string[],
       latestTraceId: blobToId(row.latest_trace_id),
       sampleTraceIds: JSON.parse(row.sample_trace_ids) as string[],
       perMinute: (
