@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorWithStack } from '../test/fixtures/faults.js';
-import { expressHandlerSpan, httpServerSpan } from '../test/fixtures/instrumentations.js';
+import { expressHandlerSpan, httpServerSpan, undiciFetchSpan } from '../test/fixtures/instrumentations.js';
 import { checkoutTrace } from '../test/fixtures/scenarios.js';
 import { TraceBuilder } from '../test/fixtures/trace-builder.js';
 import { diagnoseTrace } from './diagnose-trace.js';
@@ -109,6 +109,43 @@ describe('failureFingerprint', () => {
         explodingRequest(23, 0, { route: '/orders/:id', frame: '/srv/orders/src/routes.js:23:19' }),
       ),
     );
+  });
+
+  it('keeps refusals from two upstreams apart though one helper function reported both', () => {
+    const refusedAt = (url: string, port: number) => {
+      const t = new TraceBuilder(port.toString(16).padStart(32, '0'));
+      const server = httpServerSpan(t, {
+        service: 'gateway',
+        method: 'GET',
+        route: '/api/summary',
+        path: '/api/summary',
+        port: 8080,
+        status: 502,
+        startMs: 0,
+        endMs: 10,
+      });
+      const error = errorWithStack(
+        'Error',
+        `connect ECONNREFUSED 127.0.0.1:${port}`,
+        'ECONNREFUSED',
+        'callService (/srv/gateway/src/http.js:5:10)',
+      );
+      undiciFetchSpan(t, {
+        service: 'gateway',
+        parent: server,
+        method: 'GET',
+        url,
+        error,
+        startMs: 1,
+        endMs: 3,
+      });
+      return t.spans;
+    };
+    const orders = refusedAt('http://127.0.0.1:4001/orders', 4001);
+    const billing = refusedAt('http://127.0.0.1:4002/invoices', 4002);
+    const [a, b] = [orders, billing].map((spans) => diagnoseTrace(spans)!);
+    expect([a!.cause, a!.evidence.topFrame?.functionName]).toEqual(['upstream_unreachable', 'callService']);
+    expect(failureFingerprint(a!, orders)).not.toBe(failureFingerprint(b!, billing));
   });
 
   it('separates failures of different causes at the same place', () => {

@@ -24,7 +24,7 @@ export function normaliseMessage(message: string): string {
 /**
  * A key under which occurrences of the same failure group: origin service, origin operation (http.route
  * or span name), cause, exception type, normalised message, and the top in-app frame without line numbers.
- * When that frame names a function, it identifies the code that broke and the operation is left out
+ * When the cause is an exception and that frame names a function, it identifies the code that broke and the operation is left out
  * (`*`): the same exception thrown by the same function, reached through different endpoints of one
  * service, is one group (as Sentry and Datadog group by frame). An anonymous frame (`at
  * /srv/routes.js:22:19`, `Object.<anonymous>`) says only which file; there the operation keeps route
@@ -37,12 +37,22 @@ export function failureFingerprint(diagnosis: Diagnosis, spans: readonly Span[])
   const message = e.exceptionMessage ?? e.statusMessage ?? '';
   return [
     diagnosis.originService,
-    e.topFrame && namesFunction(e.topFrame) ? '*' : operation,
+    groupsByFrame(diagnosis) ? '*' : operation,
     diagnosis.cause,
     e.exceptionType ?? '',
     normaliseMessage(message),
     e.topFrame ? frameIdentity(e.topFrame) : '',
   ].join(' | ');
+}
+
+/**
+ * Only for exceptions: there the code is what broke. A database or network failure thrown through a
+ * shared helper (`callService(url)`) keeps its operation, which names the query or the peer: refusals
+ * from two upstreams are two problems even when one function reported both.
+ */
+function groupsByFrame(diagnosis: Diagnosis): boolean {
+  const frame = diagnosis.evidence.topFrame;
+  return diagnosis.cause === 'exception' && frame !== undefined && namesFunction(frame);
 }
 
 function namesFunction(frame: StackFrame): boolean {
