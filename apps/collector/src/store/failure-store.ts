@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { addToSet, type GroupRow, groupFromRow } from './failure-group-row.js';
 import { type NodeContribution, NodeMinutes } from './node-minutes.js';
 import { blobToId, idToBlob } from './span-rows.js';
 import type { KeptVerdict } from './store.js';
@@ -59,35 +60,9 @@ export interface FailureGroup {
   perMinute: { minuteUnixMs: number; count: number }[];
 }
 
-interface GroupRow {
-  fingerprint: string;
-  origin_service: string;
-  origin_operation: string;
-  cause: string;
-  exception_type: string | null;
-  message: string | null;
-  summary: string;
-  count: bigint;
-  first_seen_ns: bigint;
-  last_seen_ns: bigint;
-  first_version: string | null;
-  versions: string;
-  endpoints: string;
-  latest_trace_id: Buffer;
-  sample_trace_ids: string;
-  origin_endpoints: string;
-}
-
 const SAMPLES_KEPT = 5;
-const MAX_LISTED = 20;
 
 const minuteOf = (ns: bigint): number => Math.floor(Number(ns / 1_000_000n) / 60_000) * 60_000;
-
-function addToSet(json: string, value: string | null): string {
-  const values = JSON.parse(json) as string[];
-  if (value === null || values.includes(value) || values.length >= MAX_LISTED) return json;
-  return JSON.stringify([...values, value]);
-}
 
 /**
  * Failure groups, maintained incrementally: each diagnosed trace is counted in exactly one group, and
@@ -252,27 +227,14 @@ export class FailureStore {
   }
 
   private toGroup(row: GroupRow, minutesSinceMs: number): FailureGroup {
-    return {
-      fingerprint: row.fingerprint,
-      originService: row.origin_service,
-      originOperation: row.origin_operation,
-      cause: row.cause,
-      exceptionType: row.exception_type,
-      message: row.message,
-      summary: row.summary,
-      count: Number(row.count),
-      firstSeenUnixNano: row.first_seen_ns,
-      lastSeenUnixNano: row.last_seen_ns,
-      firstVersion: row.first_version,
-      versions: JSON.parse(row.versions) as string[],
-      entryEndpoints: JSON.parse(row.endpoints) as string[],
-      originEndpoints: JSON.parse(row.origin_endpoints) as string[],
-      latestTraceId: blobToId(row.latest_trace_id),
-      sampleTraceIds: JSON.parse(row.sample_trace_ids) as string[],
-      perMinute: (
-        this.stmt.minutesOf.all(row.fingerprint, minutesSinceMs) as { minute_ms: number; count: number }[]
-      ).map((m) => ({ minuteUnixMs: m.minute_ms, count: m.count })),
-    };
+    const minutes = this.stmt.minutesOf.all(row.fingerprint, minutesSinceMs) as {
+      minute_ms: number;
+      count: number;
+    }[];
+    return groupFromRow(
+      row,
+      minutes.map((m) => ({ minuteUnixMs: m.minute_ms, count: m.count })),
+    );
   }
 
   /**
