@@ -54,7 +54,10 @@ export function stitchableCall(diagnosis: Diagnosis, spans: readonly Span[]): Sp
 export function stitchFit(call: Span, root: Span, maxSkewNs = DEFAULT_MAX_SKEW_NS): StitchFit | null {
   if (root.kind !== 'SERVER' || root.parentSpanId !== null || root.traceId === call.traceId) return null;
   const callMethod = readString(call.attributes, HTTP_REQUEST_METHOD)?.toUpperCase();
-  if (callMethod === undefined || callMethod !== readString(root.attributes, HTTP_REQUEST_METHOD)?.toUpperCase())
+  if (
+    callMethod === undefined ||
+    callMethod !== readString(root.attributes, HTTP_REQUEST_METHOD)?.toUpperCase()
+  )
     return null;
   const callPath = pathOfCall(call);
   if (callPath === undefined || callPath !== pathOfServer(root)) return null;

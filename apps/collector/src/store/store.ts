@@ -108,6 +108,19 @@ export interface TraceStamp {
   logCount: number;
 }
 
+/**
+ * What the stitcher reads around one call or one root span (docs/diagnosis.md, "Stitched traces"):
+ * spans only, each read whole; `full` says a list stopped at its limit, so a match in it would not be
+ * known to be the only one.
+ */
+export interface StitchNeighbours {
+  /** Parentless failing SERVER spans of traces that started in the window. */
+  roots: Span[];
+  /** Diagnosed traces' origin CLIENT spans, for traces that started in the window. */
+  calls: { span: Span; cause: string }[];
+  full: boolean;
+}
+
 /** Groups (service, operation, kind, last seen) rows, sorted by service then name, per service. */
 export function groupOperations(
   rows: Iterable<{ service: string; name: string; kind: number; lastSeenUnixNano: bigint }>,
@@ -240,6 +253,21 @@ export interface Store {
   nearestSuccessfulTrace(traceId: string): Promise<string | null>;
   /** A failure group's origin spans and the same operation's spans in successful requests. */
   groupSamples(fingerprint: string): Promise<ComparisonSamples | null>;
+  /**
+   * For stitching traces a proxy broke: root server spans of failing traces that started within
+   * `roots` (ns, inclusive), and origin client spans of diagnosed traces that started within `calls`;
+   * at most `limit` of each, read through indexed ranges of trace start.
+   */
+  stitchNeighbours(
+    roots: { fromNs: bigint; toNs: bigint },
+    calls: { fromNs: bigint; toNs: bigint },
+    limit: number,
+  ): Promise<StitchNeighbours>;
+  /**
+   * Marks traces to be finalized again (their verdict may now be stitched to a trace that arrived
+   * after them); a trace unknown to the store is skipped.
+   */
+  reopenTraces(traceIds: readonly string[]): Promise<void>;
   /** Services, databases and uninstrumented peers, with call and failure counts. */
   serviceMap(sinceNs: bigint): Promise<ServiceMap>;
   /** Deletes at most `maxTraces` whole traces that are past retention or over the size cap. */
