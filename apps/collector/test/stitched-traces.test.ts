@@ -4,11 +4,12 @@
  * verdict follows the call into the callee's trace whichever arrives first, and stitches nothing when
  * look-alike requests make the match ambiguous (docs/diagnosis.md, "Stitched traces").
  */
+
+import type { Diagnosis } from '@faultline/diagnosis';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { Diagnosis } from '@faultline/diagnosis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 
