@@ -18,7 +18,7 @@ import {
   stitchedDiagnosis,
   stitchFit,
 } from '@faultline/diagnosis';
-import type { Span } from '@faultline/model';
+import { HTTP_REQUEST_METHOD, readString, type Span } from '@faultline/model';
 import type { Store } from '../store/store.js';
 
 /**
@@ -44,12 +44,14 @@ export async function followBrokenCall(
 ): Promise<Diagnosis> {
   const call = stitchableCall(diagnosis, spans);
   if (!call) return diagnosis;
+  const method = readString(call.attributes, HTTP_REQUEST_METHOD);
+  if (method === undefined) return diagnosis;
+  const fromNs = call.startTimeUnixNano - DEFAULT_MAX_SKEW_NS;
+  const toNs = call.endTimeUnixNano + DEFAULT_MAX_SKEW_NS;
+  // Rivals: other failed calls of the same method in flight while a candidate root started.
   const neighbours = await store.stitchNeighbours(
-    {
-      fromNs: call.startTimeUnixNano - DEFAULT_MAX_SKEW_NS,
-      toNs: call.endTimeUnixNano + DEFAULT_MAX_SKEW_NS,
-    },
-    { fromNs: call.startTimeUnixNano - CALLER_LOOKBACK_NS, toNs: call.endTimeUnixNano + DEFAULT_MAX_SKEW_NS },
+    { fromNs, toNs },
+    { tracesFromNs: fromNs - CALLER_LOOKBACK_NS, overlapsFromNs: fromNs, overlapsToNs: toNs, method },
     NEIGHBOUR_LIMIT,
   );
   // Too busy a window to know a match is the only one.
@@ -70,13 +72,14 @@ export async function followBrokenCall(
  */
 export async function callersToReopen(store: Store, spans: readonly Span[]): Promise<string[]> {
   const root = spans.find((s) => s.parentSpanId === null && s.kind === 'SERVER');
-  if (!root || !isFailingEntry(root)) return [];
+  const method = root ? readString(root.attributes, HTTP_REQUEST_METHOD) : undefined;
+  if (!root || method === undefined || !isFailingEntry(root)) return [];
+  // A call this root answered was in flight when the root started (give or take the clocks' skew).
+  const fromNs = root.startTimeUnixNano - DEFAULT_MAX_SKEW_NS;
+  const toNs = root.startTimeUnixNano + DEFAULT_MAX_SKEW_NS;
   const neighbours = await store.stitchNeighbours(
-    { fromNs: 1n, toNs: 0n },
-    {
-      fromNs: root.startTimeUnixNano - CALLER_LOOKBACK_NS,
-      toNs: root.endTimeUnixNano + DEFAULT_MAX_SKEW_NS,
-    },
+    null,
+    { tracesFromNs: fromNs - CALLER_LOOKBACK_NS, overlapsFromNs: fromNs, overlapsToNs: toNs, method },
     NEIGHBOUR_LIMIT,
   );
   return neighbours.calls

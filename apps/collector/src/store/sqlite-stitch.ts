@@ -1,7 +1,7 @@
 import type { Span } from '@faultline/model';
 import type Database from 'better-sqlite3';
 import { SPAN_COLUMNS, type StoredSpanRow } from './span-rows.js';
-import type { StitchNeighbours } from './store.js';
+import type { StitchCallWindow, StitchNeighbours } from './store.js';
 
 // Kinds and status codes as stored (SPAN_KIND_NAMES, STATUS_CODE_NAMES).
 const SERVER = 2;
@@ -28,15 +28,20 @@ export class SqliteStitchReads {
              JOIN spans s ON s.trace_key = t.trace_key AND s.span_id = t.root_span_id
            WHERE t.start_ns BETWEEN ? AND ? AND t.root_has_parent = 0 AND s.parent_span_id IS NULL
              AND s.kind = ${SERVER} AND (s.http_status >= 500 OR s.status_code = ${ERROR})
+             AND s.http_method = ?
            LIMIT ?`,
         )
         .safeIntegers(),
+      // Only calls of the same method overlapping the window are decoded; the rest are told apart by
+      // the promoted columns.
       calls: db
         .prepare(
           `SELECT ${SPAN_COLUMNS}, t.cause FROM traces t
              JOIN spans s ON s.trace_key = t.trace_key AND s.span_id = t.origin_span_id
-           WHERE t.start_ns BETWEEN ? AND ? AND t.origin_span_id IS NOT NULL AND s.kind = ${CLIENT}
-           LIMIT ?`,
+           WHERE t.start_ns BETWEEN @tracesFrom AND @overlapsTo AND t.origin_span_id IS NOT NULL
+             AND s.kind = ${CLIENT} AND s.http_method = @method
+             AND s.start_ns <= @overlapsTo AND s.start_ns + s.duration_ns >= @overlapsFrom
+           LIMIT @limit`,
         )
         .safeIntegers(),
     };
@@ -44,15 +49,21 @@ export class SqliteStitchReads {
 
   /** See `Store.stitchNeighbours`. */
   neighbours(
-    roots: { fromNs: bigint; toNs: bigint },
-    calls: { fromNs: bigint; toNs: bigint },
+    roots: { fromNs: bigint; toNs: bigint } | null,
+    calls: StitchCallWindow,
     limit: number,
   ): StitchNeighbours {
     // One more than the limit is read, to tell "exactly the limit" from "more than it".
-    const rootRows = this.stmt.roots.all(roots.fromNs, roots.toNs, limit + 1) as StoredSpanRow[];
-    const callRows = this.stmt.calls.all(calls.fromNs, calls.toNs, limit + 1) as (StoredSpanRow & {
-      cause: string | null;
-    })[];
+    const rootRows = roots
+      ? (this.stmt.roots.all(roots.fromNs, roots.toNs, calls.method, limit + 1) as StoredSpanRow[])
+      : [];
+    const callRows = this.stmt.calls.all({
+      tracesFrom: calls.tracesFromNs,
+      overlapsFrom: calls.overlapsFromNs,
+      overlapsTo: calls.overlapsToNs,
+      method: calls.method,
+      limit: limit + 1,
+    }) as (StoredSpanRow & { cause: string | null })[];
     return {
       roots: rootRows.slice(0, limit).map(this.toSpan),
       calls: callRows.slice(0, limit).map((row) => ({ span: this.toSpan(row), cause: row.cause ?? '' })),

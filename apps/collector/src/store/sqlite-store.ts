@@ -34,6 +34,7 @@ import {
   type PruneResult,
   type ServiceOperations,
   type SpanWithLogs,
+  type StitchCallWindow,
   type StitchNeighbours,
   type Store,
   type StoredTraceOutline,
@@ -266,8 +267,8 @@ export class SqliteStore implements Store {
   }
 
   async stitchNeighbours(
-    roots: { fromNs: bigint; toNs: bigint },
-    calls: { fromNs: bigint; toNs: bigint },
+    roots: { fromNs: bigint; toNs: bigint } | null,
+    calls: StitchCallWindow,
     limit: number,
   ): Promise<StitchNeighbours> {
     return this.stitching.neighbours(roots, calls, limit);

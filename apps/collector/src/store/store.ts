@@ -114,11 +114,22 @@ export interface TraceStamp {
  * known to be the only one.
  */
 export interface StitchNeighbours {
-  /** Parentless failing SERVER spans of traces that started in the window. */
+  /** Parentless failing SERVER spans, of the calls' method, of traces that started in the window. */
   roots: Span[];
-  /** Diagnosed traces' origin CLIENT spans, for traces that started in the window. */
+  /** Diagnosed traces' origin CLIENT spans (see StitchCallWindow), with their trace's cause. */
   calls: { span: Span; cause: string }[];
   full: boolean;
+}
+
+/** Which failed calls a stitch lookup reads: time-overlapping calls of one HTTP method. */
+export interface StitchCallWindow {
+  /** The call's trace started at or after this (ns): how far back its caller may have started. */
+  tracesFromNs: bigint;
+  /** The call span overlaps [overlapsFromNs, overlapsToNs] (ns). */
+  overlapsFromNs: bigint;
+  overlapsToNs: bigint;
+  /** `http.request.method` of the call. */
+  method: string;
 }
 
 /** Groups (service, operation, kind, last seen) rows, sorted by service then name, per service. */
@@ -255,12 +266,12 @@ export interface Store {
   groupSamples(fingerprint: string): Promise<ComparisonSamples | null>;
   /**
    * For stitching traces a proxy broke: root server spans of failing traces that started within
-   * `roots` (ns, inclusive), and origin client spans of diagnosed traces that started within `calls`;
-   * at most `limit` of each, read through indexed ranges of trace start.
+   * `roots` (ns, inclusive; null for none), and the origin client spans of diagnosed traces that
+   * `calls` describes; at most `limit` of each, read through indexed ranges of trace start.
    */
   stitchNeighbours(
-    roots: { fromNs: bigint; toNs: bigint },
-    calls: { fromNs: bigint; toNs: bigint },
+    roots: { fromNs: bigint; toNs: bigint } | null,
+    calls: StitchCallWindow,
     limit: number,
   ): Promise<StitchNeighbours>;
   /**
