@@ -29,6 +29,7 @@ import { ClickHouseFailures } from './clickhouse-failures.js';
 import { ClickHouseFinalizer } from './clickhouse-finalizer.js';
 import { type ExporterSchema, prepareSchema } from './clickhouse-schema.js';
 import { buildClickHouseSearch } from './clickhouse-search.js';
+import { ClickHouseStitchReads } from './clickhouse-stitch.js';
 import { writeBatch } from './clickhouse-write.js';
 import {
   type ExporterLogRow,
@@ -84,7 +85,7 @@ export class ClickHouseStore implements Store {
   private readonly finalizer: ClickHouseFinalizer;
   private readonly failures: ClickHouseFailures;
   private readonly comparisons: ClickHouseComparisons;
-  private stitchingNoticeGiven = false;
+  private readonly stitching = new ClickHouseStitchReads();
 
   private constructor(options: ClickHouseStoreOptions, schema: ExporterSchema) {
     this.client = options.client;
@@ -290,19 +291,7 @@ export class ClickHouseStore implements Store {
     return this.comparisons.groupSamples(fingerprint);
   }
 
-  /**
-   * Stitching is not implemented on ClickHouse yet (the exporter's tables keep no per-trace root or
-   * verdict to join by): no candidates, said once on stderr, so verdicts stay `uninstrumented_upstream`.
-   */
-  async stitchNeighbours(): Promise<StitchNeighbours> {
-    if (!this.stitchingNoticeGiven) {
-      this.stitchingNoticeGiven = true;
-      process.stderr.write(
-        'faultline: stitching traces a proxy broke is not implemented on the ClickHouse store; such calls stay uninstrumented_upstream\n',
-      );
-    }
-    return { roots: [], calls: [], full: false };
-  }
+  stitchNeighbours = async (): Promise<StitchNeighbours> => this.stitching.neighbours();
 
   /** Nothing to reopen: no verdict here is ever stitched (see stitchNeighbours). */
   async reopenTraces(): Promise<void> {}
