@@ -28,6 +28,11 @@ export interface StackOptions {
   ordersSqliteFile: string;
   /** PostgreSQL for orders instead of SQLite. */
   databaseUrl?: string;
+  /**
+   * Where the gateway reaches orders (default: orders itself). Tests put a proxy here, e.g. one that
+   * drops `traceparent` so the call's trace breaks in two (docs/diagnosis.md, "Stitched traces").
+   */
+  gatewayOrdersUrl?: string;
   /** Where each process writes `<name>.log`. */
   logDir: string;
   /** Told of each process as soon as it is spawned, so a caller can stop it even mid-startup. */
@@ -125,7 +130,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       launch('gateway', ['--import', register, distScript('gateway.js')], {
         ...instrumented('gateway'),
         PORT: String(options.gatewayPort),
-        ORDERS_URL: url(options.ordersPort),
+        ORDERS_URL: options.gatewayOrdersUrl ?? url(options.ordersPort),
         ORDERS_WRONG_URL: url(options.closedPort),
         LEGACY_URL: url(options.legacyPort),
       }),

@@ -11,6 +11,9 @@ export { failureFingerprint, normaliseMessage } from './fingerprint.js';
 export { withLoggedExceptions } from './logged-exceptions.js';
 export { buildOutlineTree, spanOutline } from './span-outline.js';
 export { type FrameOrigin, frameOrigin, parseStack, topInAppFrame } from './stack-frames.js';
+export type { StitchFit, StitchMatch } from './stitch-match.js';
+export { DEFAULT_MAX_SKEW_NS, matchStitch, stitchableCall, stitchFit } from './stitch-match.js';
+export { stitchedDiagnosis } from './stitch-verdict.js';
 export type { TraceNode, TraceTree, TreeSpan, TreeSpanTraits } from './trace-tree.js';
 export { buildTraceTree } from './trace-tree.js';
 export type {
@@ -22,5 +25,6 @@ export type {
   PoolState,
   PropagationStep,
   StackFrame,
+  StitchedContinuation,
   UpstreamState,
 } from './types.js';

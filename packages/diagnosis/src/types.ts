@@ -119,6 +119,21 @@ export interface OtherFailure {
   cause?: Cause;
 }
 
+/**
+ * Where a trace a proxy broke goes on: the callee's own trace, found by matching the call that lost
+ * its trace context (docs/diagnosis.md, "Stitched traces").
+ */
+export interface StitchedContinuation {
+  /** The client span in this trace whose call arrived without its trace context. */
+  fromSpanId: string;
+  /** The callee's trace. */
+  traceId: string;
+  /** The callee's root server span in that trace. */
+  spanId: string;
+  /** What matched, in words. */
+  matchedOn: string;
+}
+
 /** The verdict for one failing request. */
 export interface Diagnosis {
   originSpanId: string;
@@ -135,4 +150,9 @@ export interface Diagnosis {
   propagatedBy?: PropagationStep[];
   /** What also happened: failures that were not the one the request surfaced (the UI's "Also happened"). */
   otherFailures?: OtherFailure[];
+  /**
+   * Present when the verdict follows a call into another trace: origin, cause and evidence are the
+   * callee's, and `path` goes on from the call into that trace's spans.
+   */
+  continuedIn?: StitchedContinuation;
 }

@@ -1,6 +1,7 @@
 import { diagnoseTrace, withLoggedExceptions } from '@faultline/diagnosis';
 import { toWireLogRecord, toWireSpan } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
+import { followBrokenCall } from '../diagnosis/stitch-lookup.js';
 import { notFailing } from '../errors.js';
 import { incidentReport } from '../report/incident-report.js';
 import type { Store, TraceReadLimits, TraceSummary } from '../store/store.js';
@@ -74,7 +75,10 @@ export function registerTraceRoutes(
       );
       const logs = (whole ? part.logs.sort(byTime) : part.logs).map(toWireLogRecord);
       // The verdict needs every span and log: a part carries none (the outline route has it).
-      const diagnosis = whole ? diagnoseTrace(part.spans, part.logs) : null;
+      const judged = whole ? diagnoseTrace(part.spans, part.logs) : null;
+      // A call a proxy broke is followed into the callee's trace, as the finalizer does.
+      const diagnosis = judged ? await followBrokenCall(store, part.spans, judged) : null;
+      if (diagnosis?.continuedIn) addStitchedLink(spans, diagnosis.continuedIn);
       const cut = whole
         ? {}
         : {
@@ -133,6 +137,26 @@ export function registerTraceRoutes(
       })),
     };
   });
+}
+
+/**
+ * The stitch kept as a span link on the call that left the trace (docs/api.md): OpenTelemetry's way
+ * to point at a span of another trace, marked so a reader knows Faultline made it, not the sender.
+ */
+function addStitchedLink(
+  spans: { spanId: string; links: { traceId: string; spanId: string; attributes: object }[] }[],
+  stitch: { fromSpanId: string; traceId: string; spanId: string; matchedOn: string },
+): void {
+  const call = spans.find((s) => s.spanId === stitch.fromSpanId);
+  if (!call || call.links.some((l) => l.traceId === stitch.traceId && l.spanId === stitch.spanId)) return;
+  call.links = [
+    ...call.links,
+    {
+      traceId: stitch.traceId,
+      spanId: stitch.spanId,
+      attributes: { 'faultline.link': 'stitched', 'faultline.stitch.matched_on': stitch.matchedOn },
+    },
+  ];
 }
 
 function partMessage(

@@ -39,12 +39,15 @@ export function toDiagnosisRecord(diagnosis: Diagnosis, spans: readonly Span[]):
   const entry = byId.get(diagnosis.path[0] ?? '') ?? spans[0]!;
   const origin = byId.get(diagnosis.originSpanId) ?? entry;
   const { evidence } = diagnosis;
-  const version = origin.resource[SERVICE_VERSION];
+  // A stitched verdict's origin is in the callee's trace: its version is not known from this one.
+  const version = diagnosis.continuedIn ? undefined : origin.resource[SERVICE_VERSION];
   return {
     // The engine's fingerprint is readable text (service | operation | cause | …); its hash is a short,
     // URL-safe group id.
     fingerprint: createHash('sha256').update(failureFingerprint(diagnosis, spans)).digest('hex').slice(0, 16),
-    originSpanId: diagnosis.originSpanId,
+    // A stitched verdict is kept at the call that left this trace: the stitcher finds it there as a
+    // rival of later look-alike calls (store/sqlite-stitch.ts).
+    originSpanId: diagnosis.continuedIn?.fromSpanId ?? diagnosis.originSpanId,
     originService: diagnosis.originService,
     originOperation: evidence.operation,
     // An uninstrumented peer has no service of its own: on the map, the failure sits at its address.

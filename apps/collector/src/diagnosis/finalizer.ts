@@ -3,6 +3,7 @@ import type { LogRecord, Span } from '@faultline/model';
 import type { DiagnosisRecord, RecordOutcome } from '../store/failure-store.js';
 import type { FinalizeItem, KeptVerdict, Store } from '../store/store.js';
 import { toDiagnosisRecord } from './diagnosis-record.js';
+import { callersToReopen, followBrokenCall } from './stitch-lookup.js';
 
 /** How the finalizer slices its work. */
 export interface FinalizerOptions {
@@ -73,6 +74,7 @@ export class Finalizer {
       await yieldToEventLoop();
       const started = this.now();
       const items: FinalizeItem[] = [];
+      const reopen = new Set<string>();
       while (next < pending.length && items.length < maxPerSlice) {
         const predictedMs = this.now() - started + (items.length + 1) * this.storeMsPerTrace;
         if (items.length > 0 && predictedMs > sliceMs) break;
@@ -80,7 +82,12 @@ export class Finalizer {
         // Only a trace with an error span can have failed at its entry; the rest just get their
         // service-map edges counted, without loading their spans here.
         const trace = hasErrors ? await store.getTrace(traceId) : null;
-        const diagnosis = trace ? diagnoseTrace(trace.spans, trace.logs) : null;
+        let diagnosis = trace ? diagnoseTrace(trace.spans, trace.logs) : null;
+        if (trace && diagnosis) {
+          // A call a proxy broke is followed into the callee's trace, whichever of them came first.
+          diagnosis = await followBrokenCall(store, trace.spans, diagnosis);
+          for (const caller of await callersToReopen(store, trace.spans)) reopen.add(caller);
+        }
         const record = diagnosis === null || !trace ? null : toDiagnosisRecord(diagnosis, trace.spans);
         if (trace) this.options.onJudged?.(traceId, trace, diagnosis);
         // Kept whole, so opening the trace reads the verdict instead of diagnosing it again.
@@ -90,6 +97,8 @@ export class Finalizer {
       }
       const storeStarted = this.now();
       const outcomes = await store.finalizeTraces(items);
+      // After this slice's verdicts are stored, so a caller finalized in it is reopened, not overwritten.
+      if (reopen.size > 0) await store.reopenTraces([...reopen]);
       const endedMs = this.now();
       this.storeMsPerTrace = this.learn(this.storeMsPerTrace, endedMs - storeStarted, items.length);
       this.sliceMsPerTrace = this.learn(this.sliceMsPerTrace, endedMs - started, items.length);

@@ -18,10 +18,12 @@ import {
   idToBlob,
   rowToLog,
   rowToSpan,
+  SPAN_COLUMNS,
   type StoredLogRow,
   type StoredSpanRow,
 } from './span-rows.js';
 import { SqliteOutlines } from './sqlite-outline.js';
+import { SqliteStitchReads } from './sqlite-stitch.js';
 import { SqliteTraceParts } from './sqlite-trace-parts.js';
 import { DEFAULT_SEARCH_BUDGET, type SearchBudget, SqliteTraceSearch } from './sqlite-trace-search.js';
 import { SqliteWriteSide } from './sqlite-write-side.js';
@@ -32,18 +34,14 @@ import {
   type PruneResult,
   type ServiceOperations,
   type SpanWithLogs,
+  type StitchCallWindow,
+  type StitchNeighbours,
   type Store,
   type StoredTraceOutline,
   type TracePage,
   type TraceQuery,
   type TraceStamp,
 } from './store.js';
-
-// Only what rowToSpan reads: the promoted columns repeat attribute values, and every row of a 10,000-span
-// trace read for nothing shows in the trace page's load time.
-const SPAN_COLUMNS = `t.trace_id, s.span_id, s.parent_span_id, s.resource_id, s.service, s.name, s.kind,
-  s.start_ns, s.start_ns + s.duration_ns AS end_ns, s.status_code, s.status_message, s.scope, s.attributes,
-  s.events, s.links`;
 
 /** How the SQLite store is opened. */
 export interface SqliteStoreOptions {
@@ -71,6 +69,7 @@ export class SqliteStore implements Store {
   private readonly failures: FailureStore;
   private readonly comparisons: ComparisonStore;
   private readonly edges: EdgeStore;
+  private readonly stitching: SqliteStitchReads;
   private checkpointer: Checkpointer | undefined;
   private readonly writer: SqliteWriteSide;
   private readonly dictionaries: Dictionaries;
@@ -141,6 +140,9 @@ export class SqliteStore implements Store {
     this.failures = new FailureStore(this.db);
     this.comparisons = new ComparisonStore(this.db, this.dictionaries.keys);
     this.edges = new EdgeStore(this.db);
+    this.stitching = new SqliteStitchReads(this.db, (row) =>
+      rowToSpan(row, this.resourceOf(Number(row.resource_id)), this.dictionaries),
+    );
   }
 
   private resourceOf(id: number): Attributes {
@@ -262,6 +264,18 @@ export class SqliteStore implements Store {
 
   async groupOfTrace(traceId: string): Promise<FailureGroup | null> {
     return this.failures.groupOfTrace(traceId);
+  }
+
+  async stitchNeighbours(
+    roots: { fromNs: bigint; toNs: bigint } | null,
+    calls: StitchCallWindow,
+    limit: number,
+  ): Promise<StitchNeighbours> {
+    return this.stitching.neighbours(roots, calls, limit);
+  }
+
+  async reopenTraces(traceIds: readonly string[]): Promise<void> {
+    this.writer.reopenTraces(traceIds);
   }
 
   async serviceMap(sinceNs: bigint): Promise<ServiceMap> {

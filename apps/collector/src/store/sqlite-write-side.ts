@@ -57,6 +57,9 @@ export class SqliteWriteSide {
       deleteSpans: db.prepare('DELETE FROM spans WHERE trace_key = ?'),
       deleteTraceLogs: db.prepare('DELETE FROM logs WHERE trace_id = ?'),
       deleteTrace: db.prepare('DELETE FROM traces WHERE trace_key = ?'),
+      // A new write time makes the trace pending again (see FailureStore.pending); max() keeps it moving
+      // forward even when the clock did not.
+      reopen: db.prepare('UPDATE traces SET updated_at_ms = max(updated_at_ms + 1, ?) WHERE trace_id = ?'),
       deleteOldLogs: db.prepare(
         'DELETE FROM logs WHERE log_id IN (SELECT log_id FROM logs WHERE time_ns < ? ORDER BY time_ns LIMIT ?)',
       ),
@@ -115,6 +118,14 @@ export class SqliteWriteSide {
         return this.failures.record(traceId, stamp, record, verdict);
       }),
     )();
+  }
+
+  /** Makes traces pending again, to be finalized once quiet (see `Store.reopenTraces`). */
+  reopenTraces(traceIds: readonly string[]): void {
+    const nowMs = Date.now();
+    this.db.transaction(() => {
+      for (const traceId of traceIds) this.stmt.reopen.run(nowMs, idToBlob(traceId));
+    })();
   }
 
   prune(nowUnixNano: bigint, maxTraces: number): PruneResult {

@@ -108,6 +108,30 @@ export interface TraceStamp {
   logCount: number;
 }
 
+/**
+ * What the stitcher reads around one call or one root span (docs/diagnosis.md, "Stitched traces"):
+ * spans only, each read whole; `full` says a list stopped at its limit, so a match in it would not be
+ * known to be the only one.
+ */
+export interface StitchNeighbours {
+  /** Parentless failing SERVER spans, of the calls' method, of traces that started in the window. */
+  roots: Span[];
+  /** Diagnosed traces' origin CLIENT spans (see StitchCallWindow), with their trace's cause. */
+  calls: { span: Span; cause: string }[];
+  full: boolean;
+}
+
+/** Which failed calls a stitch lookup reads: time-overlapping calls of one HTTP method. */
+export interface StitchCallWindow {
+  /** The call's trace started at or after this (ns): how far back its caller may have started. */
+  tracesFromNs: bigint;
+  /** The call span overlaps [overlapsFromNs, overlapsToNs] (ns). */
+  overlapsFromNs: bigint;
+  overlapsToNs: bigint;
+  /** `http.request.method` of the call. */
+  method: string;
+}
+
 /** Groups (service, operation, kind, last seen) rows, sorted by service then name, per service. */
 export function groupOperations(
   rows: Iterable<{ service: string; name: string; kind: number; lastSeenUnixNano: bigint }>,
@@ -240,6 +264,21 @@ export interface Store {
   nearestSuccessfulTrace(traceId: string): Promise<string | null>;
   /** A failure group's origin spans and the same operation's spans in successful requests. */
   groupSamples(fingerprint: string): Promise<ComparisonSamples | null>;
+  /**
+   * For stitching traces a proxy broke: root server spans of failing traces that started within
+   * `roots` (ns, inclusive; null for none), and the origin client spans of diagnosed traces that
+   * `calls` describes; at most `limit` of each, read through indexed ranges of trace start.
+   */
+  stitchNeighbours(
+    roots: { fromNs: bigint; toNs: bigint } | null,
+    calls: StitchCallWindow,
+    limit: number,
+  ): Promise<StitchNeighbours>;
+  /**
+   * Marks traces to be finalized again (their verdict may now be stitched to a trace that arrived
+   * after them); a trace unknown to the store is skipped.
+   */
+  reopenTraces(traceIds: readonly string[]): Promise<void>;
   /** Services, databases and uninstrumented peers, with call and failure counts. */
   serviceMap(sinceNs: bigint): Promise<ServiceMap>;
   /** Deletes at most `maxTraces` whole traces that are past retention or over the size cap. */

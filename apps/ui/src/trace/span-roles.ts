@@ -8,6 +8,8 @@ export interface FailureMarks {
   roles: Map<string, SpanRole>;
   path: Set<string>;
   originSpanId: string | undefined;
+  /** The call that left this trace and the callee's trace it continues in, for a stitched verdict. */
+  continuedIn?: { fromSpanId: string; traceId: string };
 }
 
 /**
@@ -21,5 +23,11 @@ export function failureMarks(diagnosis: Diagnosis | null): FailureMarks {
   const propagators = diagnosis.propagatedBy?.map((p) => p.spanId) ?? diagnosis.path.slice(0, -1);
   for (const spanId of propagators) roles.set(spanId, 'propagated');
   roles.set(diagnosis.originSpanId, 'origin');
+  const stitch = diagnosis.continuedIn;
+  if (stitch) {
+    // The origin is in the callee's trace: here the failure is last seen at the call that left.
+    const continuedIn = { fromSpanId: stitch.fromSpanId, traceId: stitch.traceId };
+    return { roles, path: new Set(diagnosis.path), originSpanId: stitch.fromSpanId, continuedIn };
+  }
   return { roles, path: new Set(diagnosis.path), originSpanId: diagnosis.originSpanId };
 }

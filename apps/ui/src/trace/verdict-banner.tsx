@@ -1,5 +1,7 @@
 import { CAUSE_LABELS, type Diagnosis } from '@faultline/diagnosis';
 import { serviceStyle } from '../format/service-colour.js';
+import { Link } from '../router/history.js';
+import { tracePath } from '../router/routes.js';
 import { AlsoHappened } from './also-happened.js';
 
 /**
@@ -34,6 +36,15 @@ export function VerdictBanner(props: {
         </span>
       </h1>
       <p class="verdict-summary">{diagnosis.summary}</p>
+      {diagnosis.continuedIn && (
+        <p class="propagation">
+          The origin is in another trace: a call lost its trace context on the way, and was matched to{' '}
+          <Link href={tracePath(diagnosis.continuedIn.traceId)} data-testid="verdict-continued-in">
+            trace {diagnosis.continuedIn.traceId}
+          </Link>{' '}
+          ({diagnosis.continuedIn.matchedOn}).
+        </p>
+      )}
       {changed.length > 0 && (
         <p class="propagation">
           On the way up:{' '}

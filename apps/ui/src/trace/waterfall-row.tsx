@@ -1,6 +1,8 @@
 import type { JSX } from 'preact';
 import { serviceStyle } from '../format/service-colour.js';
 import { formatDurationMs } from '../format/time-format.js';
+import { Link } from '../router/history.js';
+import { tracePath } from '../router/routes.js';
 import type { CriticalSegment } from './critical-path.js';
 import type { SpanRole } from './span-roles.js';
 import type { WaterfallNode } from './waterfall-model.js';
@@ -21,6 +23,8 @@ export interface WaterfallRowProps {
   match: boolean;
   /** This span's stretches of the critical path when it is on it (maybe none: its children were). */
   critical: CriticalSegment[] | undefined;
+  /** The callee's trace this span's call continues in, when the verdict was stitched across traces. */
+  continuedInTraceId?: string | undefined;
   traceStartUnixNano: bigint;
   top: number;
   onSelect: (spanId: string) => void;
@@ -113,6 +117,17 @@ export function WaterfallRow(props: WaterfallRowProps) {
           <span class="role-badge propagated" title="Failed because a span below it failed">
             propagated
           </span>
+        )}
+        {props.continuedInTraceId && (
+          <Link
+            href={tracePath(props.continuedInTraceId)}
+            class="role-badge continued"
+            data-testid="continued-in-trace"
+            title="This call's trace context was lost on the way (a proxy dropped it); the callee's own trace was matched by method, path, peer and time"
+            onClick={(event) => event.stopPropagation()}
+          >
+            continued in trace {props.continuedInTraceId.slice(0, 8)}… →
+          </Link>
         )}
         {props.collapsed && <span class="row-count">+{node.descendantCount} hidden</span>}
       </div>

@@ -99,6 +99,9 @@ export function Waterfall(props: {
         collapsed={props.collapsed.has(spanId)}
         match={props.matches.has(spanId)}
         critical={props.critical?.get(spanId)}
+        continuedInTraceId={
+          props.marks.continuedIn?.fromSpanId === spanId ? props.marks.continuedIn.traceId : undefined
+        }
         traceStartUnixNano={model.traceStartUnixNano}
         top={r * ROW_HEIGHT_PX}
         onSelect={props.onSelect}

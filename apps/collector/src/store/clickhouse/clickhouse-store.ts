@@ -10,6 +10,7 @@ import {
   type PruneResult,
   type ServiceOperations,
   type SpanWithLogs,
+  type StitchNeighbours,
   type Store,
   type StoredTraceOutline,
   type TracePage,
@@ -28,6 +29,7 @@ import { ClickHouseFailures } from './clickhouse-failures.js';
 import { ClickHouseFinalizer } from './clickhouse-finalizer.js';
 import { type ExporterSchema, prepareSchema } from './clickhouse-schema.js';
 import { buildClickHouseSearch } from './clickhouse-search.js';
+import { ClickHouseStitchReads } from './clickhouse-stitch.js';
 import { writeBatch } from './clickhouse-write.js';
 import {
   type ExporterLogRow,
@@ -83,6 +85,7 @@ export class ClickHouseStore implements Store {
   private readonly finalizer: ClickHouseFinalizer;
   private readonly failures: ClickHouseFailures;
   private readonly comparisons: ClickHouseComparisons;
+  private readonly stitching = new ClickHouseStitchReads();
 
   private constructor(options: ClickHouseStoreOptions, schema: ExporterSchema) {
     this.client = options.client;
@@ -287,6 +290,11 @@ export class ClickHouseStore implements Store {
     await this.finalizer.flush();
     return this.comparisons.groupSamples(fingerprint);
   }
+
+  stitchNeighbours = async (): Promise<StitchNeighbours> => this.stitching.neighbours();
+
+  /** Nothing to reopen: no verdict here is ever stitched (see stitchNeighbours). */
+  async reopenTraces(): Promise<void> {}
 
   async serviceMap(sinceNs: bigint): Promise<ServiceMap> {
     await this.finalizer.flush();
