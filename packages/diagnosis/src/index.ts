@@ -10,7 +10,7 @@ export { isFailingEntry, isFailingTrace } from './failing-trace.js';
 export { failureFingerprint, normaliseMessage } from './fingerprint.js';
 export { withLoggedExceptions } from './logged-exceptions.js';
 export { buildOutlineTree, spanOutline } from './span-outline.js';
-export { parseStack, topInAppFrame } from './stack-frames.js';
+export { isInAppFrame, parseStack, topInAppFrame } from './stack-frames.js';
 export type { TraceNode, TraceTree, TreeSpan, TreeSpanTraits } from './trace-tree.js';
 export { buildTraceTree } from './trace-tree.js';
 export type {
