@@ -15,7 +15,10 @@ function capped<T extends object>(items: readonly T[], what: string, cut: string
   return list.shown.map(
     (item) =>
       Object.fromEntries(
-        Object.entries(item).map(([k, v]) => [k, typeof v === 'string' ? clip(v, k === 'signature' ? 300 : 200) : v]),
+        Object.entries(item).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? clip(v, k === 'signature' ? 300 : 200) : v,
+        ]),
       ) as T,
   );
 }
@@ -35,7 +38,9 @@ export function registerCompareTools(server: McpServer, client: CollectorClient)
       const { traceId } = traceRefOf(trace);
       const answer = await fromCollector(
         () =>
-          client.getJson<{ baselineTraceId: string | null; diff: TraceDiff | null }>(`/api/traces/${traceId}/compare`),
+          client.getJson<{ baselineTraceId: string | null; diff: TraceDiff | null }>(
+            `/api/traces/${traceId}/compare`,
+          ),
         unknownTrace(traceId, client.baseUrl),
       );
       if (!answer.diff || !answer.baselineTraceId) {
@@ -58,10 +63,13 @@ export function registerCompareTools(server: McpServer, client: CollectorClient)
         `Only in the failing request (${answer.diff.extraSpans.length}):`,
         ...diff.extraSpans.map((s) => `- ${quote(s.service, 120)} ${quote(s.name)} x${s.count}`),
         `Slower (${answer.diff.slowerSpans.length}):`,
-        ...diff.slowerSpans.map((s) => `- ${quote(s.service, 120)} ${quote(s.name)}: ${s.failingMs} ms vs ${s.baselineMs} ms`),
+        ...diff.slowerSpans.map(
+          (s) => `- ${quote(s.service, 120)} ${quote(s.name)}: ${s.failingMs} ms vs ${s.baselineMs} ms`,
+        ),
         `Attribute values that changed (${answer.diff.attributeChanges.length}):`,
         ...diff.attributeChanges.map(
-          (c) => `- ${quote(c.signature, 300)} ${quote(c.key)}: ${quote(c.failing)} (failing) vs ${quote(c.baseline)} (success)`,
+          (c) =>
+            `- ${quote(c.signature, 300)} ${quote(c.key)}: ${quote(c.failing)} (failing) vs ${quote(c.baseline)} (success)`,
         ),
         ...cut.map((note) => `(${note})`),
       ];
@@ -74,16 +82,21 @@ export function registerCompareTools(server: McpServer, client: CollectorClient)
     {
       title: 'What differs about a failure group',
       description:
-        "For a failure group (its fingerprint, from list_failures): the attribute values (service version, host, region, database, user agent…) over-represented among the group's failing origin spans compared with the same operation in successful requests, largest gap first. Answers \"only version 1.4.3 fails\" or \"only host b fails\".",
+        'For a failure group (its fingerprint, from list_failures): the attribute values (service version, host, region, database, user agent…) over-represented among the group\'s failing origin spans compared with the same operation in successful requests, largest gap first. Answers "only version 1.4.3 fails" or "only host b fails".',
       inputSchema: {
-        group: z.string().max(100).describe('The failure group fingerprint (16 hex characters) from list_failures.'),
+        group: z
+          .string()
+          .max(100)
+          .describe('The failure group fingerprint (16 hex characters) from list_failures.'),
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async ({ group }) => {
       const fingerprint = group.trim().toLowerCase();
       if (!/^[0-9a-f]{16}$/.test(fingerprint))
-        throw new ToolError(`${quote(group, 40)} is not a failure group fingerprint: give the 16 hex characters list_failures names.`);
+        throw new ToolError(
+          `${quote(group, 40)} is not a failure group fingerprint: give the 16 hex characters list_failures names.`,
+        );
       const answer = await fromCollector(
         () =>
           client.getJson<{
@@ -104,7 +117,8 @@ export function registerCompareTools(server: McpServer, client: CollectorClient)
           ? 'No attribute value sets the failing ones apart (none is 25 points more common among failures).'
           : 'Over-represented among failures:',
         ...values.map(
-          (v) => `- ${quote(v.key)} = ${quote(v.value)}: ${pct(v.failingShare)} of failures, ${pct(v.baselineShare)} of successes`,
+          (v) =>
+            `- ${quote(v.key)} = ${quote(v.value)}: ${pct(v.failingShare)} of failures, ${pct(v.baselineShare)} of successes`,
         ),
         ...cut.map((note) => `(${note})`),
       ];

@@ -63,12 +63,20 @@ export function registerDiagnoseTool(server: McpServer, client: CollectorClient)
           head,
           'Verdict: the entry request did not fail (no 5xx and no error at its root), so there is no origin to find.',
           ...(failing.rows.length > 0
-            ? ['Spans that failed inside it without failing the request (retried or handled):', ...failing.rows.map((s) => spanLine(s))]
+            ? [
+                'Spans that failed inside it without failing the request (retried or handled):',
+                ...failing.rows.map((s) => spanLine(s)),
+              ]
             : []),
           ...(failing.cut ? [`(${failing.cut})`] : []),
           'To find failing requests: list_failures, or find_traces with hasError true.',
         ];
-        return toolResult(lines, { traceId, spanCount: outline.spanCount, failed: false, failingSpans: failing.rows });
+        return toolResult(lines, {
+          traceId,
+          spanCount: outline.spanCount,
+          failed: false,
+          failingSpans: failing.rows,
+        });
       }
       const focus = focusOnFailure(outline, d);
       const evidence = evidenceView(d);
@@ -90,7 +98,9 @@ export function registerDiagnoseTool(server: McpServer, client: CollectorClient)
         ...(focus.parent ? [spanLine(focus.parent, ' [parent]')] : []),
         ...focus.children.map((s) => spanLine(s, ' [child]')),
         ...focus.siblings.map((s) => spanLine(s, ' [sibling]')),
-        ...(focus.otherFailing.length ? ['Other failing spans (off the path):', ...focus.otherFailing.map((s) => spanLine(s))] : []),
+        ...(focus.otherFailing.length
+          ? ['Other failing spans (off the path):', ...focus.otherFailing.map((s) => spanLine(s))]
+          : []),
         ...focus.cut.map((note) => `(${note})`),
         'Next steps:',
         ...nextSteps.map((step, i) => `${i + 1}. ${quote(step, 400)}`),

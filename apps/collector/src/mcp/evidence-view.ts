@@ -30,7 +30,11 @@ const iso = (ns: string) => new Date(Number(BigInt(ns) / 1_000_000n)).toISOStrin
 export function evidenceView(diagnosis: Diagnosis): EvidenceView {
   const e = diagnosis.evidence;
   const cut: string[] = [];
-  const frames = e.stacktrace ? parseStack(e.stacktrace).filter(isInAppFrame) : e.topFrame ? [e.topFrame] : [];
+  const frames = e.stacktrace
+    ? parseStack(e.stacktrace).filter(isInAppFrame)
+    : e.topFrame
+      ? [e.topFrame]
+      : [];
   const shownFrames = capList(frames, FRAMES, 'in-app stack frames');
   if (shownFrames.cut) cut.push(shownFrames.cut);
   const logs = capList(e.logs, LOGS, 'correlated logs');
@@ -53,7 +57,10 @@ export function evidenceView(diagnosis: Diagnosis): EvidenceView {
     cut,
   };
   if (e.exceptionType || e.exceptionMessage)
-    view.exception = { type: clip(e.exceptionType ?? 'Error', 200), message: clip(e.exceptionMessage ?? '', 600) };
+    view.exception = {
+      type: clip(e.exceptionType ?? 'Error', 200),
+      message: clip(e.exceptionMessage ?? '', 600),
+    };
   if (e.queryText) view.query = clip(e.queryText, 600);
   if (e.dbSystem) view.dbSystem = clip(e.dbSystem, 40);
   if (e.dbErrorCode) view.dbErrorCode = clip(e.dbErrorCode, 40);
@@ -72,13 +79,17 @@ const frameText = (f: StackFrame) =>
 export function evidenceLines(view: EvidenceView): string[] {
   const lines = [`- rule: ${quote(view.rule, 400)}`];
   if (view.exception)
-    lines.push(`- exception: ${quote(view.exception.type)} with message ${quote(view.exception.message, 600)}`);
+    lines.push(
+      `- exception: ${quote(view.exception.type)} with message ${quote(view.exception.message, 600)}`,
+    );
   if (view.inAppFrames.length > 0) {
     lines.push('- top in-app frames (where to look in the code):');
     for (const frame of view.inAppFrames) lines.push(`  - ${frameText(frame)}`);
   }
-  if (view.query) lines.push(`- query${view.dbSystem ? ` (${quote(view.dbSystem)})` : ''}: ${quote(view.query, 600)}`);
-  if (view.dbErrorCode) lines.push(`- database error code (SQLSTATE for PostgreSQL): ${quote(view.dbErrorCode)}`);
+  if (view.query)
+    lines.push(`- query${view.dbSystem ? ` (${quote(view.dbSystem)})` : ''}: ${quote(view.query, 600)}`);
+  if (view.dbErrorCode)
+    lines.push(`- database error code (SQLSTATE for PostgreSQL): ${quote(view.dbErrorCode)}`);
   if (view.pool) lines.push(`- connection pool at the time: ${quote(view.pool)}`);
   if (view.errorCodes) lines.push(`- error codes: ${view.errorCodes.map((code) => quote(code)).join(', ')}`);
   if (view.peer) lines.push(`- peer called: ${quote(view.peer)}`);
@@ -87,7 +98,9 @@ export function evidenceLines(view: EvidenceView): string[] {
   if (view.logs.length > 0) {
     lines.push('- logs (warn and above, around the failure):');
     for (const log of view.logs)
-      lines.push(`  - ${log.time} ${quote(log.service, 120)} ${quote(log.severity)}: ${quote(log.body, 400)}`);
+      lines.push(
+        `  - ${log.time} ${quote(log.service, 120)} ${quote(log.severity)}: ${quote(log.body, 400)}`,
+      );
   }
   for (const note of view.cut) lines.push(`- (${note})`);
   return lines;

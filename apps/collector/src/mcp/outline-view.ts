@@ -112,8 +112,8 @@ export function focusOnFailure(outline: WireTraceOutline<Diagnosis>, diagnosis: 
   return {
     path,
     parent: parentIndex >= 0 ? row(outline, parentIndex) : null,
-    children: pick(children, NEIGHBOURS, "children of the origin"),
-    siblings: pick(siblings, NEIGHBOURS, "siblings of the origin"),
+    children: pick(children, NEIGHBOURS, 'children of the origin'),
+    siblings: pick(siblings, NEIGHBOURS, 'siblings of the origin'),
     otherFailing: pick(otherFailing, NEIGHBOURS, 'failing spans off the path'),
     cut,
   };

@@ -26,9 +26,16 @@ export function quote(value: unknown, max = 200): string {
 }
 
 /** At most `max` items, and a note naming what was left out (null when nothing was). */
-export function capList<T>(items: readonly T[], max: number, what: string): { shown: T[]; cut: string | null } {
+export function capList<T>(
+  items: readonly T[],
+  max: number,
+  what: string,
+): { shown: T[]; cut: string | null } {
   if (items.length <= max) return { shown: [...items], cut: null };
-  return { shown: items.slice(0, max), cut: `${items.length - max} more ${what} not shown (${items.length} in all)` };
+  return {
+    shown: items.slice(0, max),
+    cut: `${items.length - max} more ${what} not shown (${items.length} in all)`,
+  };
 }
 
 /** Limits for `boundedValue`: arbitrary JSON (attributes, resources) shrunk to fit an agent's context. */

@@ -56,7 +56,11 @@ function sinceMs(raw: string, argument: string): number {
 }
 
 const SINCE = (what: string) =>
-  z.string().max(60).optional().describe(`${what}: a duration back from now (\`15m\`, \`2h\`, \`7d\`) or an ISO 8601 time.`);
+  z
+    .string()
+    .max(60)
+    .optional()
+    .describe(`${what}: a duration back from now (\`15m\`, \`2h\`, \`7d\`) or an ISO 8601 time.`);
 
 /** `list_failures` and `find_traces`: the ways to a trace id when the agent holds none. */
 export function registerSearchTools(server: McpServer, client: CollectorClient): void {
@@ -67,9 +71,21 @@ export function registerSearchTools(server: McpServer, client: CollectorClient):
       description:
         'Failing requests grouped by where and why they failed, most recent first: origin service and operation, cause in words, exception message, count, first and last seen, service versions it failed in (and a newer version it has not failed in since), entry endpoints, and a sample trace id for diagnose_trace. Start here after a failing test run or a 500 when no trace id is at hand.',
       inputSchema: {
-        window: SINCE('Only failures seen since').describe('How far back: a duration (`15m`, `2h`, `7d`; default `24h`) or an ISO 8601 time.'),
-        service: z.string().max(200).optional().describe('Only groups that originated in this service (its service.name).'),
-        limit: z.number().int().min(1).max(50).optional().describe('Most groups to list (default 10, at most 50).'),
+        window: SINCE('Only failures seen since').describe(
+          'How far back: a duration (`15m`, `2h`, `7d`; default `24h`) or an ISO 8601 time.',
+        ),
+        service: z
+          .string()
+          .max(200)
+          .optional()
+          .describe('Only groups that originated in this service (its service.name).'),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(50)
+          .optional()
+          .describe('Most groups to list (default 10, at most 50).'),
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -77,7 +93,9 @@ export function registerSearchTools(server: McpServer, client: CollectorClient):
       const since = sinceMs(window ?? '24h', 'window');
       // The API has no service filter: read enough groups to filter here.
       const answer = await fromCollector(() =>
-        client.getJson<{ groups: FailureGroup[] }>(`/api/failures?since=${since}&limit=${service ? 1000 : limit}`),
+        client.getJson<{ groups: FailureGroup[] }>(
+          `/api/failures?since=${since}&limit=${service ? 1000 : limit}`,
+        ),
       );
       const matching = service ? answer.groups.filter((g) => g.originService === service) : answer.groups;
       const { shown, cut } = capList(matching, limit, 'failure groups');
@@ -120,18 +138,53 @@ export function registerSearchTools(server: McpServer, client: CollectorClient):
       description:
         'Search stored traces, newest first, by service, HTTP route, entry status code, minimum duration, start time, errors and attribute values. Each hit gives the trace id, entry span, status, duration, span and error counts, and (for a diagnosed failure) the cause and origin service. For "the last request answered 500": status 500, limit 1; then diagnose_trace on the trace id.',
       inputSchema: {
-        service: z.string().max(200).optional().describe('A service the trace passed through (service.name).'),
-        route: z.string().max(300).optional().describe('An HTTP route a span of the trace served, as recorded in http.route (e.g. `/api/orders/:id`).'),
-        status: z.number().int().min(100).max(599).optional().describe("The entry (root) span's HTTP response status code, e.g. 500."),
-        minDurationMs: z.number().min(0).optional().describe('Only traces lasting at least this many milliseconds.'),
+        service: z
+          .string()
+          .max(200)
+          .optional()
+          .describe('A service the trace passed through (service.name).'),
+        route: z
+          .string()
+          .max(300)
+          .optional()
+          .describe(
+            'An HTTP route a span of the trace served, as recorded in http.route (e.g. `/api/orders/:id`).',
+          ),
+        status: z
+          .number()
+          .int()
+          .min(100)
+          .max(599)
+          .optional()
+          .describe("The entry (root) span's HTTP response status code, e.g. 500."),
+        minDurationMs: z
+          .number()
+          .min(0)
+          .optional()
+          .describe('Only traces lasting at least this many milliseconds.'),
         since: SINCE('Only traces that started since'),
-        hasError: z.boolean().optional().describe('true: only traces with a failing span; false: only traces without one.'),
+        hasError: z
+          .boolean()
+          .optional()
+          .describe('true: only traces with a failing span; false: only traces without one.'),
         attributes: z
           .record(z.string().max(256), z.string().max(1000))
           .optional()
-          .describe('Span or resource attribute values the trace must have, e.g. {"service.version": "1.4.2"} (at most 8).'),
-        limit: z.number().int().min(1).max(50).optional().describe('Most traces to list (default 10, at most 50).'),
-        cursor: z.string().max(500).optional().describe('nextCursor from a previous find_traces answer, for the next page.'),
+          .describe(
+            'Span or resource attribute values the trace must have, e.g. {"service.version": "1.4.2"} (at most 8).',
+          ),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(50)
+          .optional()
+          .describe('Most traces to list (default 10, at most 50).'),
+        cursor: z
+          .string()
+          .max(500)
+          .optional()
+          .describe('nextCursor from a previous find_traces answer, for the next page.'),
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -151,9 +204,12 @@ export function registerSearchTools(server: McpServer, client: CollectorClient):
       params.set('limit', String(args.hasError === false ? 200 : limit));
       if (args.cursor) params.set('cursor', args.cursor);
       const answer = await fromCollector(() =>
-        client.getJson<{ traces: TraceSummary[]; nextCursor: string | null; cutShort: boolean }>(`/api/traces?${params}`),
+        client.getJson<{ traces: TraceSummary[]; nextCursor: string | null; cutShort: boolean }>(
+          `/api/traces?${params}`,
+        ),
       );
-      const matching = args.hasError === false ? answer.traces.filter((t) => t.errorCount === 0) : answer.traces;
+      const matching =
+        args.hasError === false ? answer.traces.filter((t) => t.errorCount === 0) : answer.traces;
       const { shown, cut } = capList(matching, limit, 'traces');
       const traces = shown.map((t) => ({
         traceId: t.traceId,
@@ -172,13 +228,22 @@ export function registerSearchTools(server: McpServer, client: CollectorClient):
         `${traces.length === 0 ? 'No' : traces.length} trace(s) found, newest first.`,
         ...traces.map(
           (t) =>
-            `- ${t.traceId} ${t.start} ${quote(t.rootService, 120)} ${quote(t.rootName)} -> ${t.httpStatusCode ?? 'no HTTP status'}, ${t.durationMs} ms, ${t.spanCount} spans, ${t.errorCount} failing${t.cause ? `; cause ${t.cause} in ${quote(t.originService ?? '', 120)}` : ''}`,
+            `- ${t.traceId} ${t.start} ${quote(t.rootService, 120)} ${quote(t.rootName)} -> ${t.httpStatusCode ?? 'no HTTP status'}, ${Math.round(t.durationMs * 100) / 100} ms, ${t.spanCount} spans, ${t.errorCount} failing${t.cause ? `; cause ${t.cause} in ${quote(t.originService ?? '', 120)}` : ''}`,
         ),
         ...(cut ? [`(${cut})`] : []),
-        ...(answer.cutShort ? ['(the search stopped early to stay fast: more traces may match; pass nextCursor to go on)'] : []),
-        ...(answer.nextCursor && !cut ? [`More: find_traces with cursor ${JSON.stringify(answer.nextCursor)}`] : []),
+        ...(answer.cutShort
+          ? ['(the search stopped early to stay fast: more traces may match; pass nextCursor to go on)']
+          : []),
+        ...(answer.nextCursor && !cut
+          ? [`More: find_traces with cursor ${JSON.stringify(answer.nextCursor)}`]
+          : []),
       ];
-      return toolResult(lines, { traces, nextCursor: cut ? null : answer.nextCursor, cutShort: answer.cutShort, cut });
+      return toolResult(lines, {
+        traces,
+        nextCursor: cut ? null : answer.nextCursor,
+        cutShort: answer.cutShort,
+        cut,
+      });
     },
   );
 }

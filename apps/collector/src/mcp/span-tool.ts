@@ -31,7 +31,8 @@ function boundedAttributes(attributes: Record<string, unknown>, max: number) {
 
 /** An exception event's stack: its first lines and the in-app frames among them. */
 function stackOf(attributes: Record<string, unknown>) {
-  const stack = typeof attributes['exception.stacktrace'] === 'string' ? attributes['exception.stacktrace'] : '';
+  const stack =
+    typeof attributes['exception.stacktrace'] === 'string' ? attributes['exception.stacktrace'] : '';
   if (!stack) return null;
   const lines = stack.split('\n');
   return {
@@ -58,7 +59,8 @@ export function registerSpanTool(server: McpServer, client: CollectorClient): vo
     async ({ trace, spanId: rawSpanId }) => {
       const { traceId } = traceRefOf(trace);
       const spanId = rawSpanId.trim().toLowerCase();
-      if (!isSpanId(spanId)) throw new ToolError(`${quote(rawSpanId, 40)} is not a span id: give 16 hex characters.`);
+      if (!isSpanId(spanId))
+        throw new ToolError(`${quote(rawSpanId, 40)} is not a span id: give 16 hex characters.`);
       const answer = await fromCollector(
         () => client.getJson<SpanAnswer>(`/api/traces/${traceId}/spans/${spanId}`),
         `no span ${spanId} in trace ${traceId} is stored in the collector at ${client.baseUrl} (check both ids; diagnose_trace lists the spans that matter).`,
@@ -73,7 +75,8 @@ export function registerSpanTool(server: McpServer, client: CollectorClient): vo
       if (events.cut) cut.push(events.cut);
       const logs = capList(answer.logs, LOGS, 'logs');
       if (logs.cut || answer.truncated) cut.push(logs.cut ?? 'more logs not read');
-      for (const o of answer.omitted ?? []) cut.push(`${o.field} (${o.storedBytes} bytes stored) not sent by the collector`);
+      for (const o of answer.omitted ?? [])
+        cut.push(`${o.field} (${o.storedBytes} bytes stored) not sent by the collector`);
       const eventViews = events.shown.map((event) => ({
         name: clip(event.name, 200),
         timeUnixNano: event.timeUnixNano,
@@ -117,7 +120,10 @@ export function registerSpanTool(server: McpServer, client: CollectorClient): vo
         kind: span.kind,
         startTimeUnixNano: span.startTimeUnixNano,
         durationMs: span.durationMs,
-        status: { code: span.status.code, message: span.status.message ? clip(span.status.message, 300) : null },
+        status: {
+          code: span.status.code,
+          message: span.status.message ? clip(span.status.message, 300) : null,
+        },
         attributes: attrs.attributes,
         resource: resource.attributes,
         events: eventViews,
