@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE, sendHostileFailingRequest } from './helpers/hostile-trace.js';
 import { connectMcp, type McpSession } from './helpers/mcp-client.js';
@@ -181,6 +185,28 @@ describe('faultline mcp over stdio, driven by the SDK client', () => {
     });
     expect(controls(span.text)).toEqual([]);
     for (const line of span.text.split('\n')) expect(line).not.toMatch(/^(# heading|1\. item|> quote)/);
+  });
+});
+
+describe('faultline mcp --help', () => {
+  const BIN = join(dirname(fileURLToPath(import.meta.url)), '../bin/faultline.js');
+  const run = promisify(execFile);
+
+  it('explains the server, its flags, its tools and how to register it; faultline --help names it', async () => {
+    const { stdout } = await run(process.execPath, [BIN, 'mcp', '--help']);
+    expect(stdout).toContain('Usage: faultline mcp [--url URL]');
+    expect(stdout).toContain('FAULTLINE_URL');
+    expect(stdout).toContain('FAULTLINE_TOKEN');
+    for (const tool of TOOLS) expect(stdout).toContain(tool);
+    expect(stdout).toContain('"mcpServers"');
+    const main = await run(process.execPath, [BIN, '--help']);
+    expect(main.stdout).toContain('faultline mcp');
+  });
+
+  it('refuses an unknown flag on stderr with exit code 2, stdout left to the protocol', async () => {
+    const failed = await run(process.execPath, [BIN, 'mcp', '--nope']).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ code: 2, stdout: '' });
+    expect((failed as { stderr: string }).stderr).toContain('Usage: faultline mcp');
   });
 });
 
