@@ -29,6 +29,7 @@ export async function fromCollector<T>(request: () => Promise<T>, notFound?: str
       throw new ToolError(
         `${error.message}. Start it (npx @faultline/collector) or point faultline mcp at it with --url or FAULTLINE_URL.`,
       );
+    if (error.kind === 'not_json') throw new ToolError(error.message);
     if (error.status === 404 && notFound) throw new ToolError(notFound);
     // The client's sentence already names the fix (FAULTLINE_TOKEN).
     if (error.status === 401) throw new ToolError(error.message);
