@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packAll } from '../pack.mjs';
@@ -186,6 +189,43 @@ describe('a user project with the packed tarballs installed by npm', () => {
     }
   });
 
+  it('runs `npx @faultline/collector mcp` as an agent registers it: the SDK client lists its tools over stdio', async () => {
+    expect(traceIds.length).toBeGreaterThan(0);
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(userEnv())) if (value !== undefined) env[key] = value;
+    const transport = new StdioClientTransport({
+      command: 'npx',
+      args: ['@faultline/collector', 'mcp', '--url', api],
+      cwd: project,
+      env,
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'install-smoke', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name).sort()).toEqual([
+        'compare_with_success',
+        'diagnose_trace',
+        'find_traces',
+        'get_span',
+        'incident_report',
+        'list_failures',
+        'what_differs',
+      ]);
+      const answer = (await client.callTool({
+        name: 'diagnose_trace',
+        arguments: { trace: traceIds[0] },
+      })) as CallToolResult;
+      expect(answer.isError).toBeFalsy();
+      expect(answer.structuredContent).toMatchObject({
+        verdict: { originService: 'orders', cause: 'exception' },
+      });
+    } finally {
+      await client.close();
+    }
+  });
+
   it('starts with no flags exactly as the README says: UI 8318, OTLP 4318 and 4317, ./faultline.db', async () => {
     const plain = start('npx', ['@faultline/collector'], project, {});
     try {
@@ -239,6 +279,8 @@ describe('npm i -g @faultline/collector, and the container recipe that runs the 
 
     const help = await sh(join(prefix, 'bin/faultline'), ['--help'], { cwd: root.path });
     expect(help.stdout).toContain('Usage: faultline');
+    const mcpHelp = await sh(join(prefix, 'bin/faultline'), ['mcp', '--help'], { cwd: root.path });
+    expect(mcpHelp.stdout).toContain('Usage: faultline mcp');
 
     const env: Record<string, string> = {
       PATH: `${join(prefix, 'bin')}:${userEnv()['PATH']}`,

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importedPackages, LOADED_ON_OUR_BEHALF, packAll } from '../pack.mjs';
+import { importedPackages, LOADED_ON_OUR_BEHALF, packAll, readCatalog } from '../pack.mjs';
 import { workspacePackageDirs } from '../set-version.mjs';
 import { tempDir } from './helpers/user-machine.js';
 
@@ -54,6 +54,21 @@ describe('the packed tarballs', () => {
     expect(files).toContain('dist/cli.js');
     expect(files).toContain('ui/index.html');
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
+  });
+
+  it('@faultline/collector keeps the MCP SDK and zod external: dependencies at the catalog version, not bundled', () => {
+    const catalog = readCatalog() as Record<string, string>;
+    const { dependencies } = manifest('@faultline/collector');
+    expect(dependencies['@modelcontextprotocol/sdk']).toBe(catalog['@modelcontextprotocol/sdk']);
+    expect(dependencies['zod']).toBe(catalog['zod']);
+    const dir = unpacked.get('@faultline/collector')!;
+    const bundle = filesOf(dir)
+      .filter((file) => file.startsWith('dist/'))
+      .map((file) => readFileSync(join(dir, file), 'utf8'))
+      .join('\n');
+    expect(bundle).toMatch(/from ["']@modelcontextprotocol\/sdk\/server\/mcp\.js["']/);
+    // The SDK's own classes would be here if rolldown had inlined it.
+    expect(bundle).not.toMatch(/class (McpServer|StdioServerTransport|Protocol)\b/);
   });
 
   it('no file refers to a source map, and the LICENSE is Apache-2.0 in both', () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, USAGE } from './config.js';
+import { mcpCommand } from './mcp/mcp-command.js';
 import { reportCommand } from './report/report-command.js';
 import { describeStore } from './store/open-store.js';
 
@@ -10,6 +11,10 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'report') {
     process.exitCode = await reportCommand(argv.slice(1), process.env);
+    return;
+  }
+  if (argv[0] === 'mcp') {
+    process.exitCode = await mcpCommand(argv.slice(1), process.env);
     return;
   }
   let config: ReturnType<typeof loadConfig>;

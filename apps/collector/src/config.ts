@@ -153,6 +153,8 @@ export function parseBytes(name: string, raw: string): number {
 /** The CLI's usage text. */
 export const USAGE = `Usage: faultline [flags]            start the collector
        faultline report <traceId>    print a trace's incident report (markdown) from a running collector
+       faultline mcp [--url URL]     MCP server over stdio for coding agents, reading a running collector
+                                     (faultline mcp --help)
 
   --db FILE                SQLite database file        (FAULTLINE_DB, default ./faultline.db)
   --host ADDR              address every listener binds (FAULTLINE_HOST, default 127.0.0.1)

@@ -10,7 +10,7 @@ export { isFailingEntry, isFailingRequest, isFailingTrace } from './failing-trac
 export { failureFingerprint, normaliseMessage } from './fingerprint.js';
 export { withLoggedExceptions } from './logged-exceptions.js';
 export { buildOutlineTree, spanOutline } from './span-outline.js';
-export { type FrameOrigin, frameOrigin, parseStack, topInAppFrame } from './stack-frames.js';
+export { type FrameOrigin, frameOrigin, isInAppFrame, parseStack, topInAppFrame } from './stack-frames.js';
 export type { StitchFit, StitchMatch } from './stitch-match.js';
 export { DEFAULT_MAX_SKEW_NS, matchStitch, stitchableCall, stitchFit } from './stitch-match.js';
 export { stitchedDiagnosis } from './stitch-verdict.js';

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CollectorClient, CollectorRequestError } from '../client/collector-client.js';
 import { neutraliseControls } from './terminal-text.js';
 
 /**
@@ -18,33 +19,14 @@ export async function reportCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
     process.stderr.write('Usage: faultline report <traceId> [--url http://127.0.0.1:8318]\n');
     return 2;
   }
-  const base = (values.url ?? env.FAULTLINE_URL ?? `http://127.0.0.1:${env.FAULTLINE_PORT ?? 8318}`).replace(
-    /\/$/,
-    '',
-  );
-  const headers: Record<string, string> = env.FAULTLINE_TOKEN
-    ? { authorization: `Bearer ${env.FAULTLINE_TOKEN}` }
-    : {};
-  let response: Response;
+  const client = CollectorClient.fromEnv(values.url, env);
   try {
-    response = await fetch(`${base}/api/traces/${encodeURIComponent(traceId)}/report`, { headers });
+    const text = await client.getText(`/api/traces/${encodeURIComponent(traceId)}/report`);
+    process.stdout.write(neutraliseControls(text));
+    return 0;
   } catch (error) {
-    process.stderr.write(
-      neutraliseControls(`faultline: cannot reach the collector at ${base}: ${(error as Error).message}\n`),
-    );
+    if (!(error instanceof CollectorRequestError)) throw error;
+    process.stderr.write(`faultline: ${neutraliseControls(error.message)}\n`);
     return 1;
   }
-  const text = await response.text();
-  if (!response.ok) {
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { message: string }).message;
-    } catch {
-      // not JSON: print as is
-    }
-    process.stderr.write(`faultline: ${neutraliseControls(message)}\n`);
-    return 1;
-  }
-  process.stdout.write(neutraliseControls(text));
-  return 0;
 }
