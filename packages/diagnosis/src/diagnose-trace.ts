@@ -7,6 +7,7 @@ import { findOrigin } from './find-origin.js';
 import { withLoggedExceptions } from './logged-exceptions.js';
 import { nextStepsFor } from './next-steps.js';
 import { propagationSteps } from './propagation.js';
+import { withSaturation } from './saturation.js';
 import { operationOf } from './span-roles.js';
 import { summarise } from './summary.js';
 import { buildTraceTree } from './trace-tree.js';
@@ -59,7 +60,7 @@ export function diagnoseTrace(spans: readonly Span[], logs: readonly LogRecord[]
   if (propagatedBy.length > 0) diagnosis.propagatedBy = propagatedBy;
   const others = otherFailuresOf(search.others);
   if (others.length > 0) diagnosis.otherFailures = others;
-  return diagnosis;
+  return withSaturation(diagnosis, search);
 }
 
 function otherFailuresOf(others: readonly { node: { span: Span }; why: string }[]): OtherFailure[] {

@@ -9,6 +9,14 @@ export { isErrorSpan, isErrorSpanFacts } from './error-span.js';
 export { isFailingEntry, isFailingTrace } from './failing-trace.js';
 export { failureFingerprint, normaliseMessage } from './fingerprint.js';
 export { withLoggedExceptions } from './logged-exceptions.js';
+export { PROCESS_ATTRIBUTES } from './process-attributes.js';
+export { processFiguresOf, SATURATION_THRESHOLDS, saturationOf } from './process-picture.js';
+export type {
+  ProcessFigures,
+  ProcessPicture,
+  SaturationEvidence,
+  SaturationKind,
+} from './saturation-types.js';
 export { buildOutlineTree, spanOutline } from './span-outline.js';
 export { parseStack, topInAppFrame } from './stack-frames.js';
 export type { TraceNode, TraceTree, TreeSpan, TreeSpanTraits } from './trace-tree.js';
