@@ -36,5 +36,6 @@ export function toDiagnosisRecord(diagnosis: Diagnosis, spans: readonly Span[]):
     version: typeof version === 'string' ? version : null,
     entryEndpoint: endpointOf(entry),
     startTimeUnixNano: entry.startTimeUnixNano,
+    saturated: evidence.saturation !== undefined,
   };
 }

@@ -324,4 +324,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX traces_by_entry ON traces (root_service, root_name, start_ns);
   CREATE INDEX traces_unfinalized ON traces (updated_at_ms) WHERE diagnosed_update_ms IS NOT updated_at_ms;
   `,
+  // Issue 24: how many of a group's failures came with saturation evidence, and whether each trace's did
+  // (so a trace moving between groups, or gaining saturation with a late span, is counted right).
+  `
+  ALTER TABLE failure_groups ADD COLUMN saturated_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE traces ADD COLUMN saturated INTEGER;
+  `,
 ];

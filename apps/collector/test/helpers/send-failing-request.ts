@@ -6,8 +6,14 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 /**
  * gateway -> orders (-> sqlite), sent as two services through the official exporter. When `fail`, the
  * orders handler throws before querying and both answer 500; otherwise it queries and both answer 200.
+ * `ordersServerAttributes` go on orders' server span (the process figures of issue 24).
  */
-export async function sendOrdersRequest(otlpHttpPort: number, version: string, fail: boolean) {
+export async function sendOrdersRequest(
+  otlpHttpPort: number,
+  version: string,
+  fail: boolean,
+  ordersServerAttributes: Record<string, number | string> = {},
+) {
   const exporter = () => new OTLPTraceExporter({ url: `http://127.0.0.1:${otlpHttpPort}/v1/traces` });
   const provider = (service: string) =>
     new BasicTracerProvider({
@@ -48,6 +54,7 @@ export async function sendOrdersRequest(otlpHttpPort: number, version: string, f
         'http.request.method': 'GET',
         'http.route': '/orders/:id',
         'http.response.status_code': status,
+        ...ordersServerAttributes,
       },
     },
     trace.setSpan(ROOT_CONTEXT, call),

@@ -71,6 +71,8 @@ const FAULTLINE_TABLES = (ttlSeconds: number): string[] => [
     Version UInt64
   ) ENGINE = ReplacingMergeTree(Version) ORDER BY TraceId
   TTL toDateTime(intDiv(StartNs, 1000000000)) + toIntervalSecond(${ttlSeconds})`,
+  // Issue 24: whether the verdict carried saturation evidence; added in place to tables made before it.
+  'ALTER TABLE faultline_verdicts ADD COLUMN IF NOT EXISTS Saturated UInt8 DEFAULT 0',
 ];
 
 /**
