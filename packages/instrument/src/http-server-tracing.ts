@@ -11,6 +11,7 @@ import { describeError, warnOnce } from './faultline-log.js';
 import type { IgnoredRequest } from './ignored-paths.js';
 import { ignoredRequest } from './ignored-paths.js';
 import type { OpenServerSpans } from './open-server-spans.js';
+import type { ProcessPicture } from './process-sampler.js';
 import { type Carrier, EXCHANGE, Exchange, endExchange, failExchange, guarded } from './server-exchange.js';
 import type { ServerMetrics } from './server-metrics.js';
 import { serverAttributes } from './server-span-attributes.js';
@@ -28,6 +29,8 @@ export interface HttpServerTracingSetup {
   ignoredPaths?: { paths: ReadonlySet<string>; ids: PresetIdGenerator };
   /** Present when a MeterProvider is configured: every request's duration (server-metrics.ts). */
   serverMetrics?: ServerMetrics;
+  /** Present unless FAULTLINE_PROCESS_PICTURE=off: the process's saturation on every server span that ends. */
+  processPicture?: ProcessPicture;
 }
 /**
  * The server half of HTTP tracing, in place of @opentelemetry/instrumentation-http's (which keeps the

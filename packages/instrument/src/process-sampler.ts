@@ -1,0 +1,198 @@
+import os from 'node:os';
+import type { IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import type { Attributes, Span } from '@opentelemetry/api';
+import { describeError, warnOnce } from './faultline-log.js';
+import type { ProcessInterval } from './process-window.js';
+import { IntervalRing, PROCESS_ATTRIBUTES, pictureAttributes } from './process-window.js';
+
+/*
+ * The process picture (issue 24): a rolling view of the process's saturation (event-loop delay and
+ * utilisation, CPU, heap against its limit, RSS, GC pauses, requests in flight) that a server span
+ * carries when it is exported, so a verdict can say "pricing's event loop was blocked for 1.4 s".
+ * Nothing runs per request: a timer samples once a second, and the picture is only read when a kept
+ * span ends. DESIGN.md ("The process picture") has the timeline and the costs.
+ */
+
+/** How often an interval is closed and pushed into the window. */
+export const SAMPLE_INTERVAL_MS = 1000;
+/** Closed intervals in the window; with the live part the window covers 3 to 4 seconds. */
+const WINDOW_INTERVALS = 3;
+/** monitorEventLoopDelay's timer period: coarse enough to cost nothing, fine enough for a p99. */
+const HISTOGRAM_RESOLUTION_MS = 20;
+/**
+ * A heartbeat's period. The histogram misses two stalls: one that begins right after its reset (its
+ * first tick after a reset records nothing), and one still under way or just ended when a span ends
+ * in the same event-loop turn (its timer has not run yet). How late the heartbeat is covers both.
+ */
+const HEARTBEAT_MS = 100;
+/** A picture this recent is reused: several spans ending together pay for one reading. */
+const REUSE_MS = 10;
+
+/** Figures of the process a span's end reads; a fake in tests, `ProcessSampler` otherwise. */
+export interface ProcessPicture {
+  /** Sets the picture's attributes on a server span about to end; `activeRequests` counts its own. */
+  describe(span: Span, activeRequests: number): void;
+}
+
+/** See the file comment. `start()` begins sampling; `stop()` ends it and lets go of every timer. */
+export class ProcessSampler implements ProcessPicture {
+  private readonly ring = new IntervalRing(WINDOW_INTERVALS);
+  private histogram: IntervalHistogram | undefined;
+  private observer: PerformanceObserver | undefined;
+  private sampleTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private startTimer: NodeJS.Immediate | undefined;
+  private readonly heapLimitBytes = v8.getHeapStatistics().heap_size_limit;
+  private readonly cpuCount = os.availableParallelism?.() ?? os.cpus().length;
+  /** Where the current interval began. */
+  private sampledAt = 0;
+  private sampledLoop = performance.eventLoopUtilization();
+  private sampledCpu = process.cpuUsage();
+  /** GC pause time and heartbeat lateness of the current interval. */
+  private gcPauseMs = 0;
+  private lateMaxMs = 0;
+  private lastBeatAt = 0;
+  private reused: { at: number; attributes: Attributes } | undefined;
+  private running = false;
+
+  /**
+   * Starts sampling a turn of the event loop from now: an app's synchronous start-up (its requires,
+   * its setup) runs first and is not counted as a stall of a process that was not serving yet.
+   */
+  start(): void {
+    if (this.running || this.startTimer !== undefined) return;
+    // Not unref'd: an unref'd immediate lets the loop sleep in its poll phase past it, so sampling
+    // would begin only at the next I/O. A ref'd one holds the process for one turn, no longer.
+    this.startTimer = setImmediate(() => {
+      this.startTimer = undefined;
+      this.guard(() => this.begin());
+    });
+  }
+
+  /** Stops sampling; spans that end later carry no picture. */
+  stop(): void {
+    if (this.startTimer !== undefined) clearImmediate(this.startTimer);
+    this.startTimer = undefined;
+    this.running = false;
+    clearInterval(this.sampleTimer);
+    clearInterval(this.heartbeatTimer);
+    this.histogram?.disable();
+    this.observer?.disconnect();
+    this.histogram = undefined;
+    this.observer = undefined;
+  }
+
+  describe(span: Span, activeRequests: number): void {
+    if (!this.running) return;
+    const attributes = this.guard(() => this.read(activeRequests));
+    if (attributes !== undefined) span.setAttributes(attributes);
+  }
+
+  /** The picture now, or undefined when not sampling; exposed for tests. */
+  read(activeRequests: number): Attributes | undefined {
+    if (!this.running) return undefined;
+    const at = performance.now();
+    const reused = this.reused;
+    if (reused !== undefined && at - reused.at < REUSE_MS) {
+      return { ...reused.attributes, [PROCESS_ATTRIBUTES.activeRequests]: activeRequests };
+    }
+    this.collectGc();
+    const memory = process.memoryUsage();
+    const attributes = pictureAttributes(this.ring.intervals(), this.liveInterval(at), {
+      heapUsedBytes: memory.heapUsed,
+      heapLimitBytes: this.heapLimitBytes,
+      rssBytes: memory.rss,
+      activeRequests,
+      cpuCount: this.cpuCount,
+    });
+    this.reused = { at, attributes };
+    return attributes;
+  }
+
+  private begin(): void {
+    this.histogram = monitorEventLoopDelay({ resolution: HISTOGRAM_RESOLUTION_MS });
+    this.histogram.enable();
+    this.observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) this.gcPauseMs += entry.duration;
+    });
+    this.observer.observe({ entryTypes: ['gc'] });
+    this.markIntervalStart(performance.now());
+    this.lastBeatAt = this.sampledAt;
+    this.sampleTimer = setInterval(() => this.guard(() => this.sample()), SAMPLE_INTERVAL_MS);
+    this.heartbeatTimer = setInterval(() => this.beat(), HEARTBEAT_MS);
+    // Sampling must never be what keeps a process alive.
+    this.sampleTimer.unref();
+    this.heartbeatTimer.unref();
+    this.running = true;
+  }
+
+  private beat(): void {
+    const at = performance.now();
+    const late = at - this.lastBeatAt - HEARTBEAT_MS;
+    if (late > this.lateMaxMs) this.lateMaxMs = late;
+    this.lastBeatAt = at;
+  }
+
+  private sample(): void {
+    const at = performance.now();
+    this.collectGc();
+    this.ring.push(this.liveInterval(at));
+    this.markIntervalStart(at);
+  }
+
+  /** What happened since the last sample, up to `at`. */
+  private liveInterval(at: number): ProcessInterval {
+    const histogram = this.histogram!;
+    const loop = performance.eventLoopUtilization(this.sampledLoop);
+    const cpu = process.cpuUsage(this.sampledCpu);
+    // An empty histogram (no tick since its reset) reports 0 for both.
+    const stalledNow = Math.max(0, at - this.lastBeatAt - HEARTBEAT_MS);
+    const delayMaxMs = Math.max(excessOverResolution(histogram.max), this.lateMaxMs, stalledNow);
+    return {
+      wallMs: at - this.sampledAt,
+      delayMaxMs,
+      delayP99Ms: excessOverResolution(histogram.percentile(99)),
+      loopActiveMs: loop.active,
+      loopIdleMs: loop.idle,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      gcPauseMs: this.gcPauseMs,
+    };
+  }
+
+  private markIntervalStart(at: number): void {
+    this.sampledAt = at;
+    this.sampledLoop = performance.eventLoopUtilization();
+    this.sampledCpu = process.cpuUsage();
+    this.gcPauseMs = 0;
+    this.lateMaxMs = 0;
+    this.histogram?.reset();
+  }
+
+  /** GC entries the observer has not been handed yet (it is called a turn later). */
+  private collectGc(): void {
+    const entries = this.observer?.takeRecords();
+    if (entries !== undefined) for (const entry of entries) this.gcPauseMs += entry.duration;
+  }
+
+  /** Runs a step; the first failure is reported once and sampling stops: the app is never touched. */
+  private guard<T>(step: () => T): T | undefined {
+    try {
+      return step();
+    } catch (failure) {
+      warnOnce('process-picture', `process picture failed and is turned off: ${describeError(failure)}`);
+      this.stop();
+      return undefined;
+    }
+  }
+}
+
+/**
+ * The histogram records the time between its timer's runs, in nanoseconds: a period of 20 ms reads
+ * 20 ms on an idle loop. The delay is what exceeds the period.
+ */
+function excessOverResolution(nanoseconds: number): number {
+  if (!(nanoseconds > 0)) return 0;
+  return Math.max(0, nanoseconds / 1e6 - HISTOGRAM_RESOLUTION_MS);
+}
