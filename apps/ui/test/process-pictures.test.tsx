@@ -31,7 +31,7 @@ const orders: ProcessPicture = {
   eventLoopUtilization: 0.4,
   cpuUtilization: 0.3,
   heapUsedBytes: 60 * MIB,
-  heapLimitBytes: 64 * MIB,
+  heapLimitBytes: 112 * MIB,
   startLagMs: 1380,
   saturated: ['event_loop_blocked', 'heap_near_limit', 'late_start'],
 };
@@ -51,7 +51,7 @@ describe('the trace page shows each process on the failing path when it failed',
     ]);
     const [g, o] = rows as [HTMLElement, HTMLElement];
     expect(within(g).getByTestId('process-loop').textContent).toBe('loop max 22 ms, p99 11 ms, 10% busy');
-    expect(within(g).getByTestId('process-heap').textContent).toBe('heap 40 MiB of 2048 MiB (2%)');
+    expect(within(g).getByTestId('process-heap').textContent).toBe('heap 40 MiB of 2000 MiB (2%)');
     expect(within(g).getByTestId('process-cpu').textContent).toBe('CPU 8% of a core (2 cores)');
     expect(g.querySelectorAll('[data-saturated="true"]')).toHaveLength(0);
     expect(within(g).queryByTestId('process-start-lag')).toBeNull();

@@ -10,7 +10,13 @@ export { isFailingEntry, isFailingTrace } from './failing-trace.js';
 export { failureFingerprint, normaliseMessage } from './fingerprint.js';
 export { withLoggedExceptions } from './logged-exceptions.js';
 export { PROCESS_ATTRIBUTES } from './process-attributes.js';
-export { processFiguresOf, SATURATION_THRESHOLDS, saturationOf } from './process-picture.js';
+export {
+  heapLimitForOldObjects,
+  heapShareOfLimit,
+  processFiguresOf,
+  SATURATION_THRESHOLDS,
+  saturationOf,
+} from './process-picture.js';
 export type {
   ProcessFigures,
   ProcessPicture,

@@ -1,3 +1,5 @@
+import type { Span } from '@faultline/model';
+import { HTTP_ROUTE, readString } from '@faultline/model';
 import type { OriginSearch } from './find-origin.js';
 import { processPictureOf, startLagOf } from './process-picture.js';
 import type { ProcessPicture } from './saturation-types.js';
@@ -77,7 +79,7 @@ function blameCallee(
     ...d,
     originSpanId: callee.span.spanId,
     originService: callee.span.service,
-    summary: `${status} originated in ${callee.span.service} › ${operationOf(callee.span)}: ${description}; ${waited}.`,
+    summary: `${status} originated in ${callee.span.service} › ${serverOperationOf(callee.span)}: ${description}; ${waited}.`,
     path: [...d.path, callee.span.spanId],
     evidence,
     nextSteps: [...new Set([...saturationSteps(picture), ...d.nextSteps])].slice(0, MAX_NEXT_STEPS),
@@ -119,4 +121,16 @@ function picturesAlong(path: readonly TraceNode[]): ProcessPicture[] {
     byService.set(picture.service, picture);
   }
   return [...byService.values()];
+}
+
+/**
+ * "GET /price/:id": a server span that never reached its router (it was parsed after its caller had
+ * gone) is named by its method alone; its path says which request it was.
+ */
+function serverOperationOf(span: Span): string {
+  const name = operationOf(span);
+  if (name.includes(' ')) return name;
+  const target =
+    readString(span.attributes, HTTP_ROUTE) ?? readString(span.attributes, ['url.path', 'http.target']);
+  return target ? `${name} ${target}` : name;
 }

@@ -232,7 +232,7 @@ describe('a failure in a saturated process keeps its own cause', () => {
     const { spans, handler } = pricingThrows({
       ...HEALTHY,
       'faultline.process.heap.used_bytes': 61 * MIB,
-      'faultline.process.heap.limit_bytes': 64 * MIB,
+      'faultline.process.heap.limit_bytes': 112 * MIB,
     });
     const d = diagnoseTrace(spans)!;
     expect(d.cause).toBe('exception');

@@ -1,4 +1,9 @@
-import type { ProcessPicture, SaturationKind } from '@faultline/diagnosis';
+import {
+  heapLimitForOldObjects,
+  heapShareOfLimit,
+  type ProcessPicture,
+  type SaturationKind,
+} from '@faultline/diagnosis';
 import { serviceStyle } from '../format/service-colour.js';
 
 /** One figure of a process row: what it shows and which saturation lights it up. */
@@ -68,9 +73,10 @@ function cellsOf(p: ProcessPicture): Cell[] {
     cells.push({ testId: 'process-loop', label: 'loop', value: join(parts), kind: 'event_loop_blocked' });
   }
   if (p.heapUsedBytes !== undefined) {
-    const limit = p.heapLimitBytes
-      ? ` of ${mib(p.heapLimitBytes)} (${pct(p.heapUsedBytes / p.heapLimitBytes)})`
-      : '';
+    // Against the limit old objects can fill, as the verdict judges it (V8's own limit adds the young generation).
+    const share = heapShareOfLimit(p);
+    const limit =
+      share !== undefined ? ` of ${mib(heapLimitForOldObjects(p.heapLimitBytes!))} (${pct(share)})` : '';
     cells.push({
       testId: 'process-heap',
       label: 'heap',
