@@ -75,6 +75,13 @@ function blameCallee(
   const waited = `the call from ${call.span.service} ${failed} after ${formatMs(d.evidence.durationMs)} waiting for it`;
   const evidence = withSaturationEvidence(d, picture, 'callee', description);
   evidence.matchedRule = `${d.evidence.matchedRule}; ${description}`;
+  // The group is the callee's operation when it has a route; a path (GET /price/42) would split one
+  // failure into a group per id, so without a route the call's operation stays.
+  const route = readString(callee.span.attributes, HTTP_ROUTE);
+  if (route !== undefined) {
+    evidence.operation = serverOperationOf(callee.span);
+    evidence.httpRoute = route;
+  }
   return {
     ...d,
     originSpanId: callee.span.spanId,

@@ -103,6 +103,9 @@ describe('a call that timed out waiting for a saturated callee names the callee'
       heapUsedBytes: 40 * MIB,
     });
     expect(d.evidence.startLagMs).toBe(1400);
+    // The failure group is pricing's route, not the gateway's call.
+    expect(d.evidence.operation).toBe('GET /price/:id');
+    expect(d.evidence.httpRoute).toBe('/price/:id');
     expect(d.nextSteps[0]).toMatch(/synchronous work that held pricing's event loop.*--cpu-prof/);
     expect(d.nextSteps.some((s) => /shed load/.test(s))).toBe(true);
     expect(d.processes?.map((p) => [p.service, p.saturated])).toEqual([
@@ -124,8 +127,14 @@ describe('a call that timed out waiting for a saturated callee names the callee'
   });
 
   it('a late start alone (no figures: an older instrumentation) is saturation of the callee', () => {
-    const { spans } = timedOutCall({ startMs: 900, endMs: 905 });
+    const { spans, server } = timedOutCall({ startMs: 900, endMs: 905 });
+    // Parsed after the caller had gone, it never reached its router: named by method, no http.route.
+    server!.name = 'GET';
+    delete server!.attributes['http.route'];
     const d = diagnoseTrace(spans)!;
+    expect(d.summary).toMatch(/^504 originated in pricing › GET \/price\/42: /);
+    // A path would make a group per id: the group stays the call's operation.
+    expect(d.evidence.operation).toBe('GET localhost:4002');
     expect(d.originService).toBe('pricing');
     expect(d.evidence.saturation?.saturated).toEqual(['late_start']);
     expect(d.evidence.startLagMs).toBe(898);
