@@ -55,7 +55,7 @@ const SIDES: { kind: SaturationKind; below: ProcessFigures; at: ProcessFigures }
     below: { gcPauseMs: 1249, windowMs: 5000 },
     at: { gcPauseMs: 1250, windowMs: 5000 },
   },
-  { kind: 'late_start', below: { startLagMs: 249 }, at: { startLagMs: 250 } },
+  { kind: 'late_start', below: { startLagMs: 999 }, at: { startLagMs: 1000 } },
 ];
 
 describe('saturation thresholds, both sides', () => {
@@ -66,10 +66,17 @@ describe('saturation thresholds, both sides', () => {
     });
   }
 
+  it('a start after the caller gave up is late from 250 ms', () => {
+    expect(saturationOf({ startLagMs: 249 }, 0, true)).toEqual([]);
+    expect(saturationOf({ startLagMs: 250 }, 0, true)).toEqual(['late_start']);
+  });
+
   it('a late start between hosts must exceed the skew tolerance too', () => {
     const tolerance = T.crossHostSkewToleranceMs;
-    expect(saturationOf({ startLagMs: 749 }, tolerance)).toEqual([]);
-    expect(saturationOf({ startLagMs: 750 }, tolerance)).toEqual(['late_start']);
+    expect(saturationOf({ startLagMs: 1499 }, tolerance)).toEqual([]);
+    expect(saturationOf({ startLagMs: 1500 }, tolerance)).toEqual(['late_start']);
+    expect(saturationOf({ startLagMs: 749 }, tolerance, true)).toEqual([]);
+    expect(saturationOf({ startLagMs: 750 }, tolerance, true)).toEqual(['late_start']);
   });
 
   it('a heap limit of zero or no window judges nothing (no division by zero)', () => {

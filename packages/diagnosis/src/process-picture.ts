@@ -16,8 +16,11 @@ import type { TraceNode } from './trace-tree.js';
  * - CPU pegged: 0.9 of one core (JavaScript runs on one thread: a process at 0.9 of a core has no idle
  *   time left on its main thread);
  * - GC pressure: pauses totalling 25 % of the window;
- * - late start: the callee's server span started 250 ms or more after its caller's call began, beyond
- *   the clock-skew tolerance (none on one host, 500 ms between hosts).
+ * - late start: the callee's server span started 1 s or more after its caller's call began, or 250 ms
+ *   or more and after the caller had given up, beyond the clock-skew tolerance (none on one host,
+ *   500 ms between hosts). Not less: a healthy, freshly started pair on a busy machine was measured at
+ *   275 ms from the call to the callee's span (the caller's first connection, lazy loading), and a TLS
+ *   handshake across regions takes a few hundred ms.
  */
 export const SATURATION_THRESHOLDS = {
   blockedDelayMaxMs: 500,
@@ -26,7 +29,8 @@ export const SATURATION_THRESHOLDS = {
   heapUsedShareOfLimit: 0.9,
   cpuCoresBusy: 0.9,
   gcPauseShareOfWindow: 0.25,
-  lateStartMs: 250,
+  lateStartMs: 1000,
+  lateStartAfterCallerGaveUpMs: 250,
   crossHostSkewToleranceMs: 500,
 } as const;
 
@@ -83,7 +87,11 @@ function numberOf(value: unknown): number | undefined {
 }
 
 /** What the figures show saturated, in the order the summary names them. */
-export function saturationOf(f: ProcessFigures, skewToleranceMs = 0): SaturationKind[] {
+export function saturationOf(
+  f: ProcessFigures,
+  skewToleranceMs = 0,
+  afterCallerGaveUp = false,
+): SaturationKind[] {
   const kinds: SaturationKind[] = [];
   if (isLoopBlocked(f)) kinds.push('event_loop_blocked');
   const heapShare = heapShareOfLimit(f);
@@ -92,7 +100,11 @@ export function saturationOf(f: ProcessFigures, skewToleranceMs = 0): Saturation
   if (f.cpuUtilization !== undefined && f.cpuUtilization >= T.cpuCoresBusy) kinds.push('cpu_pegged');
   if (f.gcPauseMs !== undefined && f.windowMs && f.gcPauseMs / f.windowMs >= T.gcPauseShareOfWindow)
     kinds.push('gc_pressure');
-  if (f.startLagMs !== undefined && f.startLagMs - skewToleranceMs >= T.lateStartMs) kinds.push('late_start');
+  if (f.startLagMs !== undefined) {
+    const lag = f.startLagMs - skewToleranceMs;
+    if (lag >= T.lateStartMs || (afterCallerGaveUp && lag >= T.lateStartAfterCallerGaveUpMs))
+      kinds.push('late_start');
+  }
   return kinds;
 }
 
@@ -147,7 +159,8 @@ export function processPictureOf(server: TraceNode): ProcessPicture | undefined 
   const hasFigures = Object.keys(figures).length > 0;
   const lag = startLagOf(server);
   if (lag && lag.lagMs > 0 && isPlausibleLag(server, lag.afterCallerEnded)) figures.startLagMs = lag.lagMs;
-  const saturated = saturationOf(figures, lag?.toleranceMs ?? 0);
+  // isPlausibleLag has already set aside a start after a caller that got its answer.
+  const saturated = saturationOf(figures, lag?.toleranceMs ?? 0, lag?.afterCallerEnded ?? false);
   if (!hasFigures && !saturated.includes('late_start')) return undefined;
   return { service: server.span.service, spanId: server.span.spanId, ...figures, saturated };
 }

@@ -37,7 +37,9 @@ export function withSaturation(d: Diagnosis, search: OriginSearch): Diagnosis {
   const own = ownProcessOf(search);
   const picture = own && processPictureOf(own);
   const result: Diagnosis = processes.length > 0 ? { ...d, processes } : d;
-  if (!picture || picture.saturated.length === 0) return result;
+  // A process that failed by itself is judged by its own figures: a late start alone (its caller's
+  // connection set-up, a cold start) says nothing about why it failed.
+  if (!picture?.saturated.some((kind) => kind !== 'late_start')) return result;
   const description = describeSaturation(picture);
   return {
     ...result,

@@ -174,6 +174,41 @@ describe('a call that timed out waiting for a saturated callee names the callee'
   });
 });
 
+describe('a late start is judged against what the caller was doing', () => {
+  it('a callee that started 498 ms after the call while its caller still waited did not start late', () => {
+    const t = new TraceBuilder();
+    const g = gatewayRequest(t, { status: 504, endMs: 1010, handlerError: timeout });
+    Object.assign(g.server.attributes, HEALTHY);
+    const fetch = undiciFetchSpan(t, {
+      service: 'gateway',
+      parent: g.handler,
+      method: 'GET',
+      url: 'http://localhost:4002/price/42',
+      error: timeout,
+      startMs: 2,
+      endMs: 1002,
+    });
+    const server = httpServerSpan(t, {
+      service: 'pricing',
+      parent: fetch,
+      method: 'GET',
+      route: '/price/:id',
+      path: '/price/42',
+      port: 4002,
+      status: 200,
+      startMs: 500,
+      endMs: 1500,
+    });
+    Object.assign(server.attributes, HEALTHY);
+    for (const span of t.spans) span.resource['host.id'] = 'host-1';
+    const d = diagnoseTrace(t.spans)!;
+    expect(d.originService).toBe('gateway');
+    expect(d.evidence.saturation).toBeUndefined();
+    // Pricing is not on the failing path: the path ends at the gateway's call.
+    expect(d.processes?.map((p) => p.service)).toEqual(['gateway']);
+  });
+});
+
 describe('clock skew is not a late start', () => {
   it('a callee whose clock runs 5 s ahead, whose answer the caller received, did not start late', () => {
     const t = new TraceBuilder();
@@ -256,6 +291,39 @@ describe('a failure in a saturated process keeps its own cause', () => {
     });
     expect(d.nextSteps.some((s) => /--max-old-space-size/.test(s))).toBe(true);
     expect(d.processes?.[0]).toMatchObject({ service: 'pricing', saturated: ['heap_near_limit'] });
+  });
+
+  it('a late start alone does not make a failing process saturated: it failed by itself', () => {
+    // Seen under ordinary load: a freshly started pair, the caller's first connection set-up.
+    const t = new TraceBuilder();
+    const g = gatewayRequest(t, { status: 500, endMs: 1300 });
+    const fetch = undiciFetchSpan(t, {
+      service: 'gateway',
+      parent: g.handler,
+      method: 'GET',
+      url: 'http://localhost:4002/price/42',
+      status: 500,
+      startMs: 2,
+      endMs: 1290,
+    });
+    const server = httpServerSpan(t, {
+      service: 'pricing',
+      parent: fetch,
+      method: 'GET',
+      route: '/price/:id',
+      path: '/price/42',
+      port: 4002,
+      status: 500,
+      startMs: 1202,
+      endMs: 1285,
+    });
+    Object.assign(server.attributes, HEALTHY);
+    for (const span of t.spans) span.resource['host.id'] = 'host-1';
+    const d = diagnoseTrace(t.spans)!;
+    expect(d.originService).toBe('pricing');
+    expect(d.evidence.saturation).toBeUndefined();
+    expect(d.summary).not.toMatch(/When it failed/);
+    expect(d.processes?.[0]).toMatchObject({ service: 'pricing', saturated: ['late_start'] });
   });
 
   it('healthy figures: the same failure gets no saturation, only its process picture', () => {
