@@ -66,6 +66,22 @@ describe('saturation thresholds, both sides', () => {
     });
   }
 
+  it('shares of a window shorter than 1 s judge nothing: a process warming up', () => {
+    // Measured: a healthy gateway's first requests, 300-580 ms after it started.
+    const warmUp = { eventLoopUtilization: 1, eventLoopDelayP99Ms: 131, eventLoopDelayMaxMs: 131 };
+    const shares = { ...warmUp, cpuUtilization: 0.95, gcPauseMs: 500 };
+    expect(saturationOf({ ...shares, windowMs: 999 })).toEqual([]);
+    expect(saturationOf({ ...shares, windowMs: 1000 })).toEqual([
+      'event_loop_blocked',
+      'cpu_pegged',
+      'gc_pressure',
+    ]);
+    // A single block of 500 ms is a block however young the process.
+    expect(saturationOf({ ...warmUp, eventLoopDelayMaxMs: 500, windowMs: 600 })).toEqual([
+      'event_loop_blocked',
+    ]);
+  });
+
   it('a start after the caller gave up is late from 250 ms', () => {
     expect(saturationOf({ startLagMs: 249 }, 0, true)).toEqual([]);
     expect(saturationOf({ startLagMs: 250 }, 0, true)).toEqual(['late_start']);

@@ -16,6 +16,9 @@ import type { TraceNode } from './trace-tree.js';
  * - CPU pegged: 0.9 of one core (JavaScript runs on one thread: a process at 0.9 of a core has no idle
  *   time left on its main thread);
  * - GC pressure: pauses totalling 25 % of the window;
+ * - shares of the window (loop busy, CPU, GC) only over a window of 1 s or more: a process a few hundred
+ *   ms old is loading code on its first requests (Node's fetch loads undici on first use), and a
+ *   healthy gateway measured at 0.95-1.0 loop utilization with a 120-190 ms p99 over its first 300-580 ms;
  * - late start: the callee's server span started 1 s or more after its caller's call began, or 250 ms
  *   or more and after the caller had given up, beyond the clock-skew tolerance (none on one host,
  *   500 ms between hosts). Not less: a healthy, freshly started pair on a busy machine was measured at
@@ -32,6 +35,7 @@ export const SATURATION_THRESHOLDS = {
   lateStartMs: 1000,
   lateStartAfterCallerGaveUpMs: 250,
   crossHostSkewToleranceMs: 500,
+  minWindowMsForShares: 1000,
 } as const;
 
 const T = SATURATION_THRESHOLDS;
@@ -97,8 +101,15 @@ export function saturationOf(
   const heapShare = heapShareOfLimit(f);
   // A hair of slack: 90 MiB of 100 MiB can divide to 0.8999… in floating point.
   if (heapShare !== undefined && heapShare >= T.heapUsedShareOfLimit - 1e-9) kinds.push('heap_near_limit');
-  if (f.cpuUtilization !== undefined && f.cpuUtilization >= T.cpuCoresBusy) kinds.push('cpu_pegged');
-  if (f.gcPauseMs !== undefined && f.windowMs && f.gcPauseMs / f.windowMs >= T.gcPauseShareOfWindow)
+  const longEnough = f.windowMs === undefined || f.windowMs >= T.minWindowMsForShares;
+  if (longEnough && f.cpuUtilization !== undefined && f.cpuUtilization >= T.cpuCoresBusy)
+    kinds.push('cpu_pegged');
+  if (
+    longEnough &&
+    f.gcPauseMs !== undefined &&
+    f.windowMs &&
+    f.gcPauseMs / f.windowMs >= T.gcPauseShareOfWindow
+  )
     kinds.push('gc_pressure');
   if (f.startLagMs !== undefined) {
     const lag = f.startLagMs - skewToleranceMs;
@@ -111,6 +122,7 @@ export function saturationOf(
 function isLoopBlocked(f: ProcessFigures): boolean {
   if (f.eventLoopDelayMaxMs !== undefined && f.eventLoopDelayMaxMs >= T.blockedDelayMaxMs) return true;
   return (
+    (f.windowMs === undefined || f.windowMs >= T.minWindowMsForShares) &&
     f.eventLoopUtilization !== undefined &&
     f.eventLoopUtilization >= T.busyUtilization &&
     f.eventLoopDelayP99Ms !== undefined &&

@@ -105,16 +105,18 @@ describe('saturation in the verdict, with real processes', () => {
 
   it("a heap near its limit: pricing's own failure keeps its cause, with the heap as evidence", async () => {
     // 48 MiB for old objects; the guard refuses new entries past 93 % of them (V8 aborts at about 49 MiB).
-    const { pricing, gateway } = await gatewayAndPricing({
+    const { gateway } = await gatewayAndPricing({
       NODE_OPTIONS: '--max-old-space-size=48',
       MAX_HEAP_USED_BYTES: String(Math.round(0.93 * 48 * 1024 * 1024)),
     });
-    // Fill pricing's cache until it refuses (the deadline bounds the loop, not the assertion).
-    const deadline = Date.now() + 20_000;
-    while ((await pricing.get('/remember')).status === 200) {
+    // Fill pricing's cache through the gateway until pricing refuses (the deadline bounds the loop,
+    // not an assertion); the refused request is the failure under test.
+    const deadline = Date.now() + 30_000;
+    let response = await gateway.get('/api/quote?path=/remember&timeout=5000');
+    while (response.status === 200) {
       if (Date.now() > deadline) throw new Error('pricing never neared its heap limit');
+      response = await gateway.get('/api/quote?path=/remember&timeout=5000');
     }
-    const response = await gateway.get('/api/quote?path=/remember&timeout=5000');
     expect(response.status).toBe(500);
 
     const v = await verdictWhen(response.traceId!, (d) => d.originService === 'pricing');
@@ -194,10 +196,9 @@ describe('saturation in the verdict, with real processes', () => {
       expect(v.evidence.saturation).toBeUndefined();
       expect(v.evidence.startLagMs).toBeUndefined();
       expect(v.summary).not.toMatch(/When it failed|event loop|heap was|CPU was|garbage|only started/);
-      expect(v.processes!.map((p) => [p.service, p.saturated])).toEqual([
-        ['gateway', []],
-        ['pricing', []],
-      ]);
+      // Whole pictures, so a failure shows the figures that crossed a threshold.
+      expect(v.processes!.filter((p) => p.saturated.length > 0)).toEqual([]);
+      expect(v.processes!.map((p) => p.service)).toEqual(['gateway', 'pricing']);
     }
   });
 });
