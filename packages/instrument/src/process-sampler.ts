@@ -29,11 +29,26 @@ const HISTOGRAM_RESOLUTION_MS = 20;
 const HEARTBEAT_MS = 100;
 /** A picture this recent is reused: several spans ending together pay for one reading. */
 const REUSE_MS = 10;
+/**
+ * A stall at least this long keeps the requests caught in it (`caughtInStall`): the diagnosis calls a
+ * loop blocked from 500 ms on, and a caller with a timeout below that has given up by then.
+ */
+const STALL_KEEP_MS = 500;
+/** Requests read this soon after a stall waited through it (the backlog drains over a few turns). */
+const STALL_GRACE_MS = 100;
+/** At most this many successful requests are kept per stall: a busy service queues thousands. */
+const KEPT_PER_STALL = 64;
 
 /** Figures of the process a span's end reads; a fake in tests, `ProcessSampler` otherwise. */
 export interface ProcessPicture {
   /** Sets the picture's attributes on a server span about to end; `activeRequests` counts its own. */
   describe(span: Span, activeRequests: number): void;
+  /**
+   * Whether a request that started at `startedAtMillis` (wall-clock milliseconds from the monotonic
+   * clock, `nowMillis()`) and ends now was caught in a stall of the event loop: kept then though it
+   * succeeded, since its caller may have timed out waiting. Counts against a budget per stall.
+   */
+  caughtInStall(startedAtMillis: number): boolean;
 }
 
 /** See the file comment. `start()` begins sampling; `stop()` ends it and lets go of every timer. */
@@ -56,6 +71,9 @@ export class ProcessSampler implements ProcessPicture {
   private lastBeatAt = 0;
   private reused: { at: number; attributes: Attributes } | undefined;
   private running = false;
+  /** The last stall of STALL_KEEP_MS or more: when it ended, and how many requests it may still keep. */
+  private stallEndAt = Number.NEGATIVE_INFINITY;
+  private stallKeepsLeft = 0;
 
   /**
    * Starts sampling a turn of the event loop from now: an app's synchronous start-up (its requires,
@@ -88,6 +106,17 @@ export class ProcessSampler implements ProcessPicture {
     if (!this.running) return;
     const attributes = this.guard(() => this.read(activeRequests));
     if (attributes !== undefined) span.setAttributes(attributes);
+  }
+
+  caughtInStall(startedAtMillis: number): boolean {
+    if (!this.running) return false;
+    const startedAt = startedAtMillis - performance.timeOrigin;
+    const at = performance.now();
+    // A stall that ended this very turn, before the heartbeat (a timer) could see it.
+    if (at - this.lastBeatAt - HEARTBEAT_MS >= STALL_KEEP_MS) this.noteStall(at);
+    if (startedAt > this.stallEndAt + STALL_GRACE_MS || this.stallKeepsLeft <= 0) return false;
+    this.stallKeepsLeft -= 1;
+    return true;
   }
 
   /** The picture now, or undefined when not sampling; exposed for tests. */
@@ -132,7 +161,15 @@ export class ProcessSampler implements ProcessPicture {
     const at = performance.now();
     const late = at - this.lastBeatAt - HEARTBEAT_MS;
     if (late > this.lateMaxMs) this.lateMaxMs = late;
+    if (late >= STALL_KEEP_MS) this.noteStall(at);
     this.lastBeatAt = at;
+  }
+
+  /** A stall ended at `at` (or is ending); noted once, whether a request or the heartbeat sees it first. */
+  private noteStall(at: number): void {
+    if (this.stallEndAt > this.lastBeatAt) return;
+    this.stallEndAt = at;
+    this.stallKeepsLeft = KEPT_PER_STALL;
   }
 
   private sample(): void {
