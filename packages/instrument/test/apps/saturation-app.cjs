@@ -20,6 +20,10 @@ app.get('/quote', async (req, res) => {
   await new Promise((resolve) => setTimeout(resolve, Number(req.query.wait ?? 2)));
   res.json({ sku: 'A-1', price: 42 });
 });
+// The same, answered in the very turn the request is read.
+app.get('/price', (_req, res) => {
+  res.json({ sku: 'A-1', price: 42 });
+});
 app.get('/fail', () => {
   throw new Error('price list missing');
 });
