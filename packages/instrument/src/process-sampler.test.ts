@@ -92,7 +92,8 @@ describe('ProcessSampler', () => {
     expect(picture[A.heapUsedBytes]).toBeLessThan(picture[A.heapLimitBytes] as number);
     expect(picture[A.rssBytes]).toBeGreaterThan(picture[A.heapUsedBytes] as number);
     expect(picture[A.cpuCount]).toBeGreaterThanOrEqual(1);
-    expect(picture[A.gcPauseMs]).toBeGreaterThanOrEqual(0);
+    // GC pauses are observed only once the heap is half full; this one is nowhere near.
+    expect(A.gcPauseMs in picture).toBe(false);
   });
 
   it('tells which requests were caught in a stall of half a second or more, at most 64 per stall', async () => {
@@ -121,7 +122,11 @@ describe('ProcessSampler', () => {
     const sampler = await started();
     const span = recordingSpan();
     sampler.describe(span, 1);
-    expect(Object.keys(span.attributes).sort()).toEqual(Object.values(A).sort());
+    expect(Object.keys(span.attributes).sort()).toEqual(
+      Object.values(A)
+        .filter((name) => name !== A.gcPauseMs)
+        .sort(),
+    );
     sampler.stop();
     const later = recordingSpan();
     sampler.describe(later, 1);

@@ -38,6 +38,13 @@ const STALL_KEEP_MS = 500;
 const STALL_GRACE_MS = 100;
 /** At most this many successful requests are kept per stall: a busy service queues thousands. */
 const KEPT_PER_STALL = 64;
+/**
+ * GC pauses are observed only while the heap is at least this full. Observing every collection costs
+ * a JavaScript callback per collection: an allocation-heavy Fastify route lost about 10% of its
+ * throughput to it (bench/RESULTS.md). Below half the limit V8 mostly runs sub-millisecond
+ * scavenges; the pauses that starve a process come as its heap nears the limit.
+ */
+const GC_WATCH_HEAP_SHARE = 0.5;
 
 /** Figures of the process a span's end reads; a fake in tests, `ProcessSampler` otherwise. */
 export interface ProcessPicture {
@@ -67,10 +74,13 @@ export class ProcessSampler implements ProcessPicture {
   private sampledCpu = process.cpuUsage();
   /** GC pause time and heartbeat lateness of the current interval. */
   private gcPauseMs = 0;
+  /** Whether GC pauses were observed at any time in the current interval (see GC_WATCH_HEAP_SHARE). */
+  private gcObserved = false;
   private lateMaxMs = 0;
   private lastBeatAt = 0;
   private reused: { at: number; attributes: Attributes } | undefined;
   private running = false;
+  private watchingGc = false;
   /** The last stall of STALL_KEEP_MS or more: when it ended, and how many requests it may still keep. */
   private stallEndAt = Number.NEGATIVE_INFINITY;
   private stallKeepsLeft = 0;
@@ -100,6 +110,7 @@ export class ProcessSampler implements ProcessPicture {
     this.observer?.disconnect();
     this.histogram = undefined;
     this.observer = undefined;
+    this.watchingGc = false;
   }
 
   describe(span: Span, activeRequests: number): void {
@@ -146,7 +157,7 @@ export class ProcessSampler implements ProcessPicture {
     this.observer = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) this.gcPauseMs += entry.duration;
     });
-    this.observer.observe({ entryTypes: ['gc'] });
+    this.watchGcIfHeapFull();
     this.markIntervalStart(performance.now());
     this.lastBeatAt = this.sampledAt;
     this.sampleTimer = setInterval(() => this.guard(() => this.sample()), SAMPLE_INTERVAL_MS);
@@ -163,6 +174,23 @@ export class ProcessSampler implements ProcessPicture {
     if (late > this.lateMaxMs) this.lateMaxMs = late;
     if (late >= STALL_KEEP_MS) this.noteStall(at);
     this.lastBeatAt = at;
+    this.guard(() => this.watchGcIfHeapFull());
+  }
+
+  /** Observes GC pauses while the heap is at least GC_WATCH_HEAP_SHARE full, and only then. */
+  private watchGcIfHeapFull(): void {
+    const observer = this.observer;
+    if (observer === undefined) return;
+    const full = v8.getHeapStatistics().used_heap_size >= GC_WATCH_HEAP_SHARE * this.heapLimitBytes;
+    if (full === this.watchingGc) return;
+    if (full) {
+      observer.observe({ entryTypes: ['gc'] });
+      this.gcObserved = true;
+    } else {
+      this.collectGc();
+      observer.disconnect();
+    }
+    this.watchingGc = full;
   }
 
   /** A stall ended at `at` (or is ending); noted once, whether a request or the heartbeat sees it first. */
@@ -194,7 +222,7 @@ export class ProcessSampler implements ProcessPicture {
       loopActiveMs: loop.active,
       loopIdleMs: loop.idle,
       cpuMs: (cpu.user + cpu.system) / 1000,
-      gcPauseMs: this.gcPauseMs,
+      gcPauseMs: this.gcObserved ? this.gcPauseMs : undefined,
     };
   }
 
@@ -203,6 +231,7 @@ export class ProcessSampler implements ProcessPicture {
     this.sampledLoop = performance.eventLoopUtilization();
     this.sampledCpu = process.cpuUsage();
     this.gcPauseMs = 0;
+    this.gcObserved = this.watchingGc;
     this.lateMaxMs = 0;
     this.histogram?.reset();
   }

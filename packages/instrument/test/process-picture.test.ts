@@ -226,7 +226,8 @@ describe('a healthy service under ordinary load', () => {
       expect(figure(server, 'eventloop.utilization')).toBeLessThan(0.85);
       expect(figure(server, 'cpu.utilization')).toBeLessThan(0.6);
       expect(figure(server, 'heap.used_bytes') / figure(server, 'heap.limit_bytes')).toBeLessThan(0.5);
-      expect(figure(server, 'gc.pause_ms')).toBeLessThan(0.1 * figure(server, 'window_ms'));
+      // Observed only once the heap is half full (process-sampler.ts): absent here.
+      expect(server.attributes[`${P}gc.pause_ms`]).toBeUndefined();
       expect(figure(server, 'active_requests')).toBeLessThanOrEqual(3);
     }
   }, 60_000);
