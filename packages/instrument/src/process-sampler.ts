@@ -29,11 +29,33 @@ const HISTOGRAM_RESOLUTION_MS = 20;
 const HEARTBEAT_MS = 100;
 /** A picture this recent is reused: several spans ending together pay for one reading. */
 const REUSE_MS = 10;
+/**
+ * A stall at least this long keeps the requests caught in it (`caughtInStall`): the diagnosis calls a
+ * loop blocked from 500 ms on, and a caller with a timeout below that has given up by then.
+ */
+const STALL_KEEP_MS = 500;
+/** Requests read this soon after a stall waited through it (the backlog drains over a few turns). */
+const STALL_GRACE_MS = 100;
+/** At most this many successful requests are kept per stall: a busy service queues thousands. */
+const KEPT_PER_STALL = 64;
+/**
+ * GC pauses are observed only while the heap is at least this full. Observing every collection costs
+ * a JavaScript callback per collection: an allocation-heavy Fastify route lost about 10% of its
+ * throughput to it (bench/RESULTS.md). Below half the limit V8 mostly runs sub-millisecond
+ * scavenges; the pauses that starve a process come as its heap nears the limit.
+ */
+const GC_WATCH_HEAP_SHARE = 0.5;
 
 /** Figures of the process a span's end reads; a fake in tests, `ProcessSampler` otherwise. */
 export interface ProcessPicture {
   /** Sets the picture's attributes on a server span about to end; `activeRequests` counts its own. */
   describe(span: Span, activeRequests: number): void;
+  /**
+   * Whether a request that started at `startedAtMillis` (wall-clock milliseconds from the monotonic
+   * clock, `nowMillis()`) and ends now was caught in a stall of the event loop: kept then though it
+   * succeeded, since its caller may have timed out waiting. Counts against a budget per stall.
+   */
+  caughtInStall(startedAtMillis: number): boolean;
 }
 
 /** See the file comment. `start()` begins sampling; `stop()` ends it and lets go of every timer. */
@@ -52,10 +74,16 @@ export class ProcessSampler implements ProcessPicture {
   private sampledCpu = process.cpuUsage();
   /** GC pause time and heartbeat lateness of the current interval. */
   private gcPauseMs = 0;
+  /** Whether GC pauses were observed at any time in the current interval (see GC_WATCH_HEAP_SHARE). */
+  private gcObserved = false;
   private lateMaxMs = 0;
   private lastBeatAt = 0;
   private reused: { at: number; attributes: Attributes } | undefined;
   private running = false;
+  private watchingGc = false;
+  /** The last stall of STALL_KEEP_MS or more: when it ended, and how many requests it may still keep. */
+  private stallEndAt = Number.NEGATIVE_INFINITY;
+  private stallKeepsLeft = 0;
 
   /**
    * Starts sampling a turn of the event loop from now: an app's synchronous start-up (its requires,
@@ -82,12 +110,24 @@ export class ProcessSampler implements ProcessPicture {
     this.observer?.disconnect();
     this.histogram = undefined;
     this.observer = undefined;
+    this.watchingGc = false;
   }
 
   describe(span: Span, activeRequests: number): void {
     if (!this.running) return;
     const attributes = this.guard(() => this.read(activeRequests));
     if (attributes !== undefined) span.setAttributes(attributes);
+  }
+
+  caughtInStall(startedAtMillis: number): boolean {
+    if (!this.running) return false;
+    const startedAt = startedAtMillis - performance.timeOrigin;
+    const at = performance.now();
+    // A stall that ended this very turn, before the heartbeat (a timer) could see it.
+    if (at - this.lastBeatAt - HEARTBEAT_MS >= STALL_KEEP_MS) this.noteStall(at);
+    if (startedAt > this.stallEndAt + STALL_GRACE_MS || this.stallKeepsLeft <= 0) return false;
+    this.stallKeepsLeft -= 1;
+    return true;
   }
 
   /** The picture now, or undefined when not sampling; exposed for tests. */
@@ -117,7 +157,7 @@ export class ProcessSampler implements ProcessPicture {
     this.observer = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) this.gcPauseMs += entry.duration;
     });
-    this.observer.observe({ entryTypes: ['gc'] });
+    this.watchGcIfHeapFull();
     this.markIntervalStart(performance.now());
     this.lastBeatAt = this.sampledAt;
     this.sampleTimer = setInterval(() => this.guard(() => this.sample()), SAMPLE_INTERVAL_MS);
@@ -132,7 +172,32 @@ export class ProcessSampler implements ProcessPicture {
     const at = performance.now();
     const late = at - this.lastBeatAt - HEARTBEAT_MS;
     if (late > this.lateMaxMs) this.lateMaxMs = late;
+    if (late >= STALL_KEEP_MS) this.noteStall(at);
     this.lastBeatAt = at;
+    this.guard(() => this.watchGcIfHeapFull());
+  }
+
+  /** Observes GC pauses while the heap is at least GC_WATCH_HEAP_SHARE full, and only then. */
+  private watchGcIfHeapFull(): void {
+    const observer = this.observer;
+    if (observer === undefined) return;
+    const full = v8.getHeapStatistics().used_heap_size >= GC_WATCH_HEAP_SHARE * this.heapLimitBytes;
+    if (full === this.watchingGc) return;
+    if (full) {
+      observer.observe({ entryTypes: ['gc'] });
+      this.gcObserved = true;
+    } else {
+      this.collectGc();
+      observer.disconnect();
+    }
+    this.watchingGc = full;
+  }
+
+  /** A stall ended at `at` (or is ending); noted once, whether a request or the heartbeat sees it first. */
+  private noteStall(at: number): void {
+    if (this.stallEndAt > this.lastBeatAt) return;
+    this.stallEndAt = at;
+    this.stallKeepsLeft = KEPT_PER_STALL;
   }
 
   private sample(): void {
@@ -157,7 +222,7 @@ export class ProcessSampler implements ProcessPicture {
       loopActiveMs: loop.active,
       loopIdleMs: loop.idle,
       cpuMs: (cpu.user + cpu.system) / 1000,
-      gcPauseMs: this.gcPauseMs,
+      gcPauseMs: this.gcObserved ? this.gcPauseMs : undefined,
     };
   }
 
@@ -166,6 +231,7 @@ export class ProcessSampler implements ProcessPicture {
     this.sampledLoop = performance.eventLoopUtilization();
     this.sampledCpu = process.cpuUsage();
     this.gcPauseMs = 0;
+    this.gcObserved = this.watchingGc;
     this.lateMaxMs = 0;
     this.histogram?.reset();
   }

@@ -67,6 +67,19 @@ describe('pictureAttributes', () => {
     expect([empty[A.cpuUtilization], empty[A.loopUtilization]]).toEqual([0, 0]);
   });
 
+  it('leaves GC pauses out when none were observed in the window, and sums the ones that were', () => {
+    const unobserved = { gcPauseMs: undefined };
+    const none = pictureAttributes([quiet(unobserved)], quiet(unobserved), now);
+    expect(A.gcPauseMs in none).toBe(false);
+    // The heap filled up during the window: pauses from then on.
+    const some = pictureAttributes(
+      [quiet(unobserved), quiet({ gcPauseMs: 40 })],
+      quiet({ gcPauseMs: 5 }),
+      now,
+    );
+    expect(some[A.gcPauseMs]).toBe(45);
+  });
+
   it('reports CPU above 1 for a process busy on more than one core (worker threads)', () => {
     const picture = pictureAttributes([], quiet({ wallMs: 1000, cpuMs: 1800 }), now);
     expect(picture[A.cpuUtilization]).toBe(1.8);

@@ -24,8 +24,8 @@ export interface ProcessInterval {
   loopIdleMs: number;
   /** Process CPU time, user plus system. */
   cpuMs: number;
-  /** Time spent in garbage-collection pauses. */
-  gcPauseMs: number;
+  /** Time spent in garbage-collection pauses; undefined when they were not observed (heap not full). */
+  gcPauseMs: number | undefined;
 }
 
 /** What is read at the moment the picture is taken, not over a window. */
@@ -84,7 +84,7 @@ export function pictureAttributes(
   let loopActiveMs = live.loopActiveMs;
   let loopIdleMs = live.loopIdleMs;
   let cpuMs = live.cpuMs;
-  let gcPauseMs = live.gcPauseMs;
+  let gcPauseMs: number | undefined = live.gcPauseMs;
   for (const interval of intervals) {
     wallMs += interval.wallMs;
     delayMaxMs = Math.max(delayMaxMs, interval.delayMaxMs);
@@ -94,10 +94,10 @@ export function pictureAttributes(
     loopActiveMs += interval.loopActiveMs;
     loopIdleMs += interval.loopIdleMs;
     cpuMs += interval.cpuMs;
-    gcPauseMs += interval.gcPauseMs;
+    if (interval.gcPauseMs !== undefined) gcPauseMs = (gcPauseMs ?? 0) + interval.gcPauseMs;
   }
   const loopMs = loopActiveMs + loopIdleMs;
-  return {
+  const attributes: Attributes = {
     [PROCESS_ATTRIBUTES.windowMs]: Math.round(wallMs),
     [PROCESS_ATTRIBUTES.delayMaxMs]: round2(delayMaxMs),
     [PROCESS_ATTRIBUTES.delayP99Ms]: round2(Math.min(delayP99Ms, delayMaxMs)),
@@ -106,10 +106,12 @@ export function pictureAttributes(
     [PROCESS_ATTRIBUTES.heapUsedBytes]: now.heapUsedBytes,
     [PROCESS_ATTRIBUTES.heapLimitBytes]: now.heapLimitBytes,
     [PROCESS_ATTRIBUTES.rssBytes]: now.rssBytes,
-    [PROCESS_ATTRIBUTES.gcPauseMs]: round2(gcPauseMs),
     [PROCESS_ATTRIBUTES.activeRequests]: now.activeRequests,
     [PROCESS_ATTRIBUTES.cpuCount]: now.cpuCount,
   };
+  // Pauses observed in part of the window only (the heap filled up within it) are a lower bound.
+  if (gcPauseMs !== undefined) attributes[PROCESS_ATTRIBUTES.gcPauseMs] = round2(gcPauseMs);
+  return attributes;
 }
 
 function round2(value: number): number {

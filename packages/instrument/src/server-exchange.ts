@@ -64,6 +64,11 @@ export class Exchange implements OpenServerSpan {
    * for it", and often the only span of a process too busy to answer in time.
    */
   clientGone = false;
+  /**
+   * Kept though it succeeded, for what happened to it (its caller went away, or it was caught in a
+   * stall of the event loop): the sampler keeps it at any share and gives it no adjusted count.
+   */
+  keptForCause = false;
 
   constructor(
     public span: Span,
@@ -192,7 +197,13 @@ function failingEnd(exchange: Exchange, deferred: DeferredSpan): boolean {
 function finishExchange(exchange: Exchange): void {
   const deferred = exchange.deferred;
   if (deferred !== undefined) {
-    const failing = failingEnd(exchange, deferred);
+    let failing = failingEnd(exchange, deferred);
+    if (!failing) {
+      // Right after a stall a fast handler may answer before its socket's end is read, so a caller
+      // that gave up looks served: a request caught in the stall is kept all the same.
+      exchange.keptForCause = exchange.setup.processPicture?.caughtInStall(deferred.startTime) === true;
+      failing = exchange.keptForCause;
+    }
     const traceId = deferred.traceId;
     const held = deferred.held.length;
     deferred.open = false;
@@ -216,7 +227,7 @@ function endServerSpan(exchange: Exchange): void {
   const deferral = setup.deferral;
   if (deferral !== undefined) {
     // A span that ends without failing is decided again by the sampler as it ends: tell it why it is kept.
-    if (exchange.clientGone) deferral.keepForCause(span.spanContext().traceId);
+    if (exchange.clientGone || exchange.keptForCause) deferral.keepForCause(span.spanContext().traceId);
     else if (!exchange.timedHere) deferral.keepChosen(span.spanContext().traceId);
   }
   // Every span that gets here is exported (a dropped deferred one never does): it carries the picture.
