@@ -65,7 +65,7 @@ describe('alert webhook', () => {
     // A marker: a failure in another service, sent once both orders failures are counted in their group.
     // Its alert comes after any alert the second orders failure could have raised.
     await until(async () => (await groupCounts()).get('orders') === 2);
-    await sendOrdersRequest(running.otlpHttpPort, '1.0.0', true, 'billing');
+    await sendOrdersRequest(running.otlpHttpPort, '1.0.0', true, {}, 'billing');
     await until(() => alertsReceived().some((alert) => alert.group.originService === 'billing'));
     expect(alertsReceived().map((alert) => [alert.event, alert.group.originService])).toEqual([
       ['new_failure_group', 'orders'],

@@ -9,6 +9,7 @@ import type { HandledFailure } from './handled-failures.js';
 import { withLoggedExceptions } from './logged-exceptions.js';
 import { nextStepsFor } from './next-steps.js';
 import { propagationSteps } from './propagation.js';
+import { withSaturation } from './saturation.js';
 import { operationOf } from './span-roles.js';
 import type { HandledNote } from './summary.js';
 import { summarise } from './summary.js';
@@ -65,7 +66,7 @@ export function diagnoseTrace(spans: readonly Span[], logs: readonly LogRecord[]
   if (propagatedBy.length > 0) diagnosis.propagatedBy = propagatedBy;
   const others = otherFailuresOf(search.others, search.handled);
   if (others.length > 0) diagnosis.otherFailures = others;
-  return diagnosis;
+  return withSaturation(diagnosis, search);
 }
 
 function otherFailuresOf(

@@ -9,6 +9,20 @@ export { isErrorSpan, isErrorSpanFacts } from './error-span.js';
 export { isFailingEntry, isFailingRequest, isFailingTrace } from './failing-trace.js';
 export { failureFingerprint, normaliseMessage } from './fingerprint.js';
 export { withLoggedExceptions } from './logged-exceptions.js';
+export { PROCESS_ATTRIBUTES } from './process-attributes.js';
+export {
+  heapLimitForOldObjects,
+  heapShareOfLimit,
+  processFiguresOf,
+  SATURATION_THRESHOLDS,
+  saturationOf,
+} from './process-picture.js';
+export type {
+  ProcessFigures,
+  ProcessPicture,
+  SaturationEvidence,
+  SaturationKind,
+} from './saturation-types.js';
 export { buildOutlineTree, spanOutline } from './span-outline.js';
 export { type FrameOrigin, frameOrigin, isInAppFrame, parseStack, topInAppFrame } from './stack-frames.js';
 export type { StitchFit, StitchMatch } from './stitch-match.js';

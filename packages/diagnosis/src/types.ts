@@ -1,3 +1,5 @@
+import type { ProcessPicture, SaturationEvidence } from './saturation-types.js';
+
 /**
  * The verdict's shape. Fixed by /work/shared/contract.md (Diagnosis section): `cause` names and the
  * fields `originSpanId`, `originService`, `cause`, `summary`, `path`, `evidence`. Everything here is
@@ -92,6 +94,10 @@ export interface Evidence {
   upstream?: UpstreamState;
   /** True when the path crosses a span whose parent never arrived (lost or still arriving). */
   pathHasGap?: boolean;
+  /** The saturated process the verdict rests on (issue 24); absent when every figure was healthy. */
+  saturation?: SaturationEvidence;
+  /** How late the saturated process's server span started after its caller's call began (ms); only when late. */
+  startLagMs?: number;
   logs: EvidenceLog[];
 }
 
@@ -155,4 +161,6 @@ export interface Diagnosis {
    * callee's, and `path` goes on from the call into that trace's spans.
    */
   continuedIn?: StitchedContinuation;
+  /** Each service on the failing path as its process was when it failed (server spans carrying process figures). */
+  processes?: ProcessPicture[];
 }

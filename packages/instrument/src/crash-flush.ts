@@ -6,12 +6,15 @@ import { nowMillis } from './deferred-server-span.js';
 import { describeError, writeWarning } from './faultline-log.js';
 import type { OpenServerSpans } from './open-server-spans.js';
 import type { OtlpDestination } from './otlp-endpoint.js';
+import type { ProcessPicture } from './process-sampler.js';
 import { postProtobufSync } from './sync-post.js';
 
 /** What the crash handlers need from the running pipeline. */
 export interface CrashFlushSetup {
   tracer: Tracer;
   openServerSpans: OpenServerSpans;
+  /** The process picture the server spans of requests in flight carry as the crash ends them. */
+  processPicture?: ProcessPicture | undefined;
   /** Spans not yet delivered, or undefined when the SDK (not Faultline) owns the trace pipeline. */
   takeUndelivered: (() => ReadableSpan[]) | undefined;
   traces: OtlpDestination;
@@ -75,6 +78,8 @@ export function recordFatalError(
   if (!processWillDie) return;
   if (target !== undefined && !open.includes(target)) target.end();
   for (const server of open) {
+    // A process that dies of its heap or a stuck loop says so on the requests it takes down with it.
+    setup.processPicture?.describe(server, open.length);
     if (server !== target) {
       server.setStatus({
         code: SpanStatusCode.ERROR,

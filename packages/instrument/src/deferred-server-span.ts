@@ -40,6 +40,11 @@ export interface ServerSpanDeferral {
    * after it does not arrive without it.
    */
   keepChosen(traceId: string): void;
+  /**
+   * Called right before a server span that does not fail ends, when it is kept for a cause of its own
+   * (its caller went away before the answer): kept at any share, and not weighted as a sampled one.
+   */
+  keepForCause(traceId: string): void;
 }
 
 /**

@@ -33,6 +33,7 @@ function setup() {
     keepsAtCurrentShare: () => false,
     settleDeferredRoot: () => true,
     keepChosen: () => undefined,
+    keepForCause: () => undefined,
   };
   const tracing: HttpServerTracingSetup = {
     tracer: provider.getTracer('test'),

@@ -113,6 +113,11 @@ export class FailureFirstSpanProcessor implements SpanProcessor {
     this.sampler?.keepChosen(traceId);
   }
 
+  /** See SuccessSampler#keepForCause. */
+  keepForCause(traceId: string): void {
+    this.sampler?.keepForCause(traceId);
+  }
+
   /** Whether successful traces are sampled (so a server span can wait to become a span). */
   get samplesSuccesses(): boolean {
     return this.sampler !== undefined;

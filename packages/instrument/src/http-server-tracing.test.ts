@@ -25,6 +25,7 @@ describe('installHttpServerTracing', () => {
           throw new Error('sampler broke');
         },
         keepChosen: () => undefined,
+        keepForCause: () => undefined,
       },
     });
     const server = http.createServer((_request, response) => {

@@ -21,6 +21,7 @@ describe('OpenServerSpans', () => {
     const [a, b, c, d] = [entry('a'), entry('b'), entry('c'), entry('d')];
     for (const request of [a, b, entry('unsampled', false), c, d]) open.add(request);
     expect(names(open)).toEqual(['a', 'b', 'c', 'd']);
+    expect(open.size).toBe(5);
     open.remove(c);
     expect(names(open)).toEqual(['a', 'b', 'd']);
     open.remove(d);
@@ -29,6 +30,8 @@ describe('OpenServerSpans', () => {
     open.remove(a);
     open.remove(entry('never added'));
     expect(names(open)).toEqual(['b']);
+    // Counted as requests in flight: the unsampled one too, and nothing twice or never added.
+    expect(open.size).toBe(2);
     open.remove(b);
     expect(names(open)).toEqual([]);
     open.add(a);

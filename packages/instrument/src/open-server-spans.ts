@@ -18,6 +18,8 @@ export interface OpenServerSpan {
  */
 export class OpenServerSpans {
   private newest: OpenServerSpan | undefined;
+  /** Requests in the list: the process picture's `active_requests`, kept without walking the list. */
+  size = 0;
 
   /** Remembers a request's server span until `remove`. */
   add(entry: OpenServerSpan): void {
@@ -25,6 +27,7 @@ export class OpenServerSpans {
     entry.newerOpen = undefined;
     if (this.newest !== undefined) this.newest.newerOpen = entry;
     this.newest = entry;
+    this.size += 1;
   }
 
   /** Forgets a request's server span; nothing happens if it is not in the list. */
@@ -35,6 +38,7 @@ export class OpenServerSpans {
     if (entry.olderOpen !== undefined) entry.olderOpen.newerOpen = entry.newerOpen;
     entry.newerOpen = undefined;
     entry.olderOpen = undefined;
+    this.size -= 1;
   }
 
   /** The recording server spans not yet ended, oldest first (a crash records on them and ends them). */

@@ -19,8 +19,24 @@ describe('resolveOptions', () => {
         fastifySpans: 'light',
         expressSpans: 'light',
         ignoredPaths: new Set(['/health', '/healthz', '/readyz', '/livez', '/ping', '/metrics']),
+        processPicture: true,
       },
     });
+  });
+
+  it('puts the process picture on exported server spans unless FAULTLINE_PROCESS_PICTURE or the option turns it off', () => {
+    const picture = (input: unknown, env: NodeJS.ProcessEnv) => {
+      const result = resolveOptions(input, env);
+      return result.ok ? [result.options.processPicture, result.warnings] : 'refused';
+    };
+    expect(picture({}, { FAULTLINE_PROCESS_PICTURE: 'off' })).toEqual([false, []]);
+    expect(picture({}, { FAULTLINE_PROCESS_PICTURE: 'false' })).toEqual([false, []]);
+    expect(picture({ processPicture: true }, { FAULTLINE_PROCESS_PICTURE: 'off' })).toEqual([true, []]);
+    expect(picture({ processPicture: false }, {})).toEqual([false, []]);
+    expect(picture({}, { FAULTLINE_PROCESS_PICTURE: 'sometimes' })).toEqual([
+      true,
+      ['ignoring FAULTLINE_PROCESS_PICTURE="sometimes": expected true or false'],
+    ]);
   });
 
   it('takes FAULTLINE_IGNORE_PATHS as the whole list of ignored paths, empty for none, skipping what is not a path', () => {

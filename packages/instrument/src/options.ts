@@ -31,6 +31,8 @@ export interface FaultlineOptions {
   sampleSuccessfulTraces?: boolean;
   /** Successful traces a second exported in full before sampling starts (FAULTLINE_SUCCESSFUL_TRACES_PER_SECOND). */
   successfulTracesPerSecond?: number;
+  /** Sample the process (loop delay, CPU, heap, GC) and put it on exported server spans (FAULTLINE_PROCESS_PICTURE). */
+  processPicture?: boolean;
 }
 
 /** Options after defaults and environment are applied. */
@@ -51,6 +53,8 @@ export interface ResolvedOptions {
   expressSpans: FrameworkSpans;
   /** FAULTLINE_IGNORE_PATHS: paths whose successful requests make no span (health and readiness probes). */
   ignoredPaths: ReadonlySet<string>;
+  /** FAULTLINE_PROCESS_PICTURE: the `faultline.process.*` attributes on exported server spans. */
+  processPicture: boolean;
 }
 
 /**
@@ -82,6 +86,7 @@ const OPTION_KINDS: Record<keyof FaultlineOptions, Kind> = {
   shutdownTimeoutMillis: 'number',
   sampleSuccessfulTraces: 'boolean',
   successfulTracesPerSecond: 'number',
+  processPicture: 'boolean',
 };
 
 /** Checks code-supplied options; any unknown key or wrong type is a problem (typos must not pass silently). */
@@ -176,6 +181,7 @@ export function resolveOptions(input: unknown, env: NodeJS.ProcessEnv): OptionsR
       fastifySpans: oneOf('FAULTLINE_FASTIFY_SPANS', FRAMEWORK_SPANS, 'light'),
       expressSpans: oneOf('FAULTLINE_EXPRESS_SPANS', FRAMEWORK_SPANS, 'light'),
       ignoredPaths: ignoredPathsFromEnv(env['FAULTLINE_IGNORE_PATHS'], warnings),
+      processPicture: given.processPicture ?? flag('FAULTLINE_PROCESS_PICTURE', true),
     },
   };
 }

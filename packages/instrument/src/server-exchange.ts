@@ -58,6 +58,17 @@ export class Exchange implements OpenServerSpan {
   endAt: number | undefined = undefined;
   headersSent = false;
   status = 0;
+  /**
+   * Its connection closed before the app finished its answer: the caller gave up (timed out, aborted)
+   * or the socket died. Kept like a failure: it is the callee's side of "the call timed out waiting
+   * for it", and often the only span of a process too busy to answer in time.
+   */
+  clientGone = false;
+  /**
+   * Kept though it succeeded, for what happened to it (its caller went away, or it was caught in a
+   * stall of the event loop): the sampler keeps it at any share and gives it no adjusted count.
+   */
+  keptForCause = false;
 
   constructor(
     public span: Span,
@@ -169,6 +180,7 @@ export function endExchange(response: ServerResponse & Carrier): void {
   exchange.endAt = exchange.timedHere || deferred !== undefined ? nowMillis() : undefined;
   exchange.headersSent = response.headersSent;
   exchange.status = response.statusCode;
+  exchange.clientGone = !response.writableEnded;
   if (deferred !== undefined && deferred.openSpans > 0 && !failingEnd(exchange, deferred)) {
     // Spans under it are still open (a query, a call whose answer is still being read): one of them
     // may yet fail, and then the whole trace, this span too, must be kept. Settle as the last ends.
@@ -178,14 +190,26 @@ export function endExchange(response: ServerResponse & Carrier): void {
   finishExchange(exchange);
 }
 
+/** Whether a request's end keeps its trace whatever the share: it failed, or its caller went away. */
 function failingEnd(exchange: Exchange, deferred: DeferredSpan): boolean {
-  return exchange.failed || deferred.failing || (exchange.headersSent && exchange.status >= 500);
+  return (
+    exchange.failed ||
+    deferred.failing ||
+    exchange.clientGone ||
+    (exchange.headersSent && exchange.status >= 500)
+  );
 }
 
 function finishExchange(exchange: Exchange): void {
   const deferred = exchange.deferred;
   if (deferred !== undefined) {
-    const failing = failingEnd(exchange, deferred);
+    let failing = failingEnd(exchange, deferred);
+    if (!failing) {
+      // Right after a stall a fast handler may answer before its socket's end is read, so a caller
+      // that gave up looks served: a request caught in the stall is kept all the same.
+      exchange.keptForCause = exchange.setup.processPicture?.caughtInStall(deferred.startTime) === true;
+      failing = exchange.keptForCause;
+    }
     const traceId = deferred.traceId;
     const held = deferred.held.length;
     deferred.open = false;
@@ -205,9 +229,17 @@ function finishExchange(exchange: Exchange): void {
 
 /** Ends a request's SDK span with what its response ended with. */
 function endServerSpan(exchange: Exchange): void {
-  const { span, rpc } = exchange;
-  const deferral = exchange.setup.deferral;
-  if (deferral !== undefined && !exchange.timedHere) deferral.keepChosen(span.spanContext().traceId);
+  const { span, rpc, setup } = exchange;
+  const deferral = setup.deferral;
+  if (deferral !== undefined) {
+    // A span that ends without failing is decided again by the sampler as it ends: tell it why it is kept.
+    if (exchange.clientGone || exchange.keptForCause) deferral.keepForCause(span.spanContext().traceId);
+    else if (!exchange.timedHere) deferral.keepChosen(span.spanContext().traceId);
+  }
+  // Every span that gets here is exported (a dropped deferred one never does): it carries the picture.
+  // This request has left the list of open ones already; it was in flight until now.
+  if (setup.processPicture !== undefined && span.isRecording())
+    setup.processPicture.describe(span, setup.openServerSpans.size + 1);
   const endAt = exchange.endAt;
   if (!exchange.headersSent) {
     // The connection closed before an answer (the caller gave up, or the socket died): there is no

@@ -1,6 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { ServerSpanDeferral } from './deferred-server-span.js';
 import type { OpenServerSpans } from './open-server-spans.js';
+import type { ProcessPicture } from './process-sampler.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { PresetIdGenerator } from './span-ids.js';
 
@@ -18,4 +19,6 @@ export interface HttpServerTracingSetup {
   ignoredPaths?: { paths: ReadonlySet<string>; ids: PresetIdGenerator };
   /** Present when a MeterProvider is configured: every request's duration (server-metrics.ts). */
   serverMetrics?: ServerMetrics;
+  /** Present unless FAULTLINE_PROCESS_PICTURE=off: the process's saturation on every server span that ends. */
+  processPicture?: ProcessPicture;
 }

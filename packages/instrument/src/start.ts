@@ -14,6 +14,7 @@ import { OpenServerSpans } from './open-server-spans.js';
 import type { FaultlineOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { createLogProcessor, createTracePipeline } from './pipelines.js';
+import { ProcessSampler } from './process-sampler.js';
 import { ServerMetrics } from './server-metrics.js';
 import { detectServiceIdentity } from './service-identity.js';
 import { flushOnSigterm } from './sigterm.js';
@@ -113,6 +114,11 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
   sdk.start();
 
   const cleanups: Array<() => void> = [];
+  const processPicture = options.processPicture ? new ProcessSampler() : undefined;
+  if (processPicture !== undefined) {
+    processPicture.start();
+    cleanups.push(() => processPicture.stop());
+  }
   if (isInstrumentationWanted(env, 'http')) {
     cleanups.push(
       installHttpServerTracing({
@@ -127,12 +133,14 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
                 settleDeferredRoot: (traceId, failing, heldSpans, childStarted) =>
                   tracePipeline.processor.settleDeferredRoot(traceId, failing, heldSpans, childStarted),
                 keepChosen: (traceId) => tracePipeline.processor.keepChosen(traceId),
+                keepForCause: (traceId) => tracePipeline.processor.keepForCause(traceId),
               }
             : undefined,
         ignoredPaths: options.ignoredPaths.size > 0 ? { paths: options.ignoredPaths, ids } : undefined,
         serverMetrics: metricsConfigured(env)
           ? new ServerMetrics(metrics.getMeter(`${PACKAGE_NAME}/http`, PACKAGE_VERSION))
           : undefined,
+        processPicture,
       }),
     );
   }
@@ -148,6 +156,7 @@ function startPipelines(options: ResolvedOptions): FaultlineHandle {
     installCrashHandlers({
       tracer: trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
       openServerSpans,
+      processPicture,
       takeUndelivered: tracePipeline && (() => tracePipeline.processor.takeUndelivered()),
       traces: tracePipeline?.destination ?? { url: '', headers: {}, urlFromEnv: false },
       timeoutMillis: CRASH_FLUSH_TIMEOUT_MS,

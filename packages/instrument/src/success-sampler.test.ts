@@ -249,6 +249,25 @@ describe('SuccessSampler', () => {
     expect(s.kept.map((span) => span.name)).toEqual(['query 0', 'GET /orders']);
   });
 
+  it('keeps a server span whose caller went away at any share, weighted as itself alone', () => {
+    const s = setup(100);
+    busySecond(s, 1000);
+    s.kept.length = 0;
+    for (const children of [0, 2]) {
+      const abandoned = idDroppedAt(8);
+      s.sampler.keepForCause(abandoned);
+      s.request(abandoned, { children }).root.end();
+      expect(keptTraceIds(s.kept)).toEqual(new Set([abandoned]));
+      expect(s.kept.map((span) => span.attributes[ADJUSTED_COUNT_ATTRIBUTE])).toEqual(
+        Array.from({ length: children + 1 }, () => undefined),
+      );
+      s.kept.length = 0;
+    }
+    // Said of one root only: the next one is decided by its id again.
+    s.request(idDroppedAt(8), { children: 0 }).root.end();
+    expect(s.kept).toEqual([]);
+  });
+
   it('never holds more than its bound: the oldest undecided trace is kept', () => {
     const s = setup(100, 4);
     const first = newTraceId();

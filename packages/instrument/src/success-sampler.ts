@@ -72,6 +72,8 @@ export class SuccessSampler {
   private measuredRoot: string | undefined;
   /** The local root about to end whose trace was chosen as it started (keepChosen). */
   private chosenRoot: string | undefined;
+  /** The local root about to end that is kept for a cause of its own (keepForCause). */
+  private causeRoot: string | undefined;
 
   constructor(
     private readonly settings: SuccessSamplerSettings,
@@ -156,6 +158,14 @@ export class SuccessSampler {
     this.chosenRoot = traceId;
   }
 
+  /**
+   * The next local root of `traceId` to end is kept, though it does not fail: its caller went away
+   * before the answer. Unlike a chosen one it stands for itself only (no adjusted count).
+   */
+  keepForCause(traceId: string): void {
+    this.causeRoot = traceId;
+  }
+
   /** A span started under a deferred root `settleDeferredRoot` dropped: it follows that decision. */
   rememberDropped(traceId: string): void {
     this.remember(traceId, false);
@@ -180,8 +190,9 @@ export class SuccessSampler {
       this.release(traceId, trace, true);
       return;
     }
-    const keep = this.keepsRoot(traceId);
-    if (keep && this.level > 0) {
+    const forCause = this.keptForCause(traceId);
+    const keep = this.keepsRoot(traceId) || forCause;
+    if (keep && !forCause && this.level > 0) {
       for (const span of trace.spans)
         (span.attributes as Attributes)[ADJUSTED_COUNT_ATTRIBUTE] = this.adjustedCount;
     }
@@ -195,16 +206,23 @@ export class SuccessSampler {
   /** `decide` for a local root that is its trace's only span here. */
   private decideAlone(traceId: string, span: ReadableSpan, failing: boolean): void {
     this.measureRate(traceId);
-    const keep = this.keepsRoot(traceId) || failing;
+    const forCause = this.keptForCause(traceId) || failing;
+    const keep = this.keepsRoot(traceId) || forCause;
     this.remember(traceId, keep);
     if (!keep) {
       this.sampledOutTraces += 1;
       this.sampledOutSpans += 1;
       return;
     }
-    if (!failing && this.level > 0)
+    if (!forCause && this.level > 0)
       (span.attributes as Attributes)[ADJUSTED_COUNT_ATTRIBUTE] = this.adjustedCount;
     this.forward(span);
+  }
+
+  private keptForCause(traceId: string): boolean {
+    if (traceId !== this.causeRoot) return false;
+    this.causeRoot = undefined;
+    return true;
   }
 
   private keepsRoot(traceId: string): boolean {

@@ -29,6 +29,7 @@ export function registerFailureRoutes(app: FastifyInstance, store: Store): void 
             message: g.message,
             summary: g.summary,
             count: g.count,
+            saturatedCount: g.saturatedCount,
             firstSeenUnixNano: g.firstSeenUnixNano.toString(),
             lastSeenUnixNano: g.lastSeenUnixNano.toString(),
             perMinute: g.perMinute,

@@ -63,5 +63,6 @@ export function toDiagnosisRecord(diagnosis: Diagnosis, spans: readonly Span[]):
     entryEndpoint: endpointOf(entry),
     originEndpoint: originEndpointOf(origin, byId),
     startTimeUnixNano: entry.startTimeUnixNano,
+    saturated: evidence.saturation !== undefined,
   };
 }

@@ -11,6 +11,7 @@ export interface GroupRow {
   message: string | null;
   summary: string;
   count: bigint;
+  saturated_count: bigint;
   first_seen_ns: bigint;
   last_seen_ns: bigint;
   first_version: string | null;
@@ -42,6 +43,7 @@ export function groupFromRow(row: GroupRow, perMinute: FailureGroup['perMinute']
     message: row.message,
     summary: row.summary,
     count: Number(row.count),
+    saturatedCount: Number(row.saturated_count),
     firstSeenUnixNano: row.first_seen_ns,
     lastSeenUnixNano: row.last_seen_ns,
     firstVersion: row.first_version,

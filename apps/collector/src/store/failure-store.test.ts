@@ -146,6 +146,32 @@ describe.each(STORE_BACKENDS)('failure groups on the $name store', (backend) => 
     });
   });
 
+  it("counts how many of a group's failures came with saturation, following late spans both ways", async () => {
+    const [a, b, c] = [makeFailingChain(), makeFailingChain(), makeFailingChain()];
+    await store.write([...a!, ...b!, ...c!.slice(0, 3)], []);
+    const saturated = new Set([a![0]!.traceId]);
+    await diagnoseAllPending((id) => record({ saturated: saturated.has(id) }));
+    expect((await store.failureGroups(0n, 10, 0)).map((g) => [g.count, g.saturatedCount])).toEqual([[3, 1]]);
+    // A late span of c brings its callee's picture: same group, now saturated.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await store.write([c![3]!], []);
+    await diagnoseAllPending(() => record({ saturated: true }));
+    expect((await store.failureGroups(0n, 10, 0)).map((g) => [g.count, g.saturatedCount])).toEqual([[3, 2]]);
+    // A late span of a moves it to another group: its saturation leaves the old group with it.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await store.write([makeSpan({ traceId: a![0]!.traceId, parentSpanId: a![0]!.spanId })], []);
+    await diagnoseAllPending(() => record({ fingerprint: 'callee', saturated: true }));
+    const counts = (await store.failureGroups(0n, 10, 0)).map((g) => [
+      g.fingerprint,
+      g.count,
+      g.saturatedCount,
+    ]);
+    expect(counts.sort()).toEqual([
+      ['callee', 1, 1],
+      ['pool', 2, 1],
+    ]);
+  });
+
   it('tells which newer version of the origin service started after the group was last seen', async () => {
     const t0 = BigInt(Date.now()) * 1_000_000n;
     await store.write(

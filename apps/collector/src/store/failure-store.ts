@@ -22,6 +22,8 @@ export interface DiagnosisRecord {
   /** The origin service's endpoint that was serving when it failed ("GET /orders/:id"), if any. */
   originEndpoint: string | null;
   startTimeUnixNano: bigint;
+  /** The verdict carried saturation evidence (a saturated callee or process: issue 24). */
+  saturated?: boolean;
 }
 
 /** A trace waiting to be finalized; only those with errors need a diagnosis. */
@@ -48,6 +50,8 @@ export interface FailureGroup {
   message: string | null;
   summary: string;
   count: number;
+  /** How many of `count` came with saturation evidence. */
+  saturatedCount: number;
   firstSeenUnixNano: bigint;
   lastSeenUnixNano: bigint;
   firstVersion: string | null;
@@ -86,23 +90,27 @@ export class FailureStore {
         .safeIntegers(),
       fingerprintOf: db.prepare('SELECT fingerprint FROM traces WHERE trace_id = ?').pluck(),
       traceState: db
-        .prepare('SELECT fingerprint, start_ns, services, node_counts FROM traces WHERE trace_id = ?')
+        .prepare(
+          'SELECT fingerprint, start_ns, services, node_counts, saturated FROM traces WHERE trace_id = ?',
+        )
         .safeIntegers(),
       saveNodeCounts: db.prepare('UPDATE traces SET node_counts = ? WHERE trace_id = ?'),
       markTrace: db.prepare(
         `UPDATE traces SET fingerprint = ?, cause = ?, origin_service = ?, origin_node = ?, origin_span_id = ?,
-         diagnosed_update_ms = ?, verdict = ? WHERE trace_id = ?`,
+         diagnosed_update_ms = ?, verdict = ?, saturated = ? WHERE trace_id = ?`,
       ),
       group: db.prepare('SELECT * FROM failure_groups WHERE fingerprint = ?').safeIntegers(),
       putGroup: db.prepare(
         `INSERT OR REPLACE INTO failure_groups (fingerprint, origin_service, origin_operation, cause,
           exception_type, message, summary, count, first_seen_ns, last_seen_ns, first_version, versions,
-          endpoints, latest_trace_id, sample_trace_ids, origin_endpoints) VALUES
+          endpoints, latest_trace_id, sample_trace_ids, origin_endpoints, saturated_count) VALUES
          (@fingerprint, @origin_service, @origin_operation, @cause, @exception_type, @message, @summary, @count,
           @first_seen_ns, @last_seen_ns, @first_version, @versions, @endpoints, @latest_trace_id, @sample_trace_ids,
-          @origin_endpoints)`,
+          @origin_endpoints, @saturated_count)`,
       ),
-      decrementGroup: db.prepare('UPDATE failure_groups SET count = count - 1 WHERE fingerprint = ?'),
+      decrementGroup: db.prepare(
+        'UPDATE failure_groups SET count = count - 1, saturated_count = saturated_count - ? WHERE fingerprint = ?',
+      ),
       deleteEmptyGroup: db.prepare('DELETE FROM failure_groups WHERE fingerprint = ? AND count <= 0'),
       addMinute: db.prepare(
         `INSERT INTO failure_minutes VALUES (?, ?, ?)
@@ -144,20 +152,27 @@ export class FailureStore {
     const id = idToBlob(traceId);
     return this.db.transaction((): RecordOutcome => {
       const state = this.stmt.traceState.get(id) as
-        | { fingerprint: string | null; start_ns: bigint; services: string; node_counts: string | null }
+        | {
+            fingerprint: string | null;
+            start_ns: bigint;
+            services: string;
+            node_counts: string | null;
+            saturated: bigint | null;
+          }
         | undefined;
       if (!state) return 'unchanged';
       const previous = state.fingerprint;
       this.updateNodeCounts(id, state, record);
       if (previous !== null && previous !== record?.fingerprint) {
-        this.stmt.decrementGroup.run(previous);
+        this.stmt.decrementGroup.run(state.saturated === 1n ? 1 : 0, previous);
         this.stmt.addMinute.run(previous, minuteOf(state.start_ns), -1);
         this.stmt.deleteEmptyGroup.run(previous);
       }
       const alreadyCounted = previous === record?.fingerprint;
       const isNewGroup =
         record !== null && !alreadyCounted && this.stmt.group.get(record.fingerprint) === undefined;
-      if (record !== null) this.addToGroup(id, record, alreadyCounted);
+      const wasSaturated = alreadyCounted && state.saturated === 1n;
+      if (record !== null) this.addToGroup(id, record, alreadyCounted, wasSaturated);
       this.stmt.markTrace.run(
         record?.fingerprint ?? null,
         record?.cause ?? null,
@@ -166,6 +181,7 @@ export class FailureStore {
         record ? idToBlob(record.originSpanId) : null,
         stamp,
         kept ? encodeVerdict(kept) : null,
+        record === null ? null : record.saturated ? 1 : 0,
         id,
       );
       if (record === null) return 'not_failing';
@@ -193,7 +209,12 @@ export class FailureStore {
     return this.nodes.since(sinceMs);
   }
 
-  private addToGroup(traceId: Buffer, record: DiagnosisRecord, alreadyCounted: boolean): void {
+  private addToGroup(
+    traceId: Buffer,
+    record: DiagnosisRecord,
+    alreadyCounted: boolean,
+    wasSaturated: boolean,
+  ): void {
     const row = this.stmt.group.get(record.fingerprint) as GroupRow | undefined;
     const start = record.startTimeUnixNano;
     const hex = blobToId(traceId);
@@ -208,6 +229,9 @@ export class FailureStore {
       message: record.message,
       summary: isLatest ? record.summary : row!.summary,
       count: (row ? Number(row.count) : 0) + (alreadyCounted ? 0 : 1),
+      // A trace counted here already may gain or lose its saturation with a late span.
+      saturated_count:
+        (row ? Number(row.saturated_count) : 0) + (record.saturated ? 1 : 0) - (wasSaturated ? 1 : 0),
       first_seen_ns: row && row.first_seen_ns < start ? row.first_seen_ns : start,
       last_seen_ns: row && row.last_seen_ns > start ? row.last_seen_ns : start,
       first_version: row && row.first_seen_ns <= start ? row.first_version : record.version,

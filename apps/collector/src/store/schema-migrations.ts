@@ -328,4 +328,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE failure_groups ADD COLUMN origin_endpoints TEXT NOT NULL DEFAULT '[]';
   `,
+  // 11 (issue 24): how many of a group's failures came with saturation evidence, and whether each trace's did
+  // (so a trace moving between groups, or gaining saturation with a late span, is counted right).
+  `
+  ALTER TABLE failure_groups ADD COLUMN saturated_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE traces ADD COLUMN saturated INTEGER;
+  `,
 ];

@@ -6,12 +6,14 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 /**
  * gateway -> orders (-> sqlite), sent as two services through the official exporter. When `fail`, the
  * orders handler throws before querying and both answer 500; otherwise it queries and both answer 200.
- * `ordersService` names the called service (another name makes another failure group).
+ * `ordersServerAttributes` go on orders' server span (the process figures of issue 24); `ordersService`
+ * names the called service (another name makes another failure group).
  */
 export async function sendOrdersRequest(
   otlpHttpPort: number,
   version: string,
   fail: boolean,
+  ordersServerAttributes: Record<string, number | string> = {},
   ordersService = 'orders',
 ) {
   const exporter = () => new OTLPTraceExporter({ url: `http://127.0.0.1:${otlpHttpPort}/v1/traces` });
@@ -54,6 +56,7 @@ export async function sendOrdersRequest(
         'http.request.method': 'GET',
         'http.route': '/orders/:id',
         'http.response.status_code': status,
+        ...ordersServerAttributes,
       },
     },
     trace.setSpan(ROOT_CONTEXT, call),

@@ -43,6 +43,8 @@ export interface WireFailureGroup {
   message: string | null;
   summary: string;
   count: number;
+  /** How many of `count` came with saturation evidence (issue 24); absent from older collectors. */
+  saturatedCount?: number;
   firstSeenUnixNano: string;
   lastSeenUnixNano: string;
   perMinute: { minuteUnixMs: number; count: number }[];

@@ -45,6 +45,16 @@ export function FailureGroupCard(props: { group: FailureGroup; nowMs: number }) 
             </span>
           )}
           {group.firstVersion && <span class="version-badge">started with v{group.firstVersion}</span>}
+          {(group.saturatedCount ?? 0) > 0 && (
+            <span
+              class="saturation-badge"
+              data-testid="group-saturation"
+              title="Failures whose verdict found a saturated process (event loop, heap, CPU, GC or a late start)"
+            >
+              {group.saturatedCount === group.count ? 'all' : `${group.saturatedCount} of ${group.count}`}{' '}
+              with a saturated process
+            </span>
+          )}
           <span title={formatDateTime(group.firstSeenUnixNano)}>first {formatAgo(firstMs, nowMs)}</span>
           <span title={formatDateTime(group.lastSeenUnixNano)}>last {formatAgo(lastMs, nowMs)}</span>
         </div>

@@ -6,6 +6,7 @@ import { ComparePanel } from './compare-panel.js';
 import { findCriticalPath, segmentsBySpan } from './critical-path.js';
 import { EvidencePanel, NextSteps } from './evidence-panel.js';
 import { TraceLogs } from './log-table.js';
+import { ProcessPictures } from './process-pictures.js';
 import { SpanDetails } from './span-details.js';
 import { failureMarks } from './span-roles.js';
 import type { TraceDetails } from './trace-details.js';
@@ -147,6 +148,7 @@ export function TraceView(props: {
                 onNextError={goToNextError}
                 onSelectSpan={(spanId) => select(spanId)}
               />
+              {trace.diagnosis.processes && <ProcessPictures processes={trace.diagnosis.processes} />}
               <NextSteps steps={trace.diagnosis.nextSteps} />
             </div>
             <EvidencePanel diagnosis={trace.diagnosis} />

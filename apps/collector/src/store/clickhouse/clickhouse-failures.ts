@@ -19,6 +19,7 @@ interface GroupRow {
   message: string | null;
   summary: string;
   count: string;
+  saturated_count: string;
   first_seen_ns: string;
   last_seen_ns: string;
   first_version: string | null;
@@ -38,6 +39,7 @@ const GROUPS_SQL = (where: string) => `SELECT Fingerprint AS fingerprint,
     argMax(OriginService, StartNs) AS origin_service, argMax(OriginOperation, StartNs) AS origin_operation,
     argMax(Cause, StartNs) AS cause, argMax(ExceptionType, StartNs) AS exception_type,
     argMax(Message, StartNs) AS message, argMax(Summary, StartNs) AS summary, count() AS count,
+    countIf(Saturated = 1) AS saturated_count,
     toString(min(StartNs)) AS first_seen_ns, toString(max(StartNs)) AS last_seen_ns,
     argMin(ServiceVersion, StartNs) AS first_version, groupUniqArray(${MAX_LISTED})(ServiceVersion) AS versions,
     groupUniqArray(${MAX_LISTED})(EntryEndpoint) AS endpoints,
@@ -92,6 +94,7 @@ export class ClickHouseFailures {
       message: row.message,
       summary: row.summary,
       count: Number(row.count),
+      saturatedCount: Number(row.saturated_count),
       firstSeenUnixNano: BigInt(row.first_seen_ns),
       lastSeenUnixNano: BigInt(row.last_seen_ns),
       firstVersion: row.first_version,

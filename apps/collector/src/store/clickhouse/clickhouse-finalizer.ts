@@ -176,6 +176,7 @@ export class ClickHouseFinalizer {
         RootService: root.ServiceName,
         RootName: root.SpanName,
         PassedThrough: services.filter((s) => s !== record.originNode),
+        Saturated: record.saturated ? 1 : 0,
         Version: version,
       });
     } else if (previousFingerprint !== null) {

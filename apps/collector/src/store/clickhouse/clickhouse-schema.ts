@@ -73,6 +73,8 @@ const FAULTLINE_TABLES = (ttlSeconds: number): string[] => [
   TTL toDateTime(intDiv(StartNs, 1000000000)) + toIntervalSecond(${ttlSeconds})`,
   // Added after the table first shipped: tables created by an older collector get it here.
   'ALTER TABLE faultline_verdicts ADD COLUMN IF NOT EXISTS OriginEndpoint Nullable(String)',
+  // Issue 24: whether the verdict carried saturation evidence; added in place to tables made before it.
+  'ALTER TABLE faultline_verdicts ADD COLUMN IF NOT EXISTS Saturated UInt8 DEFAULT 0',
 ];
 
 /**
