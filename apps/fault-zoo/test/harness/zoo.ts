@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, expect } from 'vitest';
+import type {
+  RunningCollector,
+  StoredTrace,
+} from '../../../../packages/instrument/test/harness/collector.js';
+import { startCollector } from '../../../../packages/instrument/test/harness/collector.js';
+import type { RunningMariaDb } from '../../../../packages/instrument/test/harness/mariadb.js';
+import { mariaDbMissing, startMariaDb } from '../../../../packages/instrument/test/harness/mariadb.js';
+import { closedPort, type DroppingServer, startDroppingServer } from './ports.js';
+import { type RunningRedis, redisMissing, startRedis } from './redis.js';
+import { startService, type ZooService } from './service.js';
+
+/** The verdict fields the zoo asserts (the collector's `diagnosis`, see docs/diagnosis.md). */
+export interface Verdict {
+  originSpanId: string;
+  originService: string;
+  cause: string;
+  summary: string;
+  evidence: Record<string, unknown>;
+  otherFailures?: Array<{ spanId: string; service: string; name: string; reason: string }>;
+}
+
+/** What one test file of the zoo runs: a collector, the store service, and what it asks for. */
+export interface Zoo {
+  collector: RunningCollector;
+  store: ZooService;
+  gateway: ZooService;
+  mariadb: RunningMariaDb;
+  redis: RunningRedis;
+}
+
+/** Which servers a test file needs. */
+export interface ZooNeeds {
+  mariadb?: boolean;
+  redis?: boolean;
+  gateway?: boolean;
+}
+
+/**
+ * Why the file cannot run here, or undefined. In CI (CI=true) nothing is skipped: a missing server
+ * fails the file when it starts; locally the file is skipped with this reason.
+ */
+export function zooMissing(needs: ZooNeeds): string | undefined {
+  if (process.env['CI']) return undefined;
+  return (needs.mariadb ? mariaDbMissing() : undefined) ?? (needs.redis ? redisMissing() : undefined);
+}
+
+/**
+ * Starts, before the file's tests, a collector, the servers `needs` names, a port that refuses and one
+ * that drops connections, the store service and (if asked) the gateway in front of it; stops them all
+ * after. The returned object is filled in by the time the tests run.
+ */
+export function useZoo(needs: ZooNeeds): Zoo {
+  const zoo = {} as Zoo;
+  let drop: DroppingServer | undefined;
+  beforeAll(async () => {
+    const [collector, mariadb, redis, dropping, closed] = await Promise.all([
+      startCollector(),
+      needs.mariadb ? startMariaDb() : undefined,
+      needs.redis ? startRedis() : undefined,
+      startDroppingServer(),
+      closedPort(),
+    ]);
+    Object.assign(zoo, { collector, mariadb, redis });
+    drop = dropping;
+    zoo.store = await startService('store.cjs', 'store', collector.otlpHttpUrl, {
+      MYSQL_URL: mariadb?.url ?? '',
+      REDIS_URL: redis?.url ?? '',
+      CLOSED_PORT: String(closed),
+      DROP_PORT: String(dropping.port),
+    });
+    if (needs.gateway) {
+      zoo.gateway = await startService('gateway.cjs', 'gateway', collector.otlpHttpUrl, {
+        STORE_URL: zoo.store.url,
+      });
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([zoo.gateway?.stop(), zoo.store?.stop()]);
+    await Promise.all([zoo.collector?.stop(), zoo.mariadb?.stop(), zoo.redis?.stop(), drop?.close()]);
+  });
+  return zoo;
+}
+
+/** True once the trace has a verdict and the server span of every service that answered in it. */
+function settled(trace: StoredTrace, services: readonly string[]): boolean {
+  if (trace.diagnosis === null || trace.diagnosis === undefined) return false;
+  return services.every((service) =>
+    trace.spans.some((span) => span.kind === 'SERVER' && span.service === service),
+  );
+}
+
+/**
+ * Requests `path` from `service`, expects `status`, and returns the verdict of its trace once the
+ * server spans of `services` (default: the one asked) have arrived.
+ */
+export async function verdictOf(
+  zoo: Zoo,
+  service: ZooService,
+  path: string,
+  status: number,
+  services: readonly string[] = [service === zoo.gateway ? 'gateway' : 'store'],
+): Promise<{ verdict: Verdict; trace: StoredTrace }> {
+  const response = await service.get(path);
+  expect(response.status, `${path}: ${service.stderr().slice(-2000)}`).toBe(status);
+  expect(response.traceId).toBeDefined();
+  const trace = await zoo.collector.waitForTrace(response.traceId!, (t) => settled(t, services), 15_000);
+  return { verdict: trace.diagnosis as Verdict, trace };
+}
+
+/** The name of the span the verdict names as the origin. */
+export function originName(verdict: Verdict, trace: StoredTrace): string | undefined {
+  return trace.spans.find((span) => span.spanId === verdict.originSpanId)?.name;
+}
