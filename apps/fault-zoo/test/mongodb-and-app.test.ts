@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { useZoo, verdictOf } from './harness/zoo.js';
+
+// No MongoDB server is packaged here, so the mongodb rows are what the real driver produces against a
+// port that refuses connections and one that accepts and drops them. The Koa row is bad input a
+// middleware rejects before any call is made. Neither needs MariaDB or Redis.
+describe('the mongodb driver and app code', () => {
+  const zoo = useZoo({});
+
+  it('server selection against a refused port (MongoServerSelectionError, ECONNREFUSED) is upstream_unreachable', async () => {
+    const { verdict } = await verdictOf(zoo, zoo.store, '/mongodb/refused', 500);
+    expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+  });
+
+  it('server selection against a peer that drops connections (MongoServerSelectionError over MongoNetworkError) is upstream_unreachable', async () => {
+    const { verdict } = await verdictOf(zoo, zoo.store, '/mongodb/dropped', 500);
+    expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+  });
+
+  it('a Koa middleware\'s TypeError: Invalid URL (ERR_INVALID_URL) before any call is exception, not upstream_unreachable', async () => {
+    const { verdict } = await verdictOf(zoo, zoo.store, '/koa/invalid-url?next=not%20a%20url', 500);
+    expect([verdict.originService, verdict.cause]).toEqual(['store', 'exception']);
+    expect(verdict.evidence['exceptionMessage']).toBe('Invalid URL');
+  });
+});
