@@ -4,14 +4,18 @@ import { classifyCause } from './classify-cause.js';
 import { gatherEvidence } from './evidence.js';
 import { isFailingEntry } from './failing-trace.js';
 import { failureSignalsOf } from './failure-signals.js';
+import type { OriginSearch } from './find-origin.js';
 import { findOrigin } from './find-origin.js';
+import type { HandledFailure } from './handled-failures.js';
 import { withLoggedExceptions } from './logged-exceptions.js';
 import { nextStepsFor } from './next-steps.js';
 import { propagationSteps } from './propagation.js';
 import { operationOf } from './span-roles.js';
+import type { HandledNote } from './summary.js';
 import { summarise } from './summary.js';
+import type { TraceNode } from './trace-tree.js';
 import { buildTraceTree } from './trace-tree.js';
-import type { Diagnosis, OtherFailure } from './types.js';
+import type { Cause, Diagnosis, OtherFailure } from './types.js';
 
 const MAX_OTHER_FAILURES = 20;
 
@@ -46,6 +50,7 @@ export function diagnoseTrace(spans: readonly Span[], logs: readonly LogRecord[]
     originService: origin.span.service,
     operation: operationOf(origin.span),
     propagatedBy,
+    handled: handledNoteOf(search),
   });
 
   const diagnosis: Diagnosis = {
@@ -58,12 +63,16 @@ export function diagnoseTrace(spans: readonly Span[], logs: readonly LogRecord[]
     nextSteps: nextStepsFor(cause, evidence),
   };
   if (propagatedBy.length > 0) diagnosis.propagatedBy = propagatedBy;
-  const others = otherFailuresOf(search.others);
+  const others = otherFailuresOf(search.others, search.handled);
   if (others.length > 0) diagnosis.otherFailures = others;
   return diagnosis;
 }
 
-function otherFailuresOf(others: readonly { node: { span: Span }; why: string }[]): OtherFailure[] {
+function otherFailuresOf(
+  others: readonly { node: TraceNode; why: string }[],
+  handled: readonly HandledFailure[],
+): OtherFailure[] {
+  const handledNodes = new Set(handled.map((h) => h.node));
   const seen = new Set<string>();
   const result: OtherFailure[] = [];
   for (const { node, why } of others) {
@@ -74,16 +83,41 @@ function otherFailuresOf(others: readonly { node: { span: Span }; why: string }[
       service: node.span.service,
       name: node.span.name,
       reason: reasonOf(node.span, why),
+      ...(handledNodes.has(node) ? { handled: true, cause: causeOf(node) } : {}),
     });
   }
   return result;
 }
 
+/** The cause a handled failure would have had as the origin, to say what it was ("redis unreachable"). */
+function causeOf(node: TraceNode): Cause {
+  return classifyCause({ origin: node, signals: failureSignalsOf(node.span), abandoned: false }).cause;
+}
+
+/** What the summary says about handled failures: the latest one passed over, or the one followed. */
+function handledNoteOf(search: OriginSearch): HandledNote | undefined {
+  const followed = search.followedHandled;
+  const latest = followed ?? search.handled[search.handled.length - 1];
+  if (!latest) return undefined;
+  return {
+    service: latest.node.span.service,
+    operation: operationOf(latest.node.span),
+    what: failureWords(latest.node.span),
+    continuedBy: operationOf(latest.continuedBy.span),
+    count: search.handled.length,
+    followed: followed !== undefined,
+  };
+}
+
 function reasonOf(span: Span, why: string): string {
+  return `${failureWords(span)} (${why})`;
+}
+
+function failureWords(span: Span): string {
   const signals = failureSignalsOf(span);
-  const what =
+  return (
     signals.statusMessage ??
     signals.exception?.message ??
-    (signals.httpStatusCode !== undefined ? `HTTP ${signals.httpStatusCode}` : 'failed');
-  return `${what} (${why})`;
+    (signals.httpStatusCode !== undefined ? `HTTP ${signals.httpStatusCode}` : 'failed')
+  );
 }

@@ -17,6 +17,8 @@ export interface CandidateSet {
   unrelated: { node: TraceNode; why: string }[];
   /** HTTP calls that never got an answer and did not fail by themselves (an aborted fetch ends UNSET). */
   unanswered: Candidate[];
+  /** Calls below the parent that succeeded (another service's span, or a CLIENT span that got its answer). */
+  succeeded: TraceNode[];
 }
 
 const ONE_MS = 1_000_000n;
@@ -54,7 +56,7 @@ export function failureTimeNs(node: TraceNode): bigint {
  * below it failed and the 500 still comes from it.
  */
 export function failingCandidates(parent: TraceNode): CandidateSet {
-  const set: CandidateSet = { explaining: [], unrelated: [], unanswered: [] };
+  const set: CandidateSet = { explaining: [], unrelated: [], unanswered: [], succeeded: [] };
   const latestEndNs = failureTimeNs(parent) + endToleranceNs(parent);
   const stack: TraceNode[] = [parent];
   while (stack.length > 0) {
@@ -78,9 +80,9 @@ export function failingCandidates(parent: TraceNode): CandidateSet {
         }
       } else if (isTransparent(child, parent)) {
         stack.push(child);
-      } else if (isUnanswered(child) && child.endNs <= latestEndNs) {
-        set.unanswered.push({ node: child });
-      }
+      } else if (isUnanswered(child)) {
+        if (child.endNs <= latestEndNs) set.unanswered.push({ node: child });
+      } else set.succeeded.push(child);
     }
   }
   return set;

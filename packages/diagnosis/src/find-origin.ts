@@ -2,6 +2,8 @@ import { TIMEOUT_CODES, TIMEOUT_WORDS } from './error-codes.js';
 import { exceptionOf } from './exception-event.js';
 import type { Candidate } from './failing-candidates.js';
 import { chainBelow, endToleranceNs, failingCandidates } from './failing-candidates.js';
+import type { HandledFailure } from './handled-failures.js';
+import { hasOwnFailure, splitHandled } from './handled-failures.js';
 import type { TraceNode, TraceTree } from './trace-tree.js';
 
 /** Where a failure started, how it got to the entry, and what else failed on the way. */
@@ -15,6 +17,10 @@ export interface OriginSearch {
   pathHasGap: boolean;
   /** True when the origin is a call that got no answer because its caller gave up on it (aborted fetch). */
   abandoned: boolean;
+  /** Failing calls the request recovered from on its way to the origin (also in `others`), earliest first. */
+  handled: HandledFailure[];
+  /** Set when the path went through a handled failure because nothing else was on record. */
+  followedHandled?: HandledFailure;
 }
 
 /**
@@ -31,13 +37,30 @@ export function findOrigin(tree: TraceTree): OriginSearch | null {
   let current = entry;
   let pathHasGap = false;
   let abandoned = false;
+  const handled: HandledFailure[] = [];
+  let followedHandled: HandledFailure | undefined;
 
   for (;;) {
     const candidates = failingCandidates(current);
-    const chosen = pickSurfaced(candidates.explaining);
+    const split = splitHandled(current, candidates);
+    // Handled failures are passed over only when the span has a failure of its own to name; when they
+    // are all there is on record, the last of them stays the origin (and the summary says it was handled).
+    const explaining =
+      split.surfaced.length > 0 || hasOwnFailure(current)
+        ? split.surfaced
+        : split.handled.map((h) => ({ node: h.node }));
+    const chosen = pickSurfaced(explaining);
     for (const u of candidates.unrelated) others.push(u);
+    for (const h of split.handled) {
+      if (h.node === chosen?.node) {
+        followedHandled = h;
+        continue;
+      }
+      handled.push(h);
+      others.push({ node: h.node, why: `handled: ${h.continuedBy.span.name} succeeded after it` });
+    }
     if (chosen) {
-      for (const c of candidates.explaining) {
+      for (const c of explaining) {
         if (c !== chosen && !isRepass(c, chosen)) others.push({ node: c.node, why: 'also failed' });
       }
       for (const node of chainBelow(current, chosen.node)) {
@@ -61,7 +84,7 @@ export function findOrigin(tree: TraceTree): OriginSearch | null {
     current = orphan;
     pathHasGap = true;
   }
-  return { origin: current, path, others, pathHasGap, abandoned };
+  return { origin: current, path, others, pathHasGap, abandoned, handled, followedHandled };
 }
 
 /**

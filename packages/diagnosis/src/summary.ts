@@ -9,6 +9,22 @@ export interface SummaryInput {
   /** The origin as a person recognises it (span name, with the peer for bare HTTP client names). */
   operation: string;
   propagatedBy: readonly PropagationStep[];
+  /** A failing call the request handled before it failed (see handled-failures.ts). */
+  handled?: HandledNote;
+}
+
+/** A handled failure as the summary mentions it. */
+export interface HandledNote {
+  service: string;
+  operation: string;
+  /** The failure in words: its message or received status. */
+  what: string;
+  /** The call that succeeded after it: the evidence that the request went on. */
+  continuedBy: string;
+  /** How many handled failures were passed over on the way. */
+  count: number;
+  /** True when the path went through it anyway, because nothing else was on record. */
+  followed: boolean;
 }
 
 const MAX_MESSAGE_CHARS = 160;
@@ -22,10 +38,26 @@ export function summarise(input: SummaryInput): string {
   const { evidence } = input;
   const status = evidence.entryStatusCode ?? 'Failure';
   const transform = lastTransformation(input.propagatedBy);
-  return `${status} originated in ${input.originService} › ${input.operation}: ${causeClause(input.cause, evidence)}${transform}.`;
+  const clause = causeClause(input.cause, evidence, input.handled !== undefined && !input.handled.followed);
+  return `${status} originated in ${input.originService} › ${input.operation}: ${clause}${transform}${handledClause(input.handled)}.`;
 }
 
-function causeClause(cause: Cause, e: Evidence): string {
+/**
+ * "; a handled error preceded it: redis › GET failed (connect ECONNREFUSED), then PostgreSQL › SELECT
+ * succeeded": the verdict is the failure the request surfaced, and this is the history a person
+ * otherwise goes looking for.
+ */
+function handledClause(note: HandledNote | undefined): string {
+  if (!note) return '';
+  const failed = `${note.service} › ${note.operation} failed (${clip(note.what)})`;
+  if (note.followed) {
+    return `; it was handled (${note.continuedBy} succeeded after it) and nothing else failed on record`;
+  }
+  const more = note.count > 1 ? ` (and ${note.count - 1} more)` : '';
+  return `; a handled error preceded it: ${failed}${more}, then ${note.continuedBy} succeeded`;
+}
+
+function causeClause(cause: Cause, e: Evidence, afterHandled: boolean): string {
   const peer = e.peerAddress ?? 'the upstream';
   const db = e.dbSystem ?? 'the database';
   switch (cause) {
@@ -51,7 +83,9 @@ function causeClause(cause: Cause, e: Evidence): string {
       return `unhandled ${e.exceptionType ?? 'exception'}: ${clip(e.exceptionMessage ?? e.statusMessage ?? '')}${where}`;
     }
     case 'explicit_5xx':
-      return `the handler answered ${e.httpStatusCode ?? '5xx'} without an exception or a failing dependency`;
+      return afterHandled
+        ? `the handler answered ${e.httpStatusCode ?? '5xx'} itself, without an exception`
+        : `the handler answered ${e.httpStatusCode ?? '5xx'} without an exception or a failing dependency`;
     case 'unknown':
       return `the span failed${e.statusMessage ? ` (${clip(e.statusMessage)})` : ''} but the cause could not be shown`;
   }

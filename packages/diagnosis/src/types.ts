@@ -113,6 +113,10 @@ export interface OtherFailure {
   service: string;
   name: string;
   reason: string;
+  /** True for a failing call the request recovered from (a later call succeeded) before it failed otherwise. */
+  handled?: boolean;
+  /** For a handled failure: the cause it would have been given had it been the origin. */
+  cause?: Cause;
 }
 
 /** The verdict for one failing request. */
@@ -129,5 +133,6 @@ export interface Diagnosis {
   nextSteps: string[];
   /** Spans between the entry and the origin, entry first; absent when the origin is the entry. */
   propagatedBy?: PropagationStep[];
+  /** What also happened: failures that were not the one the request surfaced (the UI's "Also happened"). */
   otherFailures?: OtherFailure[];
 }

@@ -145,6 +145,7 @@ export function TraceView(props: {
                 errorSpanCount={errorCount}
                 onJumpToOrigin={goToOrigin}
                 onNextError={goToNextError}
+                onSelectSpan={(spanId) => select(spanId)}
               />
               <NextSteps steps={trace.diagnosis.nextSteps} />
             </div>

@@ -1,5 +1,6 @@
 import { CAUSE_LABELS, type Diagnosis } from '@faultline/diagnosis';
 import { serviceStyle } from '../format/service-colour.js';
+import { AlsoHappened } from './also-happened.js';
 
 /**
  * The verdict in one line a person reads first: "500 originated in orders › pg-pool.connect —
@@ -11,6 +12,8 @@ export function VerdictBanner(props: {
   errorSpanCount: number;
   onJumpToOrigin: () => void;
   onNextError: () => void;
+  /** Selects a span of the "Also happened" list. */
+  onSelectSpan: (spanId: string) => void;
 }) {
   const { diagnosis } = props;
   const { evidence } = diagnosis;
@@ -39,6 +42,7 @@ export function VerdictBanner(props: {
             .join('; ')}
         </p>
       )}
+      <AlsoHappened failures={diagnosis.otherFailures} onSelect={props.onSelectSpan} />
       <div class="verdict-actions">
         <button type="button" class="danger" onClick={props.onJumpToOrigin}>
           Jump to origin<kbd>o</kbd>
