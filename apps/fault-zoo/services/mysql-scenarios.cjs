@@ -135,7 +135,10 @@ const mysqlScenarios = {
     }
   },
   '/mysql/statement-timeout': async () => {
-    await mysqlV2Query(parse(url()), 'SET STATEMENT max_statement_time=0.1 FOR SELECT SLEEP(2) FROM seq_1_to_3');
+    await mysqlV2Query(
+      parse(url()),
+      'SET STATEMENT max_statement_time=0.1 FOR SELECT SLEEP(2) FROM seq_1_to_3',
+    );
   },
   '/mysql/syntax': async () => {
     await mysqlV2Query(parse(url()), 'SELEC 1');

@@ -38,8 +38,7 @@ async function withNodeRedis(fn, options = {}) {
 /** Routes, by path. */
 const redisScenarios = {
   '/ioredis/refused': () => withIoredis(closedUrl(), {}, (c) => c.get('cart:1')),
-  '/ioredis/closed': () =>
-    withIoredis(url(), { retryStrategy: () => null }, (c) => c.blpop('zoo:never', 5)),
+  '/ioredis/closed': () => withIoredis(url(), { retryStrategy: () => null }, (c) => c.blpop('zoo:never', 5)),
   '/ioredis/reply-error': () => withIoredis(url(), {}, (c) => c.call('NOSUCHCOMMAND', 'x')),
   '/ioredis/wrongtype': () =>
     withIoredis(url(), {}, async (c) => {

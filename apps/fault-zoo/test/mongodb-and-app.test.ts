@@ -17,7 +17,7 @@ describe('the mongodb driver and app code', () => {
     expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
   });
 
-  it('a Koa middleware\'s TypeError: Invalid URL (ERR_INVALID_URL) before any call is exception, not upstream_unreachable', async () => {
+  it("a Koa middleware's TypeError: Invalid URL (ERR_INVALID_URL) before any call is exception, not upstream_unreachable", async () => {
     const { verdict } = await verdictOf(zoo, zoo.store, '/koa/invalid-url?next=not%20a%20url', 500);
     expect([verdict.originService, verdict.cause]).toEqual(['store', 'exception']);
     expect(verdict.evidence['exceptionMessage']).toBe('Invalid URL');

@@ -97,7 +97,7 @@ describe.skipIf(missing)(`MariaDB clients${missing ? ` (skipped: ${missing})` : 
       expect(verdict.evidence['dbErrorCode']).toBe('ER_NO_SUCH_TABLE');
     });
 
-    it("a pool acquire timeout (KnexTimeoutError) is db_pool_exhausted", async () => {
+    it('a pool acquire timeout (KnexTimeoutError) is db_pool_exhausted', async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/knex/pool-timeout', 500);
       expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_pool_exhausted']);
     });

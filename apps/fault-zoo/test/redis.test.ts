@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { Zoo } from './harness/zoo.js';
 import { originName, useZoo, verdictOf, zooMissing } from './harness/zoo.js';
@@ -17,14 +17,24 @@ async function whileBusy<T>(zoo: Zoo, request: () => Promise<T>): Promise<T> {
     const looping = looper.eval('while true do end', 0).catch(() => undefined);
     // The server answers BUSY once the script has run past the threshold.
     const deadline = Date.now() + 5000;
-    while (!(await admin.ping().then(() => false, (e: Error) => /^BUSY/.test(e.message)))) {
+    while (
+      !(await admin.ping().then(
+        () => false,
+        (e: Error) => /^BUSY/.test(e.message),
+      ))
+    ) {
       if (Date.now() > deadline) throw new Error('the script never made the server busy');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     try {
       return await request();
     } finally {
-      while ((await admin.script('KILL').then(() => 'killed', (e: Error) => e.message)) !== 'killed') {
+      while (
+        (await admin.script('KILL').then(
+          () => 'killed',
+          (e: Error) => e.message,
+        )) !== 'killed'
+      ) {
         if (Date.now() > deadline + 5000) break;
       }
       await looping;

@@ -42,7 +42,10 @@ export const CONNECT_FAILURE_CODES: ReadonlySet<string> = new Set([
  * Codes of an answer that was not HTTP (the peer is something else): connection evidence only on the
  * client span of the call that received it, since an HTTP parser error in a server means a bad request.
  */
-export const NOT_HTTP_ANSWER_CODES: ReadonlySet<string> = new Set(['HPE_INVALID_CONSTANT', 'HPE_INVALID_STATUS']);
+export const NOT_HTTP_ANSWER_CODES: ReadonlySet<string> = new Set([
+  'HPE_INVALID_CONSTANT',
+  'HPE_INVALID_STATUS',
+]);
 
 /** Codes and class names meaning the call was given up on: a timeout, or an abort (usually a timeout's). */
 export const TIMEOUT_CODES: ReadonlySet<string> = new Set([

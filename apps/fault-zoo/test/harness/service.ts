@@ -18,14 +18,19 @@ export interface ZooService {
 
 /**
  * Starts `services/<script>` on a free port with OTEL_SERVICE_NAME `name`, exporting to `otlpUrl`
- * with short batch delays; resolves once it prints `{"port":N}`.
+ * (with 100 ms batch delays unless `defaultExportDelays`); resolves once it prints `{"port":N}`.
  */
 export async function startService(
   script: string,
   name: string,
   otlpUrl: string,
   env: Record<string, string> = {},
+  options: { defaultExportDelays?: boolean } = {},
 ): Promise<ZooService> {
+  // Short batch delays keep the suite quick; the load test measures with the SDK's defaults.
+  const delays = options.defaultExportDelays
+    ? {}
+    : { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_BLRP_SCHEDULE_DELAY: '100' };
   const child = spawn(
     process.execPath,
     ['--require', '@faultline/instrument/register', path.join(ZOO_DIR, 'services', script)],
@@ -37,8 +42,7 @@ export async function startService(
         PORT: '0',
         OTEL_SERVICE_NAME: name,
         OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-        OTEL_BLRP_SCHEDULE_DELAY: '100',
+        ...delays,
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,7 +78,10 @@ export async function startService(
       const response = await fetch(`${url}${pathname}`, { signal: AbortSignal.timeout(20_000) });
       await response.arrayBuffer();
       const header = response.headers.get('traceresponse');
-      return { status: response.status, traceId: header ? /^00-([0-9a-f]{32})-/.exec(header)?.[1] : undefined };
+      return {
+        status: response.status,
+        traceId: header ? /^00-([0-9a-f]{32})-/.exec(header)?.[1] : undefined,
+      };
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -34,6 +34,8 @@ export interface ZooNeeds {
   mariadb?: boolean;
   redis?: boolean;
   gateway?: boolean;
+  /** Services export with the SDK's default batch delays (500 ms) instead of the zoo's 100 ms. */
+  defaultExportDelays?: boolean;
 }
 
 /**
@@ -63,16 +65,28 @@ export function useZoo(needs: ZooNeeds): Zoo {
     ]);
     Object.assign(zoo, { collector, mariadb, redis });
     drop = dropping;
-    zoo.store = await startService('store.cjs', 'store', collector.otlpHttpUrl, {
-      MYSQL_URL: mariadb?.url ?? '',
-      REDIS_URL: redis?.url ?? '',
-      CLOSED_PORT: String(closed),
-      DROP_PORT: String(dropping.port),
-    });
+    zoo.store = await startService(
+      'store.cjs',
+      'store',
+      collector.otlpHttpUrl,
+      {
+        MYSQL_URL: mariadb?.url ?? '',
+        REDIS_URL: redis?.url ?? '',
+        CLOSED_PORT: String(closed),
+        DROP_PORT: String(dropping.port),
+      },
+      { defaultExportDelays: needs.defaultExportDelays },
+    );
     if (needs.gateway) {
-      zoo.gateway = await startService('gateway.cjs', 'gateway', collector.otlpHttpUrl, {
-        STORE_URL: zoo.store.url,
-      });
+      zoo.gateway = await startService(
+        'gateway.cjs',
+        'gateway',
+        collector.otlpHttpUrl,
+        {
+          STORE_URL: zoo.store.url,
+        },
+        { defaultExportDelays: needs.defaultExportDelays },
+      );
     }
   });
   afterAll(async () => {
