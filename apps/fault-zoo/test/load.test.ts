@@ -12,7 +12,13 @@ const missing = zooMissing({ mariadb: true });
 const WORKERS = 24;
 const FAILING = Number(process.env.ZOO_FAILING ?? 40);
 
-async function verdictWhenReady(apiUrl: string, traceId: string): Promise<Verdict> {
+interface Outcome {
+  verdict: Verdict;
+  /** The trace's spans, one line each, for the assertion message when the verdict is wrong. */
+  outline: string;
+}
+
+async function verdictWhenReady(apiUrl: string, traceId: string): Promise<Outcome> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const response = await fetch(`${apiUrl}/api/traces/${traceId}`);
@@ -20,21 +26,10 @@ async function verdictWhenReady(apiUrl: string, traceId: string): Promise<Verdic
       const trace = (await response.json()) as StoredTrace;
       const servers = new Set(trace.spans.filter((s) => s.kind === 'SERVER').map((s) => s.service));
       if (trace.diagnosis && servers.has('gateway') && servers.has('store')) {
-        const d = trace.diagnosis as Verdict;
-        if (d.originService !== 'store') {
-          console.log('BAD', JSON.stringify(d).slice(0, 800));
-          for (const s of trace.spans)
-            console.log(
-              s.service,
-              s.spanId,
-              s.parentSpanId,
-              s.name,
-              s.kind,
-              s.status.code,
-              JSON.stringify(s.attributes).slice(0, 300),
-            );
-        }
-        return d;
+        const outline = trace.spans
+          .map((s) => `${s.service} ${s.spanId}<${s.parentSpanId} ${s.kind} ${s.name} ${s.status.code}`)
+          .join('\n');
+        return { verdict: trace.diagnosis as Verdict, outline };
       }
     }
     if (Date.now() > deadline) throw new Error(`no verdict for ${traceId} within 20 s`);
@@ -59,15 +54,15 @@ describe.skipIf(missing)(`under load${missing ? ` (skipped: ${missing})` : ''}`,
       }
     });
     const latencies: number[] = [];
-    const verdicts: Array<Promise<Verdict>> = [];
+    const verdicts: Array<Promise<Outcome>> = [];
     for (let i = 0; i < FAILING; i++) {
       const response = await zoo.gateway.get('/via/mysql2/syntax');
       expect(response.status).toBe(502);
       const answeredAt = performance.now();
       verdicts.push(
-        verdictWhenReady(zoo.collector.apiUrl, response.traceId!).then((verdict) => {
+        verdictWhenReady(zoo.collector.apiUrl, response.traceId!).then((outcome) => {
           latencies.push(performance.now() - answeredAt);
-          return verdict;
+          return outcome;
         }),
       );
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -75,7 +70,12 @@ describe.skipIf(missing)(`under load${missing ? ` (skipped: ${missing})` : ''}`,
     const all = await Promise.all(verdicts);
     running = false;
     await Promise.all(workers);
-    for (const verdict of all) expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_error']);
+    for (const { verdict, outline } of all)
+      expect(
+        [verdict.originService, verdict.cause],
+        `${verdict.summary}
+${outline}`,
+      ).toEqual(['store', 'db_error']);
     const sorted = [...latencies].sort((a, b) => a - b);
     console.log(
       `time from failing response to verdict under load (${WORKERS} workers, ${succeeded} succeeding requests, ${FAILING} failing): ` +
