@@ -35,17 +35,34 @@ async function withNodeRedis(fn, options = {}) {
   }
 }
 
+let sharedIoredis;
+let sharedNodeRedis;
+/**
+ * The service's long-lived clients, connected at start as a real service's are: a client connecting
+ * during a test's BUSY window would get BUSY on its handshake (ioredis' INFO ready check) instead.
+ */
+function shared() {
+  sharedIoredis ??= new Redis(url(), { maxRetriesPerRequest: 1 });
+  sharedNodeRedis ??= (async () => {
+    const client = createClient({ url: url() });
+    client.on('error', () => {});
+    await client.connect();
+    return client;
+  })();
+  return { ioredis: sharedIoredis, nodeRedis: sharedNodeRedis };
+}
+if (process.env.REDIS_URL) shared();
+
 /** Routes, by path. */
 const redisScenarios = {
   '/ioredis/refused': () => withIoredis(closedUrl(), {}, (c) => c.get('cart:1')),
   '/ioredis/closed': () => withIoredis(url(), { retryStrategy: () => null }, (c) => c.blpop('zoo:never', 5)),
-  '/ioredis/reply-error': () => withIoredis(url(), {}, (c) => c.call('NOSUCHCOMMAND', 'x')),
-  '/ioredis/wrongtype': () =>
-    withIoredis(url(), {}, async (c) => {
-      await c.set('zoo:string', 'x');
-      await c.lpush('zoo:string', 'y');
-    }),
-  '/ioredis/busy': () => withIoredis(url(), {}, (c) => c.get('cart:1')),
+  '/ioredis/reply-error': () => shared().ioredis.call('NOSUCHCOMMAND', 'x'),
+  '/ioredis/wrongtype': async () => {
+    await shared().ioredis.set('zoo:string', 'x');
+    await shared().ioredis.lpush('zoo:string', 'y');
+  },
+  '/ioredis/busy': () => shared().ioredis.get('cart:1'),
   '/ioredis/command-timeout': () =>
     withIoredis(url(), { commandTimeout: 100 }, (c) => c.blpop('zoo:never', 2)),
   '/redis/refused': async () => {
@@ -55,8 +72,8 @@ const redisScenarios = {
   },
   '/redis/closed': () =>
     withNodeRedis((c) => c.blPop('zoo:never', 5), { socket: { reconnectStrategy: false } }),
-  '/redis/reply-error': () => withNodeRedis((c) => c.sendCommand(['NOSUCHCOMMAND', 'x'])),
-  '/redis/busy': () => withNodeRedis((c) => c.get('cart:1')),
+  '/redis/reply-error': async () => (await shared().nodeRedis).sendCommand(['NOSUCHCOMMAND', 'x']),
+  '/redis/busy': async () => (await shared().nodeRedis).get('cart:1'),
 };
 
 module.exports = { redisScenarios, withIoredis };
