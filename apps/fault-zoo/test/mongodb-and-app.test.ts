@@ -9,17 +9,23 @@ describe('the mongodb driver and app code', () => {
 
   it('server selection against a refused port (MongoServerSelectionError, ECONNREFUSED) is upstream_unreachable', async () => {
     const { verdict } = await verdictOf(zoo, zoo.store, '/mongodb/refused', 500);
-    expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+    expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+      'store',
+      'upstream_unreachable',
+    ]);
   });
 
   it('server selection against a peer that drops connections (MongoServerSelectionError over MongoNetworkError) is upstream_unreachable', async () => {
     const { verdict } = await verdictOf(zoo, zoo.store, '/mongodb/dropped', 500);
-    expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+    expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+      'store',
+      'upstream_unreachable',
+    ]);
   });
 
   it("a Koa middleware's TypeError: Invalid URL (ERR_INVALID_URL) before any call is exception, not upstream_unreachable", async () => {
     const { verdict } = await verdictOf(zoo, zoo.store, '/koa/invalid-url?next=not%20a%20url', 500);
-    expect([verdict.originService, verdict.cause]).toEqual(['store', 'exception']);
+    expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'exception']);
     expect(verdict.evidence['exceptionMessage']).toBe('Invalid URL');
   });
 });

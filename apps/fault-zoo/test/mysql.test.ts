@@ -12,25 +12,25 @@ describe.skipIf(missing)(`MariaDB clients${missing ? ` (skipped: ${missing})` : 
   describe('mysql2', () => {
     it('a statement killed by max_statement_time (errno 1969, no code) is db_timeout', async () => {
       const { verdict, trace } = await verdictOf(zoo, zoo.store, '/mysql2/statement-timeout', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_timeout']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_timeout']);
       expect(originName(verdict, trace)).toBe('SET');
     });
 
     it('a syntax error (ER_PARSE_ERROR) is db_error, with the driver code from the handler', async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/mysql2/syntax', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_error']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_error']);
       expect(verdict.evidence['dbErrorCode']).toBe('ER_PARSE_ERROR');
     });
 
     it('a lock wait past innodb_lock_wait_timeout (1205) is db_timeout', async () => {
       const { verdict, trace } = await verdictOf(zoo, zoo.store, '/mysql2/lock-wait', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_timeout']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_timeout']);
       expect(originName(verdict, trace)).toBe('UPDATE');
     });
 
     it('a deadlock victim (1213) is db_error naming ER_LOCK_DEADLOCK', async () => {
       const { verdict, trace } = await verdictOf(zoo, zoo.store, '/mysql2/deadlock', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_error']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_error']);
       expect(originName(verdict, trace)).toBe('UPDATE');
       expect(verdict.evidence['dbErrorCode']).toBe('ER_LOCK_DEADLOCK');
     });
@@ -41,7 +41,10 @@ describe.skipIf(missing)(`MariaDB clients${missing ? ` (skipped: ${missing})` : 
       await admin.end();
       try {
         const { verdict } = await verdictOf(zoo, zoo.store, '/mysql2/too-many-connections', 500);
-        expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+        expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+          'store',
+          'upstream_unreachable',
+        ]);
         expect(verdict.evidence['dbErrorCode']).toBe('ER_CON_COUNT_ERROR');
       } finally {
         // The server keeps one connection beyond the limit for a privileged user: this one.
@@ -53,53 +56,59 @@ describe.skipIf(missing)(`MariaDB clients${missing ? ` (skipped: ${missing})` : 
 
     it("a pool's full queue (queueLimit) is db_pool_exhausted", async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/mysql2/pool-queue', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_pool_exhausted']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_pool_exhausted']);
     });
 
     it('a refused connection (ECONNREFUSED) is upstream_unreachable', async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/mysql2/refused', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+        'store',
+        'upstream_unreachable',
+      ]);
     });
   });
 
   describe('mysql', () => {
     it('a statement killed by max_statement_time (UNKNOWN_CODE_PLEASE_REPORT) is db_timeout', async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/mysql/statement-timeout', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_timeout']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_timeout']);
     });
 
     it('a syntax error (ER_PARSE_ERROR) is db_error', async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/mysql/syntax', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_error']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_error']);
       expect(verdict.evidence['dbErrorCode']).toBe('ER_PARSE_ERROR');
     });
 
     it('a refused connection (ECONNREFUSED) is upstream_unreachable', async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/mysql/refused', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+        'store',
+        'upstream_unreachable',
+      ]);
     });
 
     it("a pool's full queue (POOL_ENQUEUELIMIT) is db_pool_exhausted", async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/mysql/pool-queue', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_pool_exhausted']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_pool_exhausted']);
     });
   });
 
   describe('knex over mysql2', () => {
     it('a statement killed by max_statement_time is db_timeout', async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/knex/statement-timeout', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_timeout']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_timeout']);
     });
 
     it("a missing table is db_error with the driver's code (ER_NO_SUCH_TABLE)", async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/knex/syntax', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_error']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_error']);
       expect(verdict.evidence['dbErrorCode']).toBe('ER_NO_SUCH_TABLE');
     });
 
     it('a pool acquire timeout (KnexTimeoutError) is db_pool_exhausted', async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/knex/pool-timeout', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_pool_exhausted']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_pool_exhausted']);
     });
   });
 });

@@ -68,7 +68,10 @@ describe.skipIf(missing)(`Redis clients${missing ? ` (skipped: ${missing})` : ''
   describe('ioredis', () => {
     it('a refused connection (MaxRetriesPerRequestError) is upstream_unreachable', async () => {
       const { verdict, trace } = await verdictOf(zoo, zoo.store, '/ioredis/refused', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+        'store',
+        'upstream_unreachable',
+      ]);
       expect(originName(verdict, trace)).toBe('get');
     });
 
@@ -76,31 +79,34 @@ describe.skipIf(missing)(`Redis clients${missing ? ` (skipped: ${missing})` : ''
       const { verdict, trace } = await killedWhileBlocked(zoo, () =>
         verdictOf(zoo, zoo.store, '/ioredis/closed', 500),
       );
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+        'store',
+        'upstream_unreachable',
+      ]);
       expect(originName(verdict, trace)).toBe('blpop');
     });
 
     it('an -ERR reply (unknown command) is db_error', async () => {
       const { verdict, trace } = await verdictOf(zoo, zoo.store, '/ioredis/reply-error', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_error']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_error']);
       expect(originName(verdict, trace)).toBe('NOSUCHCOMMAND');
     });
 
     it('a WRONGTYPE reply is db_error', async () => {
       const { verdict, trace } = await verdictOf(zoo, zoo.store, '/ioredis/wrongtype', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_error']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_error']);
       expect(originName(verdict, trace)).toBe('lpush');
     });
 
     it('a BUSY reply (a script holds the server) is db_timeout', async () => {
       const { verdict, trace } = await whileBusy(zoo, () => verdictOf(zoo, zoo.store, '/ioredis/busy', 500));
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_timeout']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_timeout']);
       expect(originName(verdict, trace)).toBe('get');
     });
 
     it('a command past commandTimeout ("Command timed out") is db_timeout', async () => {
       const { verdict, trace } = await verdictOf(zoo, zoo.store, '/ioredis/command-timeout', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_timeout']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_timeout']);
       expect(originName(verdict, trace)).toBe('blpop');
     });
   });
@@ -108,7 +114,10 @@ describe.skipIf(missing)(`Redis clients${missing ? ` (skipped: ${missing})` : ''
   describe('redis (node-redis)', () => {
     it('a refused connection (ECONNREFUSED on redis-connect) is upstream_unreachable', async () => {
       const { verdict, trace } = await verdictOf(zoo, zoo.store, '/redis/refused', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+        'store',
+        'upstream_unreachable',
+      ]);
       expect(originName(verdict, trace)).toBe('redis-connect');
     });
 
@@ -116,19 +125,22 @@ describe.skipIf(missing)(`Redis clients${missing ? ` (skipped: ${missing})` : ''
       const { verdict, trace } = await killedWhileBlocked(zoo, () =>
         verdictOf(zoo, zoo.store, '/redis/closed', 500),
       );
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'upstream_unreachable']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+        'store',
+        'upstream_unreachable',
+      ]);
       expect(originName(verdict, trace)).toBe('redis-BLPOP');
     });
 
     it('an -ERR reply (unknown command) is db_error', async () => {
       const { verdict, trace } = await verdictOf(zoo, zoo.store, '/redis/reply-error', 500);
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_error']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_error']);
       expect(originName(verdict, trace)).toBe('redis-NOSUCHCOMMAND');
     });
 
     it('a BUSY reply is db_timeout', async () => {
       const { verdict, trace } = await whileBusy(zoo, () => verdictOf(zoo, zoo.store, '/redis/busy', 500));
-      expect([verdict.originService, verdict.cause]).toEqual(['store', 'db_timeout']);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_timeout']);
       expect(originName(verdict, trace)).toBe('redis-GET');
     });
   });

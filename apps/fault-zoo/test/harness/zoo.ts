@@ -96,17 +96,21 @@ export function useZoo(needs: ZooNeeds): Zoo {
   return zoo;
 }
 
-/** True once the trace has a verdict and the server span of every service that answered in it. */
-function settled(trace: StoredTrace, services: readonly string[]): boolean {
+/**
+ * True once the trace has a verdict, the server span of every service that answered in it, and at
+ * least `serverSpans` server spans in all (a gateway's retries reach the store more than once).
+ */
+function settled(trace: StoredTrace, services: readonly string[], serverSpans: number): boolean {
   if (trace.diagnosis === null || trace.diagnosis === undefined) return false;
-  return services.every((service) =>
-    trace.spans.some((span) => span.kind === 'SERVER' && span.service === service),
+  const servers = trace.spans.filter((span) => span.kind === 'SERVER');
+  return (
+    servers.length >= serverSpans && services.every((service) => servers.some((s) => s.service === service))
   );
 }
 
 /**
  * Requests `path` from `service`, expects `status`, and returns the verdict of its trace once the
- * server spans of `services` (default: the one asked) have arrived.
+ * server spans of `services` (default: the one asked), `serverSpans` of them in all, have arrived.
  */
 export async function verdictOf(
   zoo: Zoo,
@@ -114,11 +118,16 @@ export async function verdictOf(
   path: string,
   status: number,
   services: readonly string[] = [service === zoo.gateway ? 'gateway' : 'store'],
+  serverSpans = services.length,
 ): Promise<{ verdict: Verdict; trace: StoredTrace }> {
   const response = await service.get(path);
   expect(response.status, `${path}: ${service.stderr().slice(-2000)}`).toBe(status);
   expect(response.traceId).toBeDefined();
-  const trace = await zoo.collector.waitForTrace(response.traceId!, (t) => settled(t, services), 15_000);
+  const trace = await zoo.collector.waitForTrace(
+    response.traceId!,
+    (t) => settled(t, services, serverSpans),
+    15_000,
+  );
   return { verdict: trace.diagnosis as Verdict, trace };
 }
 
