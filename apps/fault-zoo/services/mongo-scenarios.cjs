@@ -1,5 +1,6 @@
 // MongoDB failures the real driver produces without a MongoDB server (none is packaged here): server
-// selection against a refused port, and against a port that accepts and drops every connection.
+// selection against a refused port and against a port that accepts and drops every connection, and a
+// find on a peer that completes the handshake and then drops the connection (MongoNetworkError).
 const { MongoClient } = require('mongodb');
 
 /** Connects and runs one find with a short server selection timeout. */
@@ -20,6 +21,7 @@ async function findOn(port) {
 const mongoScenarios = {
   '/mongodb/refused': () => findOn(process.env.CLOSED_PORT),
   '/mongodb/dropped': () => findOn(process.env.DROP_PORT),
+  '/mongodb/network-error': () => findOn(process.env.MONGO_PEER_PORT),
 };
 
 module.exports = { mongoScenarios };

@@ -2,7 +2,8 @@
 // fail (mysql2, mysql, knex, ioredis, redis, mongodb). Each route makes the real call against the real
 // server (MariaDB, Redis) or a port that refuses or drops connections, and lets the error surface the
 // way an app written by someone else would: thrown out of a Koa middleware (answered 500 by Koa).
-// Env: MYSQL_URL, REDIS_URL, CLOSED_PORT (nothing listens), DROP_PORT (accepts, then closes), PORT.
+// Env: MYSQL_URL, REDIS_URL, CLOSED_PORT (nothing listens), DROP_PORT (accepts, then closes),
+// MONGO_PEER_PORT (answers MongoDB's handshake, then drops the connection), PORT.
 const Koa = require('koa');
 const { scenarios } = require('./store-scenarios.cjs');
 

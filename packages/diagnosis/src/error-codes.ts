@@ -122,6 +122,8 @@ export const STORE_UNREACHABLE_MESSAGES: readonly RegExp[] = [
   /^the client is (?:closed|offline)$/i, // node-redis ClientClosedError / ClientOfflineError
   /^too many connections$/i, // MySQL/MariaDB 1040
   /^connection lost: the server closed the connection\.?$/i, // mysql/mysql2 PROTOCOL_CONNECTION_LOST
+  // mongodb MongoNetworkError, which instrumentation-mongodb records as the command span's status message only
+  /^connection (?:\d+|<monitor>) to \S+ closed$/,
 ];
 
 /** Database codes meaning the connection to the database could not be made or was lost. */

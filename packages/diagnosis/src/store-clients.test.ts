@@ -144,6 +144,15 @@ const cases: [string, Cause, Case][] = [
     },
   ],
   [
+    'mongodb: a command span whose connection dropped (MongoNetworkError, status message only)',
+    'upstream_unreachable',
+    {
+      name: 'find carts',
+      attributes: { 'db.system.name': 'mongodb', 'server.address': 'db', 'server.port': 27017 },
+      statusMessage: 'connection 1 to 10.0.0.7:27017 closed',
+    },
+  ],
+  [
     'Koa middleware: TypeError: Invalid URL (ERR_INVALID_URL) before any call',
     'exception',
     {

@@ -6,6 +6,7 @@ import type {
 import { startCollector } from '../../../../packages/instrument/test/harness/collector.js';
 import type { RunningMariaDb } from '../../../../packages/instrument/test/harness/mariadb.js';
 import { mariaDbMissing, startMariaDb } from '../../../../packages/instrument/test/harness/mariadb.js';
+import { type DroppingMongo, startDroppingMongo } from './mongo-wire.js';
 import { closedPort, type DroppingServer, startDroppingServer } from './ports.js';
 import { type RunningRedis, redisMissing, startRedis } from './redis.js';
 import { startService, type ZooService } from './service.js';
@@ -55,16 +56,19 @@ export function zooMissing(needs: ZooNeeds): string | undefined {
 export function useZoo(needs: ZooNeeds): Zoo {
   const zoo = {} as Zoo;
   let drop: DroppingServer | undefined;
+  let mongoPeer: DroppingMongo | undefined;
   beforeAll(async () => {
-    const [collector, mariadb, redis, dropping, closed] = await Promise.all([
+    const [collector, mariadb, redis, dropping, peer, closed] = await Promise.all([
       startCollector(),
       needs.mariadb ? startMariaDb() : undefined,
       needs.redis ? startRedis() : undefined,
       startDroppingServer(),
+      startDroppingMongo(),
       closedPort(),
     ]);
     Object.assign(zoo, { collector, mariadb, redis });
     drop = dropping;
+    mongoPeer = peer;
     zoo.store = await startService(
       'store.cjs',
       'store',
@@ -74,6 +78,7 @@ export function useZoo(needs: ZooNeeds): Zoo {
         REDIS_URL: redis?.url ?? '',
         CLOSED_PORT: String(closed),
         DROP_PORT: String(dropping.port),
+        MONGO_PEER_PORT: String(peer.port),
       },
       { defaultExportDelays: needs.defaultExportDelays },
     );
@@ -91,7 +96,13 @@ export function useZoo(needs: ZooNeeds): Zoo {
   });
   afterAll(async () => {
     await Promise.all([zoo.gateway?.stop(), zoo.store?.stop()]);
-    await Promise.all([zoo.collector?.stop(), zoo.mariadb?.stop(), zoo.redis?.stop(), drop?.close()]);
+    await Promise.all([
+      zoo.collector?.stop(),
+      zoo.mariadb?.stop(),
+      zoo.redis?.stop(),
+      drop?.close(),
+      mongoPeer?.close(),
+    ]);
   });
   return zoo;
 }
