@@ -22,6 +22,19 @@ const MESSAGE_IS_OURS = new Set([
 /** Not worth a line: a trace asked for by a stale link, a report of a trace that did not fail. */
 const QUIET_STATUSES = new Set([404, 409]);
 
+/**
+ * The code a response carries: a collector error's own; for Fastify's (its body parser's FST_ERR_CTP_*,
+ * a client's malformed request) the collector code of the same meaning, so clients see one set of
+ * codes (docs/api.md); FL_ERR_INTERNAL for anything unexpected.
+ */
+function codeOf(error: FastifyError | CollectorError, status: number): string {
+  if (error instanceof CollectorError) return error.code;
+  if (status === 413) return 'FL_ERR_BODY_TOO_LARGE';
+  if (status === 415) return 'FL_ERR_UNSUPPORTED_MEDIA_TYPE';
+  if (status >= 400 && status < 500) return 'FL_ERR_BAD_REQUEST';
+  return 'FL_ERR_INTERNAL';
+}
+
 /** The request as a log line names it: the route it matched (never the query string) and who sent it. */
 function requestFields(request: FastifyRequest) {
   return {
@@ -41,7 +54,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   const log = new RateLimitedLog(app.log);
   app.setErrorHandler((error: FastifyError | CollectorError, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    const code = error.code ?? 'FL_ERR_INTERNAL';
+    const code = codeOf(error, status);
     const message = status === 500 ? 'internal error; see the collector log' : error.message;
     if (status >= 500 && status !== 503) {
       log.error(code, { ...requestFields(request), statusCode: status, err: error }, 'request failed');

@@ -19,7 +19,16 @@ beforeAll(async () => {
   running = await startCollector({}, { diagnosisQuietMs: 100 });
   await sendOrdersRequest(running.otlpHttpPort, '1.0.0', true);
   await sendOrdersRequest(running.otlpHttpPort, '1.0.0', false);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  // The baseline is taken once both traces are stored and the failing one is diagnosed into its group.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const traces = (await get('/api/traces')).json().traces.length;
+    const groups = (await get('/api/failures')).json().groups.length;
+    if (traces === 2 && groups === 1) break;
+    if (Date.now() > deadline)
+      throw new Error(`not stored and diagnosed: ${traces} traces, ${groups} groups`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   baseline = {
     traces: (await get('/api/traces')).json().traces.length,
     groups: (await get('/api/failures')).json().groups.length,

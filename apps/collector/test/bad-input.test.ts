@@ -76,6 +76,7 @@ describe('OTLP/HTTP refuses bad input with a clear answer and loses nothing else
   it('answers 415 for a content type OTLP does not define', async () => {
     const response = await post('hello', 'text/plain');
     expect(response.statusCode).toBe(415);
+    expect(response.json().code).toBe('FL_ERR_UNSUPPORTED_MEDIA_TYPE');
     await expectStoreIntact();
   });
 
@@ -161,6 +162,13 @@ describe('OTLP/HTTP refuses bad input with a clear answer and loses nothing else
   it('answers 413 for a 25 MiB body', async () => {
     const response = await post(Buffer.alloc(25 * 1024 * 1024, 1), 'application/x-protobuf');
     expect(response.statusCode).toBe(413);
+    await expectStoreIntact();
+  });
+
+  it('answers a 25 MiB JSON body 413 with the collector code, not the body parser one', async () => {
+    const response = await post(' '.repeat(25 * 1024 * 1024), 'application/json');
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ code: 'FL_ERR_BODY_TOO_LARGE', statusCode: 413 });
     await expectStoreIntact();
   });
 

@@ -51,6 +51,34 @@ describe('a failure group on the home page', () => {
     ]);
   });
 
+  it('lists the endpoints of the origin service a group keyed by its frame was reached through', () => {
+    const byFrame: FailureGroup = {
+      ...group,
+      originEndpoints: ['GET /orders/:id', 'GET /carts/:id', 'POST /checkout'],
+    };
+    render(
+      <ul>
+        <FailureGroupCard group={byFrame} nowMs={NOW} />
+      </ul>,
+    );
+    const endpoints = screen.getByTestId('group-endpoints');
+    expect(endpoints.textContent).toContain('3 endpoints of orders');
+    expect(screen.getAllByTestId('group-endpoint').map((e) => e.textContent)).toEqual([
+      'GET /orders/:id',
+      'GET /carts/:id',
+      'POST /checkout',
+    ]);
+  });
+
+  it('draws no endpoint list for a group reached through one endpoint', () => {
+    render(
+      <ul>
+        <FailureGroupCard group={{ ...group, originEndpoints: ['GET /orders/:id'] }} nowMs={NOW} />
+      </ul>,
+    );
+    expect(screen.queryByTestId('group-endpoints')).toBeNull();
+  });
+
   it('draws one sparkline bar per minute with failures in the last hour', () => {
     const { container } = render(
       <ul>

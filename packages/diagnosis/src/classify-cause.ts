@@ -164,7 +164,14 @@ function exception({ origin, signals }: CauseContext): string | undefined {
     const name = recorded.name ?? recorded.type ?? 'exception';
     return `${origin.span.name} recorded ${name}${recorded.message ? `: ${recorded.message}` : ''}`;
   }
-  if (origin.span.status.code === 'ERROR' && signals.statusMessage && signals.httpStatusCode === undefined)
+  // ERROR with a message and nothing thrown: an app marking its request failed (on a 200: see
+  // isFailingRequest), or an instrumentation that keeps only the message.
+  const answered = signals.httpStatusCode;
+  if (
+    origin.span.status.code === 'ERROR' &&
+    signals.statusMessage &&
+    (answered === undefined || (answered < 400 && !isHttpClientSpan(origin.span)))
+  )
     return `${origin.span.name} ended in ERROR: ${signals.statusMessage}`;
   return undefined;
 }

@@ -2,7 +2,7 @@ import type { LogRecord, Span } from '@faultline/model';
 import { withCallerDriverCode } from './caller-code.js';
 import { classifyCause } from './classify-cause.js';
 import { gatherEvidence } from './evidence.js';
-import { isFailingEntry } from './failing-trace.js';
+import { isFailingRequest } from './failing-trace.js';
 import { failureSignalsOf } from './failure-signals.js';
 import type { OriginSearch } from './find-origin.js';
 import { findOrigin } from './find-origin.js';
@@ -21,13 +21,14 @@ const MAX_OTHER_FAILURES = 20;
 
 /**
  * The verdict for one trace: the span where the failure started, its cause, the evidence and what to
- * do. Exceptions in the trace's logs count as their spans' (see withLoggedExceptions). Null when the entry request did not fail (no 5xx and no error at its root), even if a retried call
- * inside it failed.
+ * do. Exceptions in the trace's logs count as their spans' (see withLoggedExceptions). Null when the
+ * request did not fail (no 5xx, no ERROR at its root or on a span of its own handling: see
+ * isFailingRequest), even if a retried call inside it failed.
  */
 export function diagnoseTrace(spans: readonly Span[], logs: readonly LogRecord[] = []): Diagnosis | null {
   // An exception reads the same whether the SDK recorded it as a span event or as a log record.
   const tree = buildTraceTree(withLoggedExceptions(spans, logs));
-  if (!tree.entry || !isFailingEntry(tree.entry.span)) return null;
+  if (!tree.entry || !isFailingRequest(tree)) return null;
   const search = findOrigin(tree);
   if (!search) return null;
 

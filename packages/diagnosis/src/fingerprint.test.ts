@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorWithStack } from '../test/fixtures/faults.js';
-import { expressHandlerSpan, httpServerSpan } from '../test/fixtures/instrumentations.js';
+import { expressHandlerSpan, httpServerSpan, undiciFetchSpan } from '../test/fixtures/instrumentations.js';
 import { checkoutTrace } from '../test/fixtures/scenarios.js';
 import { TraceBuilder } from '../test/fixtures/trace-builder.js';
 import { diagnoseTrace } from './diagnose-trace.js';
@@ -21,13 +21,19 @@ describe('normaliseMessage', () => {
   });
 });
 
-function explodingRequest(orderId: number, line: number) {
+function explodingRequest(
+  orderId: number,
+  line: number,
+  at: { route?: string; frame?: string; service?: string } = {},
+) {
+  const route = at.route ?? '/orders/:id';
+  const service = at.service ?? 'orders';
   const t = new TraceBuilder(orderId.toString(16).padStart(32, '0'));
   const server = httpServerSpan(t, {
-    service: 'orders',
+    service,
     method: 'GET',
-    route: '/orders/:id',
-    path: `/orders/${orderId}`,
+    route,
+    path: route.replace(':id', String(orderId)),
     port: 4001,
     status: 500,
     startMs: 0,
@@ -37,12 +43,12 @@ function explodingRequest(orderId: number, line: number) {
     'Error',
     `order ${orderId} has no lines`,
     undefined,
-    `getOrder (/srv/orders/src/routes/orders.js:${line}:9)`,
+    at.frame ?? `getOrder (/srv/orders/src/routes/orders.js:${line}:9)`,
   );
   expressHandlerSpan(t, {
-    service: 'orders',
+    service,
     parent: server,
-    route: '/orders/:id',
+    route,
     error,
     startMs: 1,
     endMs: 9,
@@ -57,8 +63,89 @@ describe('failureFingerprint', () => {
     const fa = failureFingerprint(diagnoseTrace(a)!, a);
     expect(fa).toBe(failureFingerprint(diagnoseTrace(b)!, b));
     expect(fa).toBe(
-      'orders | /orders/:id | exception | Error | order <n> has no lines | /srv/orders/src/routes/orders.js:getOrder',
+      'orders | * | exception | Error | order <n> has no lines | /srv/orders/src/routes/orders.js:getOrder',
     );
+  });
+
+  it('groups the same exception at the same named frame reached through different endpoints', () => {
+    const frame = (line: number) => `lineTotal (/srv/orders/src/pricing.js:${line}:9)`;
+    const a = explodingRequest(17, 0, { route: '/orders/:id', frame: frame(12) });
+    const b = explodingRequest(18, 0, { route: '/carts/:id', frame: frame(14) });
+    expect(failureFingerprint(diagnoseTrace(a)!, a)).toBe(failureFingerprint(diagnoseTrace(b)!, b));
+  });
+
+  it('keeps them apart when the frames differ, the service differs, or the frame is anonymous', () => {
+    const fingerprint = (spans: ReturnType<typeof explodingRequest>) =>
+      failureFingerprint(diagnoseTrace(spans)!, spans);
+    const base = fingerprint(
+      explodingRequest(17, 0, { frame: 'lineTotal (/srv/orders/src/pricing.js:12:9)' }),
+    );
+    const otherFunction = explodingRequest(18, 0, {
+      route: '/carts/:id',
+      frame: 'cartTotal (/srv/orders/src/pricing.js:40:9)',
+    });
+    const otherFile = explodingRequest(19, 0, {
+      route: '/carts/:id',
+      frame: 'lineTotal (/srv/orders/src/legacy-pricing.js:12:9)',
+    });
+    const otherService = explodingRequest(20, 0, {
+      service: 'carts',
+      frame: 'lineTotal (/srv/orders/src/pricing.js:12:9)',
+    });
+    for (const spans of [otherFunction, otherFile, otherService]) expect(fingerprint(spans)).not.toBe(base);
+
+    // Anonymous route handlers in one file are told apart by their route, not merged by their file.
+    const anonymousA = explodingRequest(21, 0, {
+      route: '/orders/:id',
+      frame: '/srv/orders/src/routes.js:22:19',
+    });
+    const anonymousB = explodingRequest(22, 0, {
+      route: '/carts/:id',
+      frame: '/srv/orders/src/routes.js:48:19',
+    });
+    expect(fingerprint(anonymousA)).not.toBe(fingerprint(anonymousB));
+    expect(fingerprint(anonymousA)).toBe(
+      fingerprint(
+        explodingRequest(23, 0, { route: '/orders/:id', frame: '/srv/orders/src/routes.js:23:19' }),
+      ),
+    );
+  });
+
+  it('keeps refusals from two upstreams apart though one helper function reported both', () => {
+    const refusedAt = (url: string, port: number) => {
+      const t = new TraceBuilder(port.toString(16).padStart(32, '0'));
+      const server = httpServerSpan(t, {
+        service: 'gateway',
+        method: 'GET',
+        route: '/api/summary',
+        path: '/api/summary',
+        port: 8080,
+        status: 502,
+        startMs: 0,
+        endMs: 10,
+      });
+      const error = errorWithStack(
+        'Error',
+        `connect ECONNREFUSED 127.0.0.1:${port}`,
+        'ECONNREFUSED',
+        'callService (/srv/gateway/src/http.js:5:10)',
+      );
+      undiciFetchSpan(t, {
+        service: 'gateway',
+        parent: server,
+        method: 'GET',
+        url,
+        error,
+        startMs: 1,
+        endMs: 3,
+      });
+      return t.spans;
+    };
+    const orders = refusedAt('http://127.0.0.1:4001/orders', 4001);
+    const billing = refusedAt('http://127.0.0.1:4002/invoices', 4002);
+    const [a, b] = [orders, billing].map((spans) => diagnoseTrace(spans)!);
+    expect([a!.cause, a!.evidence.topFrame?.functionName]).toEqual(['upstream_unreachable', 'callService']);
+    expect(failureFingerprint(a!, orders)).not.toBe(failureFingerprint(b!, billing));
   });
 
   it('separates failures of different causes at the same place', () => {

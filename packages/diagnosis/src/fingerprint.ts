@@ -2,7 +2,7 @@ import type { Span } from '@faultline/model';
 import { HTTP_ROUTE, readString } from '@faultline/model';
 import { operationOf } from './span-roles.js';
 import { frameIdentity } from './stack-frames.js';
-import type { Diagnosis } from './types.js';
+import type { Diagnosis, StackFrame } from './types.js';
 
 const MAX_MESSAGE_CHARS = 300;
 
@@ -24,6 +24,11 @@ export function normaliseMessage(message: string): string {
 /**
  * A key under which occurrences of the same failure group: origin service, origin operation (http.route
  * or span name), cause, exception type, normalised message, and the top in-app frame without line numbers.
+ * When the cause is an exception and that frame names a function, it identifies the code that broke and the operation is left out
+ * (`*`): the same exception thrown by the same function, reached through different endpoints of one
+ * service, is one group (as Sentry and Datadog group by frame). An anonymous frame (`at
+ * /srv/routes.js:22:19`, `Object.<anonymous>`) says only which file; there the operation keeps route
+ * handlers in one file apart.
  */
 export function failureFingerprint(diagnosis: Diagnosis, spans: readonly Span[]): string {
   const origin = spans.find((s) => s.spanId === diagnosis.originSpanId);
@@ -32,10 +37,25 @@ export function failureFingerprint(diagnosis: Diagnosis, spans: readonly Span[])
   const message = e.exceptionMessage ?? e.statusMessage ?? '';
   return [
     diagnosis.originService,
-    operation,
+    groupsByFrame(diagnosis) ? '*' : operation,
     diagnosis.cause,
     e.exceptionType ?? '',
     normaliseMessage(message),
     e.topFrame ? frameIdentity(e.topFrame) : '',
   ].join(' | ');
+}
+
+/**
+ * Only for exceptions: there the code is what broke. A database or network failure thrown through a
+ * shared helper (`callService(url)`) keeps its operation, which names the query or the peer: refusals
+ * from two upstreams are two problems even when one function reported both.
+ */
+function groupsByFrame(diagnosis: Diagnosis): boolean {
+  const frame = diagnosis.evidence.topFrame;
+  return diagnosis.cause === 'exception' && frame !== undefined && namesFunction(frame);
+}
+
+function namesFunction(frame: StackFrame): boolean {
+  const name = frame.functionName;
+  return name !== undefined && !name.includes('<anonymous>');
 }

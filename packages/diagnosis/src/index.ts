@@ -6,11 +6,11 @@ export { compareTraces } from './compare-traces.js';
 export { diagnoseTrace } from './diagnose-trace.js';
 export type { ErrorSpanFacts } from './error-span.js';
 export { isErrorSpan, isErrorSpanFacts } from './error-span.js';
-export { isFailingEntry, isFailingTrace } from './failing-trace.js';
+export { isFailingEntry, isFailingRequest, isFailingTrace } from './failing-trace.js';
 export { failureFingerprint, normaliseMessage } from './fingerprint.js';
 export { withLoggedExceptions } from './logged-exceptions.js';
 export { buildOutlineTree, spanOutline } from './span-outline.js';
-export { parseStack, topInAppFrame } from './stack-frames.js';
+export { type FrameOrigin, frameOrigin, parseStack, topInAppFrame } from './stack-frames.js';
 export type { TraceNode, TraceTree, TreeSpan, TreeSpanTraits } from './trace-tree.js';
 export { buildTraceTree } from './trace-tree.js';
 export type {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameIdentity, parseStack, topInAppFrame } from './stack-frames.js';
+import { frameIdentity, frameOrigin, parseStack, topInAppFrame } from './stack-frames.js';
 
 const PG_STACK = `error: relation "ordrs" does not exist
     at /srv/orders/node_modules/pg/lib/client.js:545:17
@@ -61,5 +61,22 @@ describe('frames of our own instrumentation', () => {
       functionName: 'findOrder',
       file: '/srv/orders/src/sqlite-orders-store.js',
     });
+  });
+});
+
+describe('frameOrigin', () => {
+  it.each([
+    ['/srv/orders/src/orders.js:42:11', 'app'],
+    ['file:///srv/orders/src/orders.mjs', 'app'],
+    ['C:\\srv\\node_modules\\pg\\lib\\client.js:1:1', 'library'],
+    ['/srv/orders/node_modules/pg-pool/index.js:45:11', 'library'],
+    ['/work/repo/packages/instrument/dist/pg-pool-instrumentation.js:10:3', 'library'],
+    ['node:internal/timers:581:17', 'runtime'],
+    ['internal/process/task_queues.js:95:5', 'runtime'],
+    ['<anonymous>', 'runtime'],
+    ['native', 'runtime'],
+    ['evalmachine.<anonymous>:1:1', 'runtime'],
+  ])('%s is %s code', (location, origin) => {
+    expect(frameOrigin(location)).toBe(origin);
   });
 });

@@ -27,15 +27,28 @@ export function parseStack(stacktrace: string): StackFrame[] {
   return frames;
 }
 
-/** True for a frame in the application's own code: not a dependency, not Node's internals. */
-export function isInAppFrame(frame: StackFrame): boolean {
-  const file = frame.file;
-  if (/[\\/]node_modules[\\/]/.test(file)) return false;
+/** Where a stack frame's code lives: the application, a dependency, or Node itself. */
+export type FrameOrigin = 'app' | 'library' | 'runtime';
+
+/**
+ * Classifies where a frame's location (a file, with or without `:line:column`) points: `node:` and
+ * `internal/` are Node's own code, as are locations without a path (`native`, `<anonymous>`, `vm`
+ * scripts); `node_modules` is a dependency. The one classifier of the diagnosis and the UI.
+ */
+export function frameOrigin(location: string): FrameOrigin {
+  const file = location.replace(/\\/g, '/');
+  if (file.startsWith('node:') || file.startsWith('internal/')) return 'runtime';
+  if (file.includes('/node_modules/')) return 'library';
   // Our own instrumentation wraps driver calls, so it sits on top of a driver's stack; inside this
   // repository (a workspace link, no node_modules in the real path) it must not pass for app code.
-  if (/[\\/](?:@faultline[\\/]instrument|packages[\\/]instrument[\\/]dist)[\\/]/.test(file)) return false;
-  if (file.startsWith('node:') || file.startsWith('internal/')) return false;
-  return file !== 'native' && file !== '<anonymous>' && !file.startsWith('evalmachine');
+  if (/\/(?:@faultline\/instrument|packages\/instrument\/dist)\//.test(file)) return 'library';
+  if (file === 'native' || file.startsWith('<anonymous>') || file.startsWith('evalmachine')) return 'runtime';
+  return /[/.]/.test(file) ? 'app' : 'runtime';
+}
+
+/** True for a frame in the application's own code: not a dependency, not Node's internals. */
+export function isInAppFrame(frame: StackFrame): boolean {
+  return frameOrigin(frame.file) === 'app';
 }
 
 /** The first frame of `stacktrace` in application code, or undefined. */

@@ -36,7 +36,9 @@ const MAX_MESSAGE_CHARS = 160;
  */
 export function summarise(input: SummaryInput): string {
   const { evidence } = input;
-  const status = evidence.entryStatusCode ?? 'Failure';
+  // A request the app marked failed may have answered 200: "200 originated in …" would misread.
+  const code = evidence.entryStatusCode;
+  const status = code !== undefined && code >= 500 ? code : 'Failure';
   const transform = lastTransformation(input.propagatedBy);
   const clause = causeClause(input.cause, evidence, input.handled !== undefined && !input.handled.followed);
   return `${status} originated in ${input.originService} › ${input.operation}: ${clause}${transform}${handledClause(input.handled)}.`;
@@ -79,6 +81,9 @@ function causeClause(cause: Cause, e: Evidence, afterHandled: boolean): string {
     case 'uninstrumented_upstream':
       return `${peer} answered ${e.httpStatusCode ?? '5xx'} and sent no spans of its own`;
     case 'exception': {
+      // A span set to ERROR with a message and nothing thrown: how an app marks its request failed.
+      if (e.exceptionType === undefined && e.exceptionMessage === undefined && e.statusMessage)
+        return `marked failed with no exception recorded (${clip(e.statusMessage)})`;
       const where = e.topFrame ? ` at ${e.topFrame.file}:${e.topFrame.line ?? '?'}` : '';
       return `unhandled ${e.exceptionType ?? 'exception'}: ${clip(e.exceptionMessage ?? e.statusMessage ?? '')}${where}`;
     }

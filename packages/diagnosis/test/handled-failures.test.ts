@@ -1,80 +1,16 @@
-import type { Span } from '@faultline/model';
 import { describe, expect, it } from 'vitest';
 import { diagnoseTrace } from '../src/index.js';
 import { errorWithStack } from './fixtures/faults.js';
-import { expressHandlerSpan, httpServerSpan, pgQuerySpan } from './fixtures/instrumentations.js';
+import { fallbackQuery, ordersRequest, redisSpan } from './fixtures/handled-scenario.js';
+import { expressHandlerSpan, httpServerSpan } from './fixtures/instrumentations.js';
 import { callOrders, gatewayRequest } from './fixtures/services.js';
-import { exceptionEvent, TraceBuilder } from './fixtures/trace-builder.js';
+import { TraceBuilder } from './fixtures/trace-builder.js';
 
 /*
  * A handler catches a failing call, goes on (a later call succeeds), and the request then fails for a
  * reason of its own. Every rule is tested from both sides: the same trace without the evidence that the
  * request went on keeps the old verdict.
  */
-
-const refused = errorWithStack(
-  'Error',
-  'connect ECONNREFUSED 127.0.0.1:6379',
-  'ECONNREFUSED',
-  'TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16)',
-);
-
-/** instrumentation-ioredis: a CLIENT span named for the command; on error recordException + ERROR with the message. */
-function redisSpan(
-  t: TraceBuilder,
-  o: { parent: Span; startMs: number; endMs: number; failed?: 'exception' | 'status-only' },
-): Span {
-  const failed = o.failed;
-  return t.span({
-    service: 'orders',
-    name: 'get',
-    kind: 'CLIENT',
-    parent: o.parent,
-    startMs: o.startMs,
-    endMs: o.endMs,
-    status: failed ? { code: 'ERROR', message: refused.message } : { code: 'UNSET' },
-    attributes: {
-      'db.system': 'redis',
-      'db.statement': 'get product:42',
-      'net.peer.name': '127.0.0.1',
-      'net.peer.port': 6379,
-    },
-    events: failed === 'exception' ? [exceptionEvent(o.endMs, refused)] : [],
-  });
-}
-
-/** orders answering `status` from an Express handler that runs `work` between 1 and 19 ms. */
-function ordersRequest(t: TraceBuilder, status: number, handlerError?: ReturnType<typeof errorWithStack>) {
-  const server = httpServerSpan(t, {
-    service: 'orders',
-    method: 'GET',
-    route: '/products/:id',
-    path: '/products/42',
-    port: 4001,
-    status,
-    startMs: 0,
-    endMs: 20,
-  });
-  const handler = expressHandlerSpan(t, {
-    service: 'orders',
-    parent: server,
-    route: '/products/:id',
-    startMs: 1,
-    endMs: 19,
-    ...(handlerError ? { error: handlerError } : {}),
-  });
-  return { server, handler };
-}
-
-function fallbackQuery(t: TraceBuilder, parent: Span, startMs: number, endMs: number): Span {
-  return pgQuerySpan(t, {
-    service: 'orders',
-    parent,
-    text: 'SELECT * FROM products WHERE id = $1',
-    startMs,
-    endMs,
-  });
-}
 
 describe('a failing call the handler recovered from is not the origin', () => {
   it('Redis refused, the database answered, then a 503: explicit_5xx, Redis under also happened', () => {

@@ -7,9 +7,16 @@ import { spansFromWire } from './fixtures/wire-fixtures.js';
 /*
  * Traces recorded from the real demo services (gateway and orders with @faultline/instrument, legacy
  * without it, SQLite or PostgreSQL), as the query API returned them. Re-record with
- * apps/demo/scripts/record-fixtures.mjs after an instrumentation change.
+ * apps/demo/scripts/record-fixtures.mjs after an instrumentation change. Two sets:
+ * - recorded/: today's instrumentation (Faultline's own HTTP, Fastify and Express tracing);
+ * - recorded/2026-11-instrumentation/: the set before it, with @fastify/otel's handler spans and
+ *   instrumentation-express's middleware and `request handler` spans. Services running older
+ *   instrumentations (or plain OpenTelemetry) still send traces of that shape.
  */
-const RECORDED = join(import.meta.dirname, 'fixtures/recorded');
+const SETS = [
+  join(import.meta.dirname, 'fixtures/recorded'),
+  join(import.meta.dirname, 'fixtures/recorded/2026-11-instrumentation'),
+];
 
 const COMMON: { fault: string; originService: string; cause: string }[] = [
   { fault: 'exception', originService: 'orders', cause: 'exception' },
@@ -34,11 +41,11 @@ const EXPECTED: { file: string; originService: string; cause: string; originName
   { file: 'slow-query.pg.json', originService: 'orders', cause: 'db_timeout' },
 ];
 
-function load(file: string) {
-  return spansFromWire(JSON.parse(readFileSync(join(RECORDED, file), 'utf8')));
-}
+describe.each(SETS)('traces recorded from the real demo services (%s)', (dir) => {
+  function load(file: string) {
+    return spansFromWire(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+  }
 
-describe('traces recorded from the real demo services', () => {
   it.each(EXPECTED)(
     '$file: the verdict names $originService and $cause',
     ({ file, originService, cause, originName }) => {

@@ -14,7 +14,6 @@ import type {
 import { isSpanContextValid, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { applyWrite, type DeferredWrite, eventWrite, marksFailing } from './deferred-span-writes.js';
 import { warnOnce } from './faultline-log.js';
-import type { HttpServerTracingSetup } from './http-server-tracing.js';
 import { type RequestHead, serverAttributes } from './server-span-attributes.js';
 import type { PresetIdGenerator } from './span-ids.js';
 
@@ -259,12 +258,12 @@ export function deferIfNotKept(
  * start time and the attributes read when the request arrived.
  */
 export function spanFromDeferred(
-  setup: HttpServerTracingSetup,
+  tracer: Tracer,
+  ids: PresetIdGenerator,
   name: string,
   bare: SpanContext,
   deferred: DeferredSpan,
 ): Span {
-  const { ids } = setup.deferral!;
   ids.preset(bare.traceId, bare.spanId);
   const attributes = serverAttributes(
     deferred,
@@ -273,7 +272,7 @@ export function spanFromDeferred(
     deferred.peerAddress,
     deferred.peerPort,
   );
-  const span = setup.tracer.startSpan(
+  const span = tracer.startSpan(
     name,
     { kind: SpanKind.SERVER, attributes, startTime: deferred.startTime },
     deferred.parent,

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { BareServerSpan, ServerSpanDeferral } from './deferred-server-span.js';
 import { deferIfNotKept, nowMillis, spanFromDeferred, writeDeferred } from './deferred-server-span.js';
 import { replayWrites } from './deferred-span-writes.js';
-import type { HttpServerTracingSetup } from './http-server-tracing.js';
 import { OpenServerSpans } from './open-server-spans.js';
+import type { HttpServerTracingSetup } from './server-tracing-setup.js';
 import { PresetIdGenerator } from './span-ids.js';
 
 const request = {
@@ -61,7 +61,13 @@ describe('writes on a deferred server span', () => {
     expect(bare.record.failing).toBe(true);
     expect(bare.isRecording()).toBe(false);
 
-    const span = spanFromDeferred(tracing, 'GET', bare.spanContext(), bare.record);
+    const span = spanFromDeferred(
+      tracing.tracer,
+      tracing.deferral!.ids,
+      'GET',
+      bare.spanContext(),
+      bare.record,
+    );
     replayWrites(span, bare.record.writes!);
     bare.record.real = span;
     // Written after it became a span: straight to it.

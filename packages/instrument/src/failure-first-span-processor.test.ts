@@ -3,7 +3,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   batchSettingsFromEnv,
   FailureFirstSpanProcessor,
@@ -35,6 +35,11 @@ const settings = {
   exportTimeoutMillis: 1000,
 };
 
+/** Waits until `batches` batches have reached the exporter. */
+async function inExport(exporter: GatedExporter, batches: number): Promise<void> {
+  await vi.waitFor(() => expect(exporter.batches.length).toBe(batches));
+}
+
 function tracerWith(processor: FailureFirstSpanProcessor) {
   return new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('test');
 }
@@ -50,8 +55,8 @@ describe('FailureFirstSpanProcessor', () => {
     const exporter = new InMemorySpanExporter();
     const processor = new FailureFirstSpanProcessor(exporter, settings, () => {});
     endSpan(tracerWith(processor), 'GET /ok');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['GET /ok']);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    await vi.waitFor(() => expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['GET /ok']));
   });
 
   it('under overload drops successful spans, keeps failing ones, and counts the drops', async () => {
@@ -59,7 +64,7 @@ describe('FailureFirstSpanProcessor', () => {
     const processor = new FailureFirstSpanProcessor(exporter, settings, () => {});
     const tracer = tracerWith(processor);
     for (const name of ['ok-1', 'ok-2']) endSpan(tracer, name);
-    await new Promise((resolve) => setTimeout(resolve, 30)); // first batch is now stuck in export
+    await inExport(exporter, 1); // the first batch is now stuck in export
     for (const name of ['ok-3', 'ok-4', 'ok-5', 'ok-6']) endSpan(tracer, name);
     endSpan(tracer, 'failed-1', true);
     endSpan(tracer, 'failed-2', true);
@@ -77,7 +82,7 @@ describe('FailureFirstSpanProcessor', () => {
     const tracer = tracerWith(processor);
     endSpan(tracer, 'in-flight-1');
     endSpan(tracer, 'in-flight-2');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await inExport(exporter, 1);
     endSpan(tracer, 'queued');
     expect(processor.takeUndelivered().map((span) => span.name)).toEqual([
       'in-flight-1',
@@ -91,7 +96,7 @@ describe('FailureFirstSpanProcessor', () => {
     const failures: number[] = [];
     const processor = new FailureFirstSpanProcessor(exporter, settings, (count) => failures.push(count));
     endSpan(tracerWith(processor), 'lost');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await inExport(exporter, 1);
     exporter.release(ExportResultCode.FAILED);
     await processor.forceFlush();
     expect(failures).toEqual([1]);

@@ -1,34 +1,19 @@
 import type { EventEmitter } from 'node:events';
 import { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
-import type { Context, Tracer } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import type { ServerSpanDeferral } from './deferred-server-span.js';
 import { deferIfNotKept } from './deferred-server-span.js';
 import { type Emit, patchEmit } from './emit-patch.js';
 import { describeError, warnOnce } from './faultline-log.js';
 import type { IgnoredRequest } from './ignored-paths.js';
 import { ignoredRequest } from './ignored-paths.js';
-import type { OpenServerSpans } from './open-server-spans.js';
 import { type Carrier, EXCHANGE, Exchange, endExchange, failExchange, guarded } from './server-exchange.js';
-import type { ServerMetrics } from './server-metrics.js';
 import { serverAttributes } from './server-span-attributes.js';
-import type { PresetIdGenerator } from './span-ids.js';
+import type { HttpServerTracingSetup } from './server-tracing-setup.js';
 import { rememberTraceResponse, rememberTraceResponseIf5xx } from './trace-response.js';
 
-/** What the server side of HTTP tracing needs. */
-export interface HttpServerTracingSetup {
-  tracer: Tracer;
-  openServerSpans: OpenServerSpans;
-  traceResponseHeader: boolean;
-  /** Present when successful traces are sampled: server spans of traces not kept stay bare contexts. */
-  deferral?: ServerSpanDeferral;
-  /** Paths whose successful requests make no span (FAULTLINE_IGNORE_PATHS; see ignored-paths.ts). */
-  ignoredPaths?: { paths: ReadonlySet<string>; ids: PresetIdGenerator };
-  /** Present when a MeterProvider is configured: every request's duration (server-metrics.ts). */
-  serverMetrics?: ServerMetrics;
-}
 /**
  * The server half of HTTP tracing, in place of @opentelemetry/instrumentation-http's (which keeps the
  * client half). Same spans and attributes (stable semantic conventions: SERVER span named after the

@@ -14,7 +14,7 @@ export interface OpenServerSpan {
  * end, and the trace of the very request that crashed it would never arrive; the crash handler ends
  * them instead. A list threaded through the requests' own records (http-server-tracing.ts adds one as
  * its span starts and removes it as it ends): no per-request allocation, and none of the rehashing a
- * Set does under a steady add/delete churn (which cost about 0.7% of a Fastify request's CPU).
+ * Set does under a steady add/delete churn, a cost every request would pay.
  */
 export class OpenServerSpans {
   private newest: OpenServerSpan | undefined;

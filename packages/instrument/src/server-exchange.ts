@@ -8,12 +8,12 @@ import { nowMillis, releaseHeld, spanFromDeferred, writeDeferred } from './defer
 import { settleWhenSpansEnd } from './deferred-span-children.js';
 import { recordFailure, replayWrites } from './deferred-span-writes.js';
 import { describeError, warnOnce } from './faultline-log.js';
-import type { HttpServerTracingSetup } from './http-server-tracing.js';
 import type { IgnoredRequest } from './ignored-paths.js';
 import { spanOfFailedProbe } from './ignored-paths.js';
 import type { OpenServerSpan } from './open-server-spans.js';
 import { requestContext } from './request-context.js';
 import type { RequestTiming } from './server-metrics.js';
+import type { HttpServerTracingSetup } from './server-tracing-setup.js';
 
 /*
  * A request's server span from its start to its end (http-server-tracing.ts starts it as the request
@@ -122,7 +122,13 @@ function probeBecomesSpan(exchange: Exchange, ignored: IgnoredRequest): void {
  */
 function becomeSpan(exchange: Exchange, deferred: DeferredSpan): void {
   exchange.deferred = undefined;
-  const span = spanFromDeferred(exchange.setup, exchange.method, exchange.span.spanContext(), deferred);
+  const span = spanFromDeferred(
+    exchange.setup.tracer,
+    exchange.setup.deferral!.ids,
+    exchange.method,
+    exchange.span.spanContext(),
+    deferred,
+  );
   exchange.span = span;
   exchange.rpc.span = span;
   exchange.timedHere = true;

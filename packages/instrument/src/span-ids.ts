@@ -7,7 +7,8 @@ const INVALID_SPAN_ID = '0'.repeat(16);
 /**
  * Random ids drawn from a pool of bytes of the system's secure random source, refilled 8 KB at a time
  * (341 trace and span id pairs): one hex conversion per id, where the SDK's RandomIdGenerator calls
- * Math.random and writes a buffer four bytes at a time (175 ns instead of 280 for a trace and a span id).
+ * Math.random and writes a buffer four bytes at a time (both run on every request; figures in
+ * bench/RESULTS.md).
  */
 class RandomIds {
   private readonly pool = Buffer.allocUnsafe(8192);

@@ -49,7 +49,8 @@ function holdsMarkedError(trace: StoredTrace): boolean {
     span !== undefined &&
     serverSpan(trace) !== undefined &&
     span.events.some((event) => event.name === 'cache.miss') &&
-    span.status.code === 'ERROR'
+    span.status.code === 'ERROR' &&
+    trace.diagnosis !== null
   );
 }
 
@@ -75,6 +76,14 @@ async function expectMarkedErrorKept(traceId: string): Promise<void> {
   const trace = await collector.waitForTrace(traceId, holdsMarkedError, 15_000);
   expect(writtenSpan(trace)!.status.message).toBe('order kept for manual review');
   expect(serverSpan(trace)!.attributes['http.response.status_code']).toBe(200);
+  // The app marked the request failed on whichever span its framework made active: the verdict reads it.
+  expect(trace.diagnosis).toMatchObject({
+    cause: 'exception',
+    originSpanId: writtenSpan(trace)!.spanId,
+    summary: expect.stringContaining(
+      'marked failed with no exception recorded (order kept for manual review)',
+    ),
+  });
 }
 
 /** Requests /ok over `connections` connections until `stop()`; returns the trace ids answered. */

@@ -33,6 +33,7 @@ export function registerFailureRoutes(app: FastifyInstance, store: Store): void 
             lastSeenUnixNano: g.lastSeenUnixNano.toString(),
             perMinute: g.perMinute,
             entryEndpoints: g.entryEndpoints,
+            originEndpoints: g.originEndpoints,
             versions: g.versions,
             firstVersion: g.firstVersion,
             notSeenSince: newer

@@ -10,6 +10,29 @@ function endpointOf(span: Span): string {
   return method && !route.startsWith(method) ? `${method} ${route}` : route;
 }
 
+/**
+ * "GET /orders/:id": the endpoint of the origin's own service that was serving when it failed, from
+ * the nearest SERVER span at or above the origin in that service (its route, or the route a framework
+ * span under it recorded). Null when the origin's service was not serving an HTTP request.
+ */
+function originEndpointOf(origin: Span, byId: ReadonlyMap<string, Span>): string | null {
+  let route: string | undefined;
+  const seen = new Set<string>();
+  for (let span: Span | undefined = origin; span && span.service === origin.service; ) {
+    if (seen.has(span.spanId)) break; // a parent loop in hostile data
+    seen.add(span.spanId);
+    route ??= readString(span.attributes, HTTP_ROUTE);
+    if (span.kind === 'SERVER') {
+      const method = readString(span.attributes, HTTP_REQUEST_METHOD);
+      const own = readString(span.attributes, HTTP_ROUTE) ?? route;
+      if (!own) return null;
+      return method && !own.startsWith(method) ? `${method} ${own}` : own;
+    }
+    span = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
+  }
+  return route ?? null;
+}
+
 /** What the store keeps of a verdict to group failures: fingerprint, origin, version, entry endpoint. */
 export function toDiagnosisRecord(diagnosis: Diagnosis, spans: readonly Span[]): DiagnosisRecord {
   const byId = new Map(spans.map((s) => [s.spanId, s]));
@@ -35,6 +58,7 @@ export function toDiagnosisRecord(diagnosis: Diagnosis, spans: readonly Span[]):
     summary: diagnosis.summary,
     version: typeof version === 'string' ? version : null,
     entryEndpoint: endpointOf(entry),
+    originEndpoint: originEndpointOf(origin, byId),
     startTimeUnixNano: entry.startTimeUnixNano,
   };
 }

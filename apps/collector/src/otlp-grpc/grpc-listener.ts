@@ -15,7 +15,7 @@ function peerOf(socket: Socket): string {
 
 /**
  * The OTLP/gRPC port's TCP listener. grpc-js's own `bindAsync` accepts every connection, and each
- * idle HTTP/2 session costs ~20 KiB (3,000 idle sessions: +58 MiB), so we accept the sockets ourselves,
+ * idle HTTP/2 session holds memory until it closes (bench/RESULTS.md), so we accept the sockets ourselves,
  * bound them with the same `ConnectionCap` the HTTP listeners use (a new session evicts the one idle
  * longest; sessions with an Export in flight are kept) and hand each to grpc-js through its connection
  * injector. grpc-js names a call's peer `address:port` of the session's socket, which is ours.

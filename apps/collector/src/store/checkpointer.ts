@@ -3,9 +3,9 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * Runs SQLite WAL checkpoints on a worker thread, so they no longer happen inside the writer's
- * commits on the event loop. Profiling sustained ingest showed commits taking ~47% of the collector's
- * CPU, nearly all of it the automatic checkpoint (copying WAL pages into the database file and
- * syncing it) that SQLite runs in whichever commit crosses 1000 WAL pages. With the writer's
+ * commits on the event loop. Under sustained ingest most of the writer's commit time was the automatic
+ * checkpoint (copying WAL pages into the database file and syncing it) that SQLite runs in whichever
+ * commit crosses 1000 WAL pages (profile in bench/RESULTS.md). With the writer's
  * in-line threshold raised, this worker checkpoints every `intervalMs` on its own connection, which
  * WAL mode allows next to a writer; PASSIVE never blocks the writer. (The writer keeps a high
  * in-line threshold as a safety net, see SqliteStore.)

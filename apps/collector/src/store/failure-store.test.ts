@@ -17,6 +17,7 @@ function record(overrides: Partial<DiagnosisRecord>): DiagnosisRecord {
     summary: '500 originated in orders › pg-pool.connect',
     version: '1.4.2',
     entryEndpoint: 'GET /api/orders/:id',
+    originEndpoint: 'GET /orders/:id',
     startTimeUnixNano: BigInt(Date.now()) * 1_000_000n,
     ...overrides,
   };
@@ -113,6 +114,7 @@ describe.each(STORE_BACKENDS)('failure groups on the $name store', (backend) => 
       lastSeenUnixNano: t0 + 2_000_000_000n,
       firstVersion: '1.4.1',
       entryEndpoints: ['GET /api/orders/:id'],
+      originEndpoints: ['GET /orders/:id'],
       latestTraceId: traces[2]![0]!.traceId,
     });
     expect(group!.versions.sort()).toEqual(['1.4.1', '1.4.2']);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { addToSet, type GroupRow, groupFromRow } from './failure-group-row.js';
 import { type NodeContribution, NodeMinutes } from './node-minutes.js';
 import { blobToId, idToBlob } from './span-rows.js';
 import type { KeptVerdict } from './store.js';
@@ -18,6 +19,8 @@ export interface DiagnosisRecord {
   summary: string;
   version: string | null;
   entryEndpoint: string | null;
+  /** The origin service's endpoint that was serving when it failed ("GET /orders/:id"), if any. */
+  originEndpoint: string | null;
   startTimeUnixNano: bigint;
 }
 
@@ -50,39 +53,16 @@ export interface FailureGroup {
   firstVersion: string | null;
   versions: string[];
   entryEndpoints: string[];
+  /** The origin service's endpoints the group's failures were reached through (grouped by frame, several). */
+  originEndpoints: string[];
   latestTraceId: string;
   sampleTraceIds: string[];
   perMinute: { minuteUnixMs: number; count: number }[];
 }
 
-interface GroupRow {
-  fingerprint: string;
-  origin_service: string;
-  origin_operation: string;
-  cause: string;
-  exception_type: string | null;
-  message: string | null;
-  summary: string;
-  count: bigint;
-  first_seen_ns: bigint;
-  last_seen_ns: bigint;
-  first_version: string | null;
-  versions: string;
-  endpoints: string;
-  latest_trace_id: Buffer;
-  sample_trace_ids: string;
-}
-
 const SAMPLES_KEPT = 5;
-const MAX_LISTED = 20;
 
 const minuteOf = (ns: bigint): number => Math.floor(Number(ns / 1_000_000n) / 60_000) * 60_000;
-
-function addToSet(json: string, value: string | null): string {
-  const values = JSON.parse(json) as string[];
-  if (value === null || values.includes(value) || values.length >= MAX_LISTED) return json;
-  return JSON.stringify([...values, value]);
-}
 
 /**
  * Failure groups, maintained incrementally: each diagnosed trace is counted in exactly one group, and
@@ -115,9 +95,12 @@ export class FailureStore {
       ),
       group: db.prepare('SELECT * FROM failure_groups WHERE fingerprint = ?').safeIntegers(),
       putGroup: db.prepare(
-        `INSERT OR REPLACE INTO failure_groups VALUES
+        `INSERT OR REPLACE INTO failure_groups (fingerprint, origin_service, origin_operation, cause,
+          exception_type, message, summary, count, first_seen_ns, last_seen_ns, first_version, versions,
+          endpoints, latest_trace_id, sample_trace_ids, origin_endpoints) VALUES
          (@fingerprint, @origin_service, @origin_operation, @cause, @exception_type, @message, @summary, @count,
-          @first_seen_ns, @last_seen_ns, @first_version, @versions, @endpoints, @latest_trace_id, @sample_trace_ids)`,
+          @first_seen_ns, @last_seen_ns, @first_version, @versions, @endpoints, @latest_trace_id, @sample_trace_ids,
+          @origin_endpoints)`,
       ),
       decrementGroup: db.prepare('UPDATE failure_groups SET count = count - 1 WHERE fingerprint = ?'),
       deleteEmptyGroup: db.prepare('DELETE FROM failure_groups WHERE fingerprint = ? AND count <= 0'),
@@ -232,6 +215,7 @@ export class FailureStore {
       endpoints: addToSet(row?.endpoints ?? '[]', record.entryEndpoint),
       latest_trace_id: isLatest ? traceId : row!.latest_trace_id,
       sample_trace_ids: JSON.stringify([hex, ...samples].slice(0, SAMPLES_KEPT)),
+      origin_endpoints: addToSet(row?.origin_endpoints ?? '[]', record.originEndpoint),
     });
     if (!alreadyCounted) this.stmt.addMinute.run(record.fingerprint, minuteOf(start), 1);
   }
@@ -243,26 +227,14 @@ export class FailureStore {
   }
 
   private toGroup(row: GroupRow, minutesSinceMs: number): FailureGroup {
-    return {
-      fingerprint: row.fingerprint,
-      originService: row.origin_service,
-      originOperation: row.origin_operation,
-      cause: row.cause,
-      exceptionType: row.exception_type,
-      message: row.message,
-      summary: row.summary,
-      count: Number(row.count),
-      firstSeenUnixNano: row.first_seen_ns,
-      lastSeenUnixNano: row.last_seen_ns,
-      firstVersion: row.first_version,
-      versions: JSON.parse(row.versions) as string[],
-      entryEndpoints: JSON.parse(row.endpoints) as string[],
-      latestTraceId: blobToId(row.latest_trace_id),
-      sampleTraceIds: JSON.parse(row.sample_trace_ids) as string[],
-      perMinute: (
-        this.stmt.minutesOf.all(row.fingerprint, minutesSinceMs) as { minute_ms: number; count: number }[]
-      ).map((m) => ({ minuteUnixMs: m.minute_ms, count: m.count })),
-    };
+    const minutes = this.stmt.minutesOf.all(row.fingerprint, minutesSinceMs) as {
+      minute_ms: number;
+      count: number;
+    }[];
+    return groupFromRow(
+      row,
+      minutes.map((m) => ({ minuteUnixMs: m.minute_ms, count: m.count })),
+    );
   }
 
   /**

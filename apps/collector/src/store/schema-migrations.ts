@@ -324,4 +324,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX traces_by_entry ON traces (root_service, root_name, start_ns);
   CREATE INDEX traces_unfinalized ON traces (updated_at_ms) WHERE diagnosed_update_ms IS NOT updated_at_ms;
   `,
+  // 10: a failure group lists the origin service's endpoints it was reached through (groups by frame).
+  `
+  ALTER TABLE failure_groups ADD COLUMN origin_endpoints TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

@@ -77,9 +77,9 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     // This connection migrates the schema, then only reads (queries, the finalizer's trace loads);
-    // every write goes through the write side's own connection. (Running the write side on a worker
-    // thread was measured: on two cores shared with the clients, cloning each batch across threads
-    // cost more than the parallelism gained, 22k vs 30k spans/s; see bench/RESULTS.md.)
+    // every write goes through the write side's own connection. (Not a worker thread: on two cores
+    // shared with the clients, cloning each batch across threads cost more than the parallelism
+    // gained; see bench/RESULTS.md.)
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 100}`);

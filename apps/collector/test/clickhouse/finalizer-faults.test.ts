@@ -27,6 +27,7 @@ function failingRecord(spans: Span[]): DiagnosisRecord {
     summary: diagnosis.summary,
     version: '1.0.0',
     entryEndpoint: 'GET /api/orders/:id',
+    originEndpoint: 'GET /orders/:id',
     startTimeUnixNano: spans[0]!.startTimeUnixNano,
   };
 }

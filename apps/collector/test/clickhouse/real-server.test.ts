@@ -47,6 +47,7 @@ describe.runIf(url)('the ClickHouse store on a real server over HTTP', () => {
         summary: diagnosis.summary,
         version: '1.0.0',
         entryEndpoint: 'GET /api/orders/:id',
+        originEndpoint: 'GET /orders/:id',
         startTimeUnixNano: spans[0]!.startTimeUnixNano,
       });
       expect((await store.failureGroups(0n, 10, 0)).map((g) => g.count)).toEqual([1]);

@@ -6,8 +6,14 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 /**
  * gateway -> orders (-> sqlite), sent as two services through the official exporter. When `fail`, the
  * orders handler throws before querying and both answer 500; otherwise it queries and both answer 200.
+ * `ordersService` names the called service (another name makes another failure group).
  */
-export async function sendOrdersRequest(otlpHttpPort: number, version: string, fail: boolean) {
+export async function sendOrdersRequest(
+  otlpHttpPort: number,
+  version: string,
+  fail: boolean,
+  ordersService = 'orders',
+) {
   const exporter = () => new OTLPTraceExporter({ url: `http://127.0.0.1:${otlpHttpPort}/v1/traces` });
   const provider = (service: string) =>
     new BasicTracerProvider({
@@ -15,7 +21,7 @@ export async function sendOrdersRequest(otlpHttpPort: number, version: string, f
       spanProcessors: [new SimpleSpanProcessor(exporter())],
     });
   const gatewayProvider = provider('gateway');
-  const ordersProvider = provider('orders');
+  const ordersProvider = provider(ordersService);
   const gateway = gatewayProvider.getTracer('http');
   const orders = ordersProvider.getTracer('http');
   const status = fail ? 500 : 200;

@@ -47,6 +47,8 @@ export interface WireFailureGroup {
   lastSeenUnixNano: string;
   perMinute: { minuteUnixMs: number; count: number }[];
   entryEndpoints: string[];
+  /** The origin service's endpoints the group was reached through (one group per frame, several endpoints). */
+  originEndpoints?: string[];
   versions: string[];
   firstVersion: string | null;
   latestTraceId: string;

@@ -5,6 +5,7 @@ import { formatAgo, formatDateTime, unixNanoToMs } from '../format/time-format.j
 import { Link } from '../router/history.js';
 import { tracePath, tracesPath } from '../router/routes.js';
 import { GroupDifferences } from './group-differences.js';
+import { GroupEndpoints } from './group-endpoints.js';
 import { Sparkline } from './sparkline.js';
 
 /**
@@ -35,6 +36,7 @@ export function FailureGroupCard(props: { group: FailureGroup; nowMs: number }) 
             </span>
           )}
         </div>
+        <GroupEndpoints service={group.originService} endpoints={group.originEndpoints ?? []} />
         <div class="failure-meta">
           {group.entryEndpoints.length > 0 && (
             <span title="Entry endpoints that answered 5xx">

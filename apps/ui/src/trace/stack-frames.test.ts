@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameOrigin, parseStackTrace } from './stack-frames.js';
+import { parseStackTrace } from './stack-frames.js';
 
 const STACK = [
   'Error: timeout exceeded when trying to connect',
@@ -22,7 +22,8 @@ describe('parseStackTrace', () => {
     ]);
   });
 
-  it('treats Windows node_modules paths as library code', () => {
-    expect(frameOrigin('C:\\srv\\node_modules\\pg\\lib\\client.js:1:1')).toBe('library');
+  it('marks frames of our own instrumentation as library code, as the diagnosis does', () => {
+    const stack = 'Error: boom\n    at wrapped (/work/repo/packages/instrument/dist/start.js:3:9)';
+    expect(parseStackTrace(stack).map((l) => l.origin)).toEqual([undefined, 'library']);
   });
 });

@@ -5,11 +5,10 @@ import { TraceDetails } from './trace-details.js';
 
 /**
  * Up to this many spans, a trace's details come whole in one request right after its outline, so
- * every click answers at once; past it they come span by span, when a span is selected. The JSON of
- * a span with its attributes is ~430 bytes (the 10,001-span benchmark trace: 4.3 MB), and Chromium
- * reads and parses it at ~6 MB/s on the benchmark machine: 1,000 spans (~0.4 MB) cost ~70 ms, about
- * one long task, while a 10,000-span trace would hold the main thread for most of a second after the
- * page is drawn.
+ * every click answers at once; past it they come span by span, when a span is selected. Reading and
+ * parsing the details of a thousand spans is about one long task on the main thread; ten thousand
+ * would hold it for most of a second after the page is drawn (apps/ui/scripts/tti-10k.mjs measures
+ * it; figures in bench/RESULTS.md).
  */
 export const WHOLE_TRACE_MAX_SPANS = 1_000;
 

@@ -111,10 +111,16 @@ app.get('/sqlite-recovers', async () => {
 });
 
 // A statement that runs after the answer went out (a deferred write-back), in the request's context.
+// The statement runs 20 ms after the answer; /late-statement/ran counts the ones that have run.
+let lateStatementsRun = 0;
 app.get('/late-statement', async () => {
-  setTimeout(() => selectOrder.get(1), 20);
+  setTimeout(() => {
+    selectOrder.get(1);
+    lateStatementsRun += 1;
+  }, 20);
   return { ok: true };
 });
+app.get('/late-statement/ran', async () => ({ ran: lateStatementsRun }));
 
 // A request whose context outlives it, as a keep-alive socket's timer or an app's cache keeps one:
 // the timer started here holds the request's context for a minute. /outlived/alive collects garbage

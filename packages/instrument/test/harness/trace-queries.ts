@@ -43,16 +43,24 @@ export async function answered(collector: RunningCollector, app: AppProcess, pat
 }
 
 /**
- * The spans of one service in the trace of a request, after waiting long enough for any span that
- * ended after the server span to have been exported too (batches go every 100 ms in these tests).
+ * The spans of one service in the trace of a successful request to `path`, once every span that ended
+ * before a later request's spans has been exported: a second request to `path`, made after the first
+ * answered, is the marker. Successful spans leave the app in the order they ended (one batch queue), so
+ * when the marker's server span is stored, nothing of the first request that ended before it is still
+ * on its way.
  */
 export async function settledSpansOf(
   collector: RunningCollector,
-  traceId: string,
+  app: AppProcess,
+  path: string,
   service: string,
 ): Promise<WireSpan[]> {
-  await collector.waitForTrace(traceId, hasServerSpan);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const trace = await collector.waitForTrace(traceId, hasServerSpan);
+  const response = await app.get(path);
+  expect(response.status).toBe(200);
+  await collector.waitForTrace(response.traceId!, hasServerSpan);
+  const marker = await app.get(path);
+  expect(marker.status).toBe(200);
+  await collector.waitForTrace(marker.traceId!, hasServerSpan);
+  const trace = await collector.waitForTrace(response.traceId!, hasServerSpan);
   return trace.spans.filter((span) => span.resource['service.name'] === service);
 }

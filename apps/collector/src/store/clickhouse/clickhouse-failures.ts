@@ -24,6 +24,7 @@ interface GroupRow {
   first_version: string | null;
   versions: string[];
   endpoints: string[];
+  origin_endpoints: string[];
   latest_trace_id: string;
   sample_trace_ids: string[];
 }
@@ -39,7 +40,8 @@ const GROUPS_SQL = (where: string) => `SELECT Fingerprint AS fingerprint,
     argMax(Message, StartNs) AS message, argMax(Summary, StartNs) AS summary, count() AS count,
     toString(min(StartNs)) AS first_seen_ns, toString(max(StartNs)) AS last_seen_ns,
     argMin(ServiceVersion, StartNs) AS first_version, groupUniqArray(${MAX_LISTED})(ServiceVersion) AS versions,
-    groupUniqArray(${MAX_LISTED})(EntryEndpoint) AS endpoints, argMax(TraceId, StartNs) AS latest_trace_id,
+    groupUniqArray(${MAX_LISTED})(EntryEndpoint) AS endpoints,
+    groupUniqArray(${MAX_LISTED})(OriginEndpoint) AS origin_endpoints, argMax(TraceId, StartNs) AS latest_trace_id,
     arrayMap(p -> p.2, arraySlice(arrayReverseSort(groupArray((StartNs, TraceId))), 1, ${SAMPLES_KEPT})) AS sample_trace_ids
   FROM faultline_verdicts FINAL WHERE Failing = 1 AND ${where}
   GROUP BY Fingerprint`;
@@ -95,6 +97,7 @@ export class ClickHouseFailures {
       firstVersion: row.first_version,
       versions: row.versions,
       entryEndpoints: row.endpoints,
+      originEndpoints: row.origin_endpoints,
       latestTraceId: row.latest_trace_id,
       sampleTraceIds: row.sample_trace_ids,
       perMinute: minutes

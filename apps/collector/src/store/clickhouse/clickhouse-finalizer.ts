@@ -170,6 +170,7 @@ export class ClickHouseFinalizer {
         Summary: record.summary,
         ServiceVersion: record.version,
         EntryEndpoint: record.entryEndpoint,
+        OriginEndpoint: record.originEndpoint,
         StartNs: record.startTimeUnixNano.toString(),
         TraceStartNs: traceStart.toString(),
         RootService: root.ServiceName,

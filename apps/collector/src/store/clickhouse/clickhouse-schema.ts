@@ -71,6 +71,8 @@ const FAULTLINE_TABLES = (ttlSeconds: number): string[] => [
     Version UInt64
   ) ENGINE = ReplacingMergeTree(Version) ORDER BY TraceId
   TTL toDateTime(intDiv(StartNs, 1000000000)) + toIntervalSecond(${ttlSeconds})`,
+  // Added after the table first shipped: tables created by an older collector get it here.
+  'ALTER TABLE faultline_verdicts ADD COLUMN IF NOT EXISTS OriginEndpoint Nullable(String)',
 ];
 
 /**
