@@ -1,4 +1,4 @@
-// MariaDB failures through mysql2, mysql and knex (over mysql2). Clients are created lazily per route
+// MariaDB failures through mysql2, mysql and knex (over mysql2), and PostgreSQL's through knex over pg. Clients are created lazily per route
 // so a route about a refused connection does not need the server, and each pool's limits are its own.
 const mysql2 = require('mysql2/promise');
 const mysql = require('mysql');
@@ -157,6 +157,26 @@ const mysqlScenarios = {
   },
   '/knex/syntax': async () => {
     const knex = knexOver(url());
+    try {
+      await knex('no_such_table').select('*');
+    } finally {
+      await knex.destroy();
+    }
+  },
+  // knex over pg: statement_timeout (57014) in a transaction, and a missing relation (42P01).
+  '/knex-pg/statement-timeout': async () => {
+    const knex = knexFactory({ client: 'pg', connection: process.env.PG_URL, pool: { min: 0, max: 2 } });
+    try {
+      await knex.transaction(async (trx) => {
+        await trx.raw("SET LOCAL statement_timeout = '100ms'");
+        await trx.raw('SELECT pg_sleep(2)');
+      });
+    } finally {
+      await knex.destroy();
+    }
+  },
+  '/knex-pg/missing-table': async () => {
+    const knex = knexFactory({ client: 'pg', connection: process.env.PG_URL, pool: { min: 0, max: 2 } });
     try {
       await knex('no_such_table').select('*');
     } finally {

@@ -7,6 +7,8 @@ import { startCollector } from '../../../../packages/instrument/test/harness/col
 import type { RunningMariaDb } from '../../../../packages/instrument/test/harness/mariadb.js';
 import { mariaDbMissing, startMariaDb } from '../../../../packages/instrument/test/harness/mariadb.js';
 import { type DroppingMongo, startDroppingMongo } from './mongo-wire.js';
+import type { RunningPostgres } from '../../../../packages/instrument/test/harness/postgres.js';
+import { postgresBinDir, startPostgres } from '../../../../packages/instrument/test/harness/postgres.js';
 import { closedPort, type DroppingServer, startDroppingServer } from './ports.js';
 import { type RunningRedis, redisMissing, startRedis } from './redis.js';
 import { startService, type ZooService } from './service.js';
@@ -28,12 +30,14 @@ export interface Zoo {
   gateway: ZooService;
   mariadb: RunningMariaDb;
   redis: RunningRedis;
+  postgres: RunningPostgres;
 }
 
 /** Which servers a test file needs. */
 export interface ZooNeeds {
   mariadb?: boolean;
   redis?: boolean;
+  postgres?: boolean;
   gateway?: boolean;
   /** Services export with the SDK's default batch delays (500 ms) instead of the zoo's 100 ms. */
   defaultExportDelays?: boolean;
@@ -45,7 +49,15 @@ export interface ZooNeeds {
  */
 export function zooMissing(needs: ZooNeeds): string | undefined {
   if (process.env['CI']) return undefined;
-  return (needs.mariadb ? mariaDbMissing() : undefined) ?? (needs.redis ? redisMissing() : undefined);
+  const postgresMissing =
+    needs.postgres && !postgresBinDir()
+      ? 'PostgreSQL binaries not found: install postgresql or set PG_BIN'
+      : undefined;
+  return (
+    (needs.mariadb ? mariaDbMissing() : undefined) ??
+    (needs.redis ? redisMissing() : undefined) ??
+    postgresMissing
+  );
 }
 
 /**
@@ -58,15 +70,16 @@ export function useZoo(needs: ZooNeeds): Zoo {
   let drop: DroppingServer | undefined;
   let mongoPeer: DroppingMongo | undefined;
   beforeAll(async () => {
-    const [collector, mariadb, redis, dropping, peer, closed] = await Promise.all([
+    const [collector, mariadb, redis, postgres, dropping, peer, closed] = await Promise.all([
       startCollector(),
       needs.mariadb ? startMariaDb() : undefined,
       needs.redis ? startRedis() : undefined,
+      needs.postgres ? startPostgres() : undefined,
       startDroppingServer(),
       startDroppingMongo(),
       closedPort(),
     ]);
-    Object.assign(zoo, { collector, mariadb, redis });
+    Object.assign(zoo, { collector, mariadb, redis, postgres });
     drop = dropping;
     mongoPeer = peer;
     zoo.store = await startService(
@@ -76,6 +89,7 @@ export function useZoo(needs: ZooNeeds): Zoo {
       {
         MYSQL_URL: mariadb?.url ?? '',
         REDIS_URL: redis?.url ?? '',
+        PG_URL: postgres?.url ?? '',
         CLOSED_PORT: String(closed),
         DROP_PORT: String(dropping.port),
         MONGO_PEER_PORT: String(peer.port),
@@ -96,6 +110,7 @@ export function useZoo(needs: ZooNeeds): Zoo {
   });
   afterAll(async () => {
     await Promise.all([zoo.gateway?.stop(), zoo.store?.stop()]);
+    zoo.postgres?.stop();
     await Promise.all([
       zoo.collector?.stop(),
       zoo.mariadb?.stop(),
