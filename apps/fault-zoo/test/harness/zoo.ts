@@ -6,9 +6,9 @@ import type {
 import { startCollector } from '../../../../packages/instrument/test/harness/collector.js';
 import type { RunningMariaDb } from '../../../../packages/instrument/test/harness/mariadb.js';
 import { mariaDbMissing, startMariaDb } from '../../../../packages/instrument/test/harness/mariadb.js';
-import { type DroppingMongo, startDroppingMongo } from './mongo-wire.js';
 import type { RunningPostgres } from '../../../../packages/instrument/test/harness/postgres.js';
 import { postgresBinDir, startPostgres } from '../../../../packages/instrument/test/harness/postgres.js';
+import { type DroppingMongo, startDroppingMongo } from './mongo-wire.js';
 import { closedPort, type DroppingServer, startDroppingServer } from './ports.js';
 import { type RunningRedis, redisMissing, startRedis } from './redis.js';
 import { startService, type ZooService } from './service.js';
