@@ -123,15 +123,28 @@ export function useZoo(needs: ZooNeeds): Zoo {
 }
 
 /**
- * True once the trace has a verdict, the server span of every service that answered in it, and at
- * least `serverSpans` server spans in all (a gateway's retries reach the store more than once).
+ * True once the trace has a verdict, the server span of every service that answered in it, at least
+ * `serverSpans` server spans in all (a gateway's retries reach the store more than once), and no span
+ * whose parent is still missing.
  */
 function settled(trace: StoredTrace, services: readonly string[], serverSpans: number): boolean {
   if (trace.diagnosis === null || trace.diagnosis === undefined) return false;
   const servers = trace.spans.filter((span) => span.kind === 'SERVER');
   return (
-    servers.length >= serverSpans && services.every((service) => servers.some((s) => s.service === service))
+    servers.length >= serverSpans &&
+    services.every((service) => servers.some((s) => s.service === service)) &&
+    complete(trace)
   );
+}
+
+/**
+ * True when every span's parent has arrived. A caller's spans come in more than one batch (undici
+ * ends a fetch's client span after the answer's body, which can be after the server span that made
+ * the call), and a verdict read in between sees the callee's server span as an orphan.
+ */
+export function complete(trace: StoredTrace): boolean {
+  const ids = new Set(trace.spans.map((span) => span.spanId));
+  return trace.spans.every((span) => !span.parentSpanId || ids.has(span.parentSpanId));
 }
 
 /**
