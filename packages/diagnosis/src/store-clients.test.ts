@@ -5,8 +5,9 @@ import { exceptionEvent, TraceBuilder } from '../test/fixtures/trace-builder.js'
 import { withCallerDriverCode } from './caller-code.js';
 import { classifyCause } from './classify-cause.js';
 import { failureSignalsOf } from './failure-signals.js';
+import { nextStepsFor } from './next-steps.js';
 import { buildTraceTree } from './trace-tree.js';
-import type { Cause } from './types.js';
+import type { Cause, Evidence } from './types.js';
 
 // The shapes below are what the real clients and their OpenTelemetry instrumentations recorded in the
 // fault zoo (apps/fault-zoo): instrumentation-mysql2/-mysql set only the status message, -ioredis,
@@ -222,5 +223,41 @@ describe('classifyCause on database and cache clients', () => {
       handlerError: { name: 'Error', code: 'ER_OTHER', message: 'something else' },
     });
     expect(result.dbErrorCode).toBeUndefined();
+  });
+});
+
+describe('next steps for database and cache clients', () => {
+  const base: Evidence = {
+    matchedRule: '',
+    operation: 'x',
+    spanName: 'x',
+    spanKind: 'CLIENT',
+    durationMs: 1,
+    logs: [],
+  };
+
+  it('name MySQL lock waits and time limits for a mysql db_timeout, not PostgreSQL views', () => {
+    const steps = nextStepsFor('db_timeout', { ...base, dbSystem: 'mysql' });
+    expect(steps.join(' ')).toContain('innodb_lock_wait_timeout');
+    expect(steps.join(' ')).not.toContain('pg_locks');
+  });
+
+  it('name the driver code of a mysql db_error and what ER_LOCK_DEADLOCK asks for', () => {
+    const steps = nextStepsFor('db_error', { ...base, dbSystem: 'mysql', dbErrorCode: 'ER_LOCK_DEADLOCK' });
+    expect(steps[0]).toContain('Read the error code ER_LOCK_DEADLOCK:');
+    expect(steps[0]).toContain('retry the whole transaction');
+  });
+
+  it('name BUSY scripts for a redis db_timeout, and max_connections for MySQL 1040 on a handler span', () => {
+    expect(nextStepsFor('db_timeout', { ...base, dbSystem: 'redis' })[0]).toContain('BUSY');
+    const refused = nextStepsFor('upstream_unreachable', { ...base, dbErrorCode: 'ER_CON_COUNT_ERROR' });
+    expect(refused[0]).toContain('max_connections');
+  });
+
+  it('keep the general steps for PostgreSQL and for HTTP upstreams', () => {
+    expect(nextStepsFor('db_timeout', { ...base, dbSystem: 'postgresql' }).join(' ')).toContain('pg_locks');
+    expect(nextStepsFor('upstream_unreachable', { ...base, peerAddress: 'orders:4001' })[0]).toContain(
+      'orders:4001',
+    );
   });
 });
