@@ -134,6 +134,18 @@ const mysqlScenarios = {
       await down.end();
     }
   },
+  // The network path to the database drops while the query runs (a proxy cuts it): connection lost.
+  '/mysql2/connection-lost': () =>
+    mysql2.createConnection({ uri: process.env.CUT_MYSQL_URL }).then(async (connection) => {
+      try {
+        await connection.query('SELECT SLEEP(1)');
+      } finally {
+        connection.destroy();
+      }
+    }),
+  '/mysql/connection-lost': async () => {
+    await mysqlV2Query(parse(process.env.CUT_MYSQL_URL), 'SELECT SLEEP(1)');
+  },
   '/mysql/statement-timeout': async () => {
     await mysqlV2Query(
       parse(url()),

@@ -3,7 +3,8 @@
 // server (MariaDB, Redis) or a port that refuses or drops connections, and lets the error surface the
 // way an app written by someone else would: thrown out of a Koa middleware (answered 500 by Koa).
 // Env: MYSQL_URL, REDIS_URL, CLOSED_PORT (nothing listens), DROP_PORT (accepts, then closes),
-// MONGO_PEER_PORT (answers MongoDB's handshake, then drops the connection), PORT.
+// MONGO_PEER_PORT (answers MongoDB's handshake, then drops the connection), CUT_MYSQL_URL (MariaDB
+// through a proxy that cuts the connection when a query sleeps), PORT.
 const Koa = require('koa');
 const { scenarios } = require('./store-scenarios.cjs');
 

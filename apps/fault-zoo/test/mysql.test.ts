@@ -66,6 +66,16 @@ describe.skipIf(missing)(`MariaDB clients${missing ? ` (skipped: ${missing})` : 
         'upstream_unreachable',
       ]);
     });
+
+    it('the connection cut while a query runs (PROTOCOL_CONNECTION_LOST) is upstream_unreachable', async () => {
+      const { verdict, trace } = await verdictOf(zoo, zoo.store, '/mysql2/connection-lost', 500);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+        'store',
+        'upstream_unreachable',
+      ]);
+      expect(originName(verdict, trace)).toBe('SELECT');
+      expect(verdict.evidence['dbErrorCode']).toBe('PROTOCOL_CONNECTION_LOST');
+    });
   });
 
   describe('mysql', () => {
@@ -91,6 +101,14 @@ describe.skipIf(missing)(`MariaDB clients${missing ? ` (skipped: ${missing})` : 
     it("a pool's full queue (POOL_ENQUEUELIMIT) is db_pool_exhausted", async () => {
       const { verdict } = await verdictOf(zoo, zoo.store, '/mysql/pool-queue', 500);
       expect([verdict.originService, verdict.cause], verdict.summary).toEqual(['store', 'db_pool_exhausted']);
+    });
+
+    it('the connection cut while a query runs (PROTOCOL_CONNECTION_LOST) is upstream_unreachable', async () => {
+      const { verdict } = await verdictOf(zoo, zoo.store, '/mysql/connection-lost', 500);
+      expect([verdict.originService, verdict.cause], verdict.summary).toEqual([
+        'store',
+        'upstream_unreachable',
+      ]);
     });
   });
 

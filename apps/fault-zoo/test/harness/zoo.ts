@@ -9,7 +9,13 @@ import { mariaDbMissing, startMariaDb } from '../../../../packages/instrument/te
 import type { RunningPostgres } from '../../../../packages/instrument/test/harness/postgres.js';
 import { postgresBinDir, startPostgres } from '../../../../packages/instrument/test/harness/postgres.js';
 import { type DroppingMongo, startDroppingMongo } from './mongo-wire.js';
-import { closedPort, type DroppingServer, startDroppingServer } from './ports.js';
+import {
+  type CuttingProxy,
+  closedPort,
+  type DroppingServer,
+  startCuttingProxy,
+  startDroppingServer,
+} from './ports.js';
 import { type RunningRedis, redisMissing, startRedis } from './redis.js';
 import { startService, type ZooService } from './service.js';
 
@@ -62,13 +68,15 @@ export function zooMissing(needs: ZooNeeds): string | undefined {
 
 /**
  * Starts, before the file's tests, a collector, the servers `needs` names, a port that refuses and one
- * that drops connections, the store service and (if asked) the gateway in front of it; stops them all
+ * that drops connections, a peer that drops MongoDB connections after the handshake, a proxy to
+ * MariaDB that cuts the connection when a query sleeps (CUT_MYSQL_URL), the store service and (if asked) the gateway in front of it; stops them all
  * after. The returned object is filled in by the time the tests run.
  */
 export function useZoo(needs: ZooNeeds): Zoo {
   const zoo = {} as Zoo;
   let drop: DroppingServer | undefined;
   let mongoPeer: DroppingMongo | undefined;
+  let cutting: CuttingProxy | undefined;
   beforeAll(async () => {
     const [collector, mariadb, redis, postgres, dropping, peer, closed] = await Promise.all([
       startCollector(),
@@ -82,6 +90,10 @@ export function useZoo(needs: ZooNeeds): Zoo {
     Object.assign(zoo, { collector, mariadb, redis, postgres });
     drop = dropping;
     mongoPeer = peer;
+    if (mariadb) {
+      const target = new URL(mariadb.url);
+      cutting = await startCuttingProxy({ host: target.hostname, port: Number(target.port) }, 'SLEEP(');
+    }
     zoo.store = await startService(
       'store.cjs',
       'store',
@@ -93,6 +105,7 @@ export function useZoo(needs: ZooNeeds): Zoo {
         CLOSED_PORT: String(closed),
         DROP_PORT: String(dropping.port),
         MONGO_PEER_PORT: String(peer.port),
+        CUT_MYSQL_URL: cutting ? `mysql://root@127.0.0.1:${cutting.port}/faultline` : '',
       },
       { defaultExportDelays: needs.defaultExportDelays },
     );
