@@ -22,6 +22,13 @@ const scenarios = {
     process.kill(process.pid, 'SIGKILL');
     await new Promise(() => {});
   },
+  // The process dies of an uncaught exception thrown outside the request's promise chain.
+  '/crash-uncaught': async () => {
+    setImmediate(() => {
+      throw new TypeError("Cannot read properties of undefined (reading 'sku')");
+    });
+    await new Promise(() => {});
+  },
   // One query per item, thousands of them, and the last one fails.
   '/n-plus-one': async (ctx) => {
     const items = Number(ctx.query.items ?? 2000);
