@@ -174,6 +174,37 @@ describe('a failing call the handler recovered from is not the origin', () => {
     );
   });
 
+  it('a request the app marked failed after a handled Redis error is the mark, with Redis also happened', () => {
+    const t = new TraceBuilder();
+    const server = httpServerSpan(t, {
+      service: 'orders',
+      method: 'GET',
+      route: '/products/:id',
+      path: '/products/42',
+      port: 4001,
+      status: 200,
+      startMs: 0,
+      endMs: 20,
+    });
+    // Koa: the app sets ERROR on the span its handler sees as active, and answers 200.
+    const router = t.span({
+      service: 'orders',
+      name: 'router - /products/:id',
+      kind: 'INTERNAL',
+      parent: server,
+      startMs: 1,
+      endMs: 19,
+      status: { code: 'ERROR', message: 'price stale: served from the database' },
+    });
+    const redis = redisSpan(t, { parent: router, startMs: 2, endMs: 4, failed: 'exception' });
+    fallbackQuery(t, router, 5, 9);
+    const d = diagnoseTrace(t.spans)!;
+    expect(d.originSpanId).toBe(router.spanId);
+    expect(d.summary).toContain('marked failed with no exception recorded (price stale');
+    expect(d.summary).toContain('a handled error preceded it: orders › get failed');
+    expect(d.otherFailures).toEqual([expect.objectContaining({ spanId: redis.spanId, handled: true })]);
+  });
+
   it('a thrown handler error stays the origin even when error middleware then makes a call', () => {
     const typeError = errorWithStack(
       'TypeError',
