@@ -1,12 +1,16 @@
 import { DB_SYSTEM, readString } from '@faultline/model';
 import {
   CONNECT_FAILURE_CODES,
+  DB_CONNECTION_CODES,
   DB_CONNECTION_SQLSTATES,
   DB_TIMEOUT_CODES,
   DB_TIMEOUT_MESSAGES,
   DOM_ABORT_CODES,
   isSqlState,
+  NOT_HTTP_ANSWER_CODES,
   POOL_TIMEOUT_MESSAGES,
+  STORE_UNREACHABLE_ERRORS,
+  STORE_UNREACHABLE_MESSAGES,
   TIMEOUT_CODES,
   TIMEOUT_WORDS,
 } from './error-codes.js';
@@ -90,14 +94,28 @@ function dbTimeout({ origin, signals }: CauseContext): string | undefined {
   return undefined;
 }
 
+/**
+ * "Could not connect" needs connection evidence: a code only a connection attempt produces, a non-HTTP
+ * answer on the client span that received it, a database's connection refusal (SQLSTATE class 08,
+ * MySQL 1040), or a database/cache client's own "unreachable" error. Any other code, however it is
+ * spelled (ERR_INVALID_URL from `new URL` in a middleware), leaves the span to the later rules.
+ */
 function unreachable({ origin, signals }: CauseContext): string | undefined {
   const span = origin.span;
   const code = firstCodeIn(signals, CONNECT_FAILURE_CODES);
   // ECONNRESET after a response arrived is a broken body, not an unreachable peer.
   if (code && !(code === 'ECONNRESET' && signals.httpStatusCode !== undefined))
     return `${span.name} failed with ${code}`;
+  const notHttp = isHttpClientSpan(span) ? firstCodeIn(signals, NOT_HTTP_ANSWER_CODES) : undefined;
+  if (notHttp) return `${span.name} got an answer that was not HTTP (${notHttp})`;
   if (signals.dbErrorCode && DB_CONNECTION_SQLSTATES.has(signals.dbErrorCode))
     return `${span.name} failed with SQLSTATE ${signals.dbErrorCode}`;
+  const refused = firstCodeIn(signals, DB_CONNECTION_CODES);
+  if (refused) return `${span.name} failed with ${refused}: the database refused or lost the connection`;
+  const clientError = firstCodeIn(signals, STORE_UNREACHABLE_ERRORS);
+  if (clientError) return `${span.name} failed with ${clientError}: the server could not be reached`;
+  const lost = anyMessageMatches(signals, STORE_UNREACHABLE_MESSAGES);
+  if (lost) return `${span.name} failed: ${messageMatching(signals, lost)}`;
   // fetch() rejects with TypeError('fetch failed') and hides the code in `cause`, which recordException
   // does not write; without the undici client span, this message is all there is.
   const fetchFailed = anyMessageMatches(signals, [/^fetch failed$/i]);

@@ -1,4 +1,5 @@
 import type { LogRecord, Span } from '@faultline/model';
+import { withCallerDriverCode } from './caller-code.js';
 import { classifyCause } from './classify-cause.js';
 import { gatherEvidence } from './evidence.js';
 import { isFailingRequest } from './failing-trace.js';
@@ -33,7 +34,7 @@ export function diagnoseTrace(spans: readonly Span[], logs: readonly LogRecord[]
   if (!search) return null;
 
   const origin = search.origin;
-  const signals = failureSignalsOf(origin.span);
+  const signals = withCallerDriverCode(failureSignalsOf(origin.span), origin);
   const { cause, matchedRule } = classifyCause({ origin, signals, abandoned: search.abandoned });
   const evidence = gatherEvidence({
     origin,

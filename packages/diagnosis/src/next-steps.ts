@@ -1,3 +1,4 @@
+import { storeStepsFor } from './store-next-steps.js';
 import type { Cause, Evidence } from './types.js';
 
 /**
@@ -5,6 +6,9 @@ import type { Cause, Evidence } from './types.js';
  * filled in with what the evidence names (pool size, peer, route, frame). Plain text, no markup.
  */
 export function nextStepsFor(cause: Cause, e: Evidence): string[] {
+  // MySQL/MariaDB, Redis and MongoDB failures read differently from PostgreSQL's: their own checks.
+  const store = storeStepsFor(cause, e);
+  if (store) return store;
   const peer = e.peerAddress ?? 'the upstream';
   const route = e.httpRoute ?? e.operation;
   switch (cause) {
