@@ -28,7 +28,7 @@ import { registerOtlpHttpRoutes } from './otlp-http/otlp-http-routes.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { startRetention } from './retention.js';
 import { describeStore, openStore } from './store/open-store.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store, TraceReadLimits } from './store/store.js';
 import { describeStoreFailure } from './store-failure.js';
 

@@ -4,5 +4,5 @@ export type { CollectorConfig } from './config.js';
 export { DEFAULT_CONFIG, loadConfig } from './config.js';
 export { Finalizer, type FinalizerOptions } from './diagnosis/finalizer.js';
 export { CollectorError } from './errors.js';
-export { SqliteStore } from './store/sqlite-store.js';
+export { SqliteStore } from './store/sqlite/sqlite-store.js';
 export type { Store, TracePage, TraceQuery, TraceSummary } from './store/store.js';

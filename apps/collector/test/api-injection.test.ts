@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../src/store/sqlite-store.js';
+import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { sendOrdersRequest } from './helpers/send-failing-request.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Span } from '@faultline/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { makeSpan, newTraceId } from './helpers/make-span.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 

@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hardLimitBytes } from '../src/store/size-cap.js';
+import { hardLimitBytes } from '../src/store/sqlite/size-cap.js';
 import { protobufBatch } from './helpers/otlp-payloads.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 

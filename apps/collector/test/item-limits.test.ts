@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../src/store/sqlite-store.js';
+import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { emptyLogRecords, spanWithEmptyEvents, spanWithLongKeys } from './helpers/flood-bodies.js';
 import { protobufBatch } from './helpers/otlp-payloads.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';

@@ -1,4 +1,4 @@
-import type { DiagnosisRecord, RecordOutcome } from '../store/failure-store.js';
+import type { DiagnosisRecord, RecordOutcome } from '../store/sqlite/failure-store.js';
 import type { Store } from '../store/store.js';
 import { Finalizer, type FinalizerOptions } from './finalizer.js';
 

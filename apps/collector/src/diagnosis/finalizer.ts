@@ -1,6 +1,6 @@
 import { type Diagnosis, diagnoseTrace } from '@faultline/diagnosis';
 import type { LogRecord, Span } from '@faultline/model';
-import type { DiagnosisRecord, RecordOutcome } from '../store/failure-store.js';
+import type { DiagnosisRecord, RecordOutcome } from '../store/sqlite/failure-store.js';
 import type { FinalizeItem, KeptVerdict, Store } from '../store/store.js';
 import { toDiagnosisRecord } from './diagnosis-record.js';
 import { callersToReopen, followBrokenCall } from './stitch-lookup.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFailingChain, makeSpan, newTraceId } from '../../test/helpers/make-span.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { IngestQueue } from './ingest-queue.js';
 
 describe('IngestQueue', () => {

@@ -1,5 +1,5 @@
 import type { CollectorConfig } from '../config.js';
-import { SqliteStore } from './sqlite-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 /** What the collector hands the store beyond its configuration. */

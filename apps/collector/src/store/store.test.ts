@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFailingChain, makeLog, makeSpan, newTraceId } from '../../test/helpers/make-span.js';
 import { type OpenedStore, STORE_BACKENDS } from '../../test/helpers/store-backends.js';
-import { SqliteStore } from './sqlite-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 describe.each(STORE_BACKENDS)('the $name store', (backend) => {

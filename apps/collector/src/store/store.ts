@@ -1,8 +1,8 @@
 import type { Diagnosis } from '@faultline/diagnosis';
 import { type LogRecord, SPAN_KIND_NAMES, type Span, type SpanOutline } from '@faultline/model';
-import type { ComparisonSamples } from './comparison-store.js';
-import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from './failure-store.js';
-import type { ServiceMap } from './service-map.js';
+import type { ServiceMap } from './shared/service-map.js';
+import type { ComparisonSamples } from './sqlite/comparison-store.js';
+import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from './sqlite/failure-store.js';
 
 /** One row of a trace search: the per-trace summary kept up to date as spans arrive. */
 export interface TraceSummary {

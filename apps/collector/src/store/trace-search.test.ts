@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFailingChain, makeSpan, newTraceId, resourceFor } from '../../test/helpers/make-span.js';
 import { type OpenedStore, STORE_BACKENDS } from '../../test/helpers/store-backends.js';
-import { SqliteStore } from './sqlite-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store, TraceQuery } from './store.js';
 
 const failing = makeFailingChain();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Attributes, Span } from '@faultline/model';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import { attributeToText, textToAttribute } from '../../src/store/clickhouse/exporter-values.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { chdbClient, type ExporterDdl } from './clickhouse-engine.js';
 

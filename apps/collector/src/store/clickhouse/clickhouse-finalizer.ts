@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { DiagnosisRecord, PendingTrace, RecordOutcome } from '../failure-store.js';
-import { ADJUSTED_COUNT, type EdgeSpanRow, traceEdges } from '../trace-edges.js';
+import { ADJUSTED_COUNT, type EdgeSpanRow, traceEdges } from '../shared/trace-edges.js';
+import type { DiagnosisRecord, PendingTrace, RecordOutcome } from '../sqlite/failure-store.js';
 import {
   CALL_FAILED,
   COUNTS_AS_ERROR,

@@ -1,8 +1,15 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { LogRecord, Span } from '@faultline/model';
-import type { ComparisonSamples } from '../comparison-store.js';
-import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from '../failure-store.js';
-import type { ServiceMap } from '../service-map.js';
+import type { ServiceMap } from '../shared/service-map.js';
+import {
+  logsPartOfWholeTrace as logsPart,
+  outlineOfWholeTrace,
+  partOfWholeTrace as part,
+  spanOfWholeTrace,
+} from '../shared/whole-trace-parts.js';
+import type { ComparisonSamples } from '../sqlite/comparison-store.js';
+import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from '../sqlite/failure-store.js';
+import { encodeCursor } from '../sqlite/trace-search-sql.js';
 import {
   type Diagnose,
   type FinalizeItem,
@@ -17,13 +24,6 @@ import {
   type TraceQuery,
   type TraceStamp,
 } from '../store.js';
-import { encodeCursor } from '../trace-search-sql.js';
-import {
-  logsPartOfWholeTrace as logsPart,
-  outlineOfWholeTrace,
-  partOfWholeTrace as part,
-  spanOfWholeTrace,
-} from '../whole-trace-parts.js';
 import { ClickHouseComparisons } from './clickhouse-comparisons.js';
 import { ClickHouseFailures } from './clickhouse-failures.js';
 import { ClickHouseFinalizer } from './clickhouse-finalizer.js';

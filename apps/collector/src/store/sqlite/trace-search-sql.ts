@@ -1,6 +1,6 @@
-import { badQuery } from '../errors.js';
+import { badQuery } from '../../errors.js';
+import type { TraceQuery, TraceSummary } from '../store.js';
 import { blobToId } from './span-rows.js';
-import type { TraceQuery, TraceSummary } from './store.js';
 
 /** A statement with its values, every one bound as a parameter. */
 export interface BoundSql {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { ADJUSTED_COUNT, type EdgeSpanRow, type TraceEdge, traceEdges } from './trace-edges.js';
+import { ADJUSTED_COUNT, type EdgeSpanRow, type TraceEdge, traceEdges } from '../shared/trace-edges.js';
 
 const minuteOf = (ns: bigint): number => Math.floor(Number(ns / 1_000_000n) / 60_000) * 60_000;
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TracePage, TraceQuery } from './store.js';
+import type { TracePage, TraceQuery } from '../store.js';
 import {
   type BoundSql,
   buildSearchParts,

@@ -2,8 +2,8 @@ import type { Diagnosis } from '@faultline/diagnosis';
 import { isErrorSpanFacts } from '@faultline/diagnosis';
 import { SPAN_KIND_NAMES, type SpanOutline, STATUS_CODE_NAMES } from '@faultline/model';
 import type Database from 'better-sqlite3';
+import type { TraceStamp } from '../store.js';
 import { idToBlob } from './span-rows.js';
-import type { TraceStamp } from './store.js';
 import { decodeVerdict } from './verdict-codec.js';
 
 /** An outline row, as `raw()` hands it out with safe integers (every INTEGER a bigint). */

@@ -1,7 +1,7 @@
 import type { Span } from '@faultline/model';
 import type Database from 'better-sqlite3';
+import type { StitchCallWindow, StitchNeighbours } from '../store.js';
 import { SPAN_COLUMNS, type StoredSpanRow } from './span-rows.js';
-import type { StitchCallWindow, StitchNeighbours } from './store.js';
 
 // Kinds and status codes as stored (SPAN_KIND_NAMES, STATUS_CODE_NAMES).
 const SERVER = 2;

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
+import type { KeptVerdict } from '../store.js';
 import { addToSet, type GroupRow, groupFromRow } from './failure-group-row.js';
 import { type NodeContribution, NodeMinutes } from './node-minutes.js';
 import { blobToId, idToBlob } from './span-rows.js';
-import type { KeptVerdict } from './store.js';
 import { encodeVerdict } from './verdict-codec.js';
 
 /** What the collector keeps of one trace's verdict, to group failures. */

@@ -1,32 +1,6 @@
 import type { Attributes, LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
-import { type Checkpointer, startCheckpointer } from './checkpointer.js';
-import { type ComparisonSamples, ComparisonStore } from './comparison-store.js';
-import { Dictionary, registerAttributeFunctions } from './dictionary.js';
-import { EdgeStore } from './edge-store.js';
-import {
-  type DiagnosisRecord,
-  type FailureGroup,
-  FailureStore,
-  type PendingTrace,
-  type RecordOutcome,
-} from './failure-store.js';
-import { migrate, SCHEMA_VERSION } from './schema.js';
-import { computeServiceMap, type ServiceMap } from './service-map.js';
-import {
-  type Dictionaries,
-  idToBlob,
-  rowToLog,
-  rowToSpan,
-  SPAN_COLUMNS,
-  type StoredLogRow,
-  type StoredSpanRow,
-} from './span-rows.js';
-import { SqliteOutlines } from './sqlite-outline.js';
-import { SqliteStitchReads } from './sqlite-stitch.js';
-import { SqliteTraceParts } from './sqlite-trace-parts.js';
-import { DEFAULT_SEARCH_BUDGET, type SearchBudget, SqliteTraceSearch } from './sqlite-trace-search.js';
-import { SqliteWriteSide } from './sqlite-write-side.js';
+import { computeServiceMap, type ServiceMap } from '../shared/service-map.js';
 import {
   type Diagnose,
   type FinalizeItem,
@@ -41,7 +15,33 @@ import {
   type TracePage,
   type TraceQuery,
   type TraceStamp,
-} from './store.js';
+} from '../store.js';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
+import { type ComparisonSamples, ComparisonStore } from './comparison-store.js';
+import { Dictionary, registerAttributeFunctions } from './dictionary.js';
+import { EdgeStore } from './edge-store.js';
+import {
+  type DiagnosisRecord,
+  type FailureGroup,
+  FailureStore,
+  type PendingTrace,
+  type RecordOutcome,
+} from './failure-store.js';
+import { migrate, SCHEMA_VERSION } from './schema.js';
+import {
+  type Dictionaries,
+  idToBlob,
+  rowToLog,
+  rowToSpan,
+  SPAN_COLUMNS,
+  type StoredLogRow,
+  type StoredSpanRow,
+} from './span-rows.js';
+import { SqliteOutlines } from './sqlite-outline.js';
+import { SqliteStitchReads } from './sqlite-stitch.js';
+import { SqliteTraceParts } from './sqlite-trace-parts.js';
+import { DEFAULT_SEARCH_BUDGET, type SearchBudget, SqliteTraceSearch } from './sqlite-trace-search.js';
+import { SqliteWriteSide } from './sqlite-write-side.js';
 
 /** How the SQLite store is opened. */
 export interface SqliteStoreOptions {

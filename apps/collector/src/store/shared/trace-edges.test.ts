@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTraceEdges, encodeTraceEdges } from './edge-store.js';
+import { decodeTraceEdges, encodeTraceEdges } from '../sqlite/edge-store.js';
 import { type EdgeSpanRow, type TraceEdge, traceEdges } from './trace-edges.js';
 
 let next = 1;

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { EdgeStore } from './edge-store.js';
-import type { FailureStore } from './failure-store.js';
+import type { EdgeStore } from '../sqlite/edge-store.js';
+import type { FailureStore } from '../sqlite/failure-store.js';
 
 /** A node of the service map. */
 export interface ServiceMapNode {

@@ -1,6 +1,7 @@
 import type { Attributes, LogRecord, Span } from '@faultline/model';
 import type Database from 'better-sqlite3';
-import { badQuery } from '../errors.js';
+import { badQuery } from '../../errors.js';
+import type { OmittedField, SpanWithLogs, TracePart, TraceReadLimits } from '../store.js';
 import {
   type Dictionaries,
   idToBlob,
@@ -9,7 +10,6 @@ import {
   type StoredLogRow,
   type StoredSpanRow,
 } from './span-rows.js';
-import type { OmittedField, SpanWithLogs, TracePart, TraceReadLimits } from './store.js';
 
 /** One span's details leave out fields stored as more text than this (a span with 9M events: 360 MB). */
 const SPAN_FIELD_MAX_BYTES = 4 * 1024 * 1024;

@@ -1,12 +1,12 @@
 import type { LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
+import type { FinalizeItem, PruneResult } from '../store.js';
 import { Dictionary, registerAttributeFunctions } from './dictionary.js';
 import { EdgeStore } from './edge-store.js';
 import { FailureStore, type RecordOutcome } from './failure-store.js';
 import { isStoreFull, SqliteSizeCap, type Victim } from './size-cap.js';
 import { idToBlob } from './span-rows.js';
 import { SpanWriter } from './span-writer.js';
-import type { FinalizeItem, PruneResult } from './store.js';
 
 /** How the write side opens the database (already migrated by the store that starts it). */
 export interface WriteSideOptions {

@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue } from '@faultline/model';
 import type Database from 'better-sqlite3';
-import { ADJUSTED_COUNT } from './trace-edges.js';
+import { ADJUSTED_COUNT } from '../shared/trace-edges.js';
 
 /**
  * Past this many entries a dictionary stops growing and new texts are stored inline: a client that

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Attributes, LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeFailingChain, makeLog } from '../../test/helpers/make-span.js';
+import { makeFailingChain, makeLog } from '../../../test/helpers/make-span.js';
 import type { Dictionary } from './dictionary.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 import { logToRow, spanToRow } from './span-rows.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Span } from '@faultline/model';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSpan, newTraceId } from '../../test/helpers/make-span.js';
+import { makeSpan, newTraceId } from '../../../test/helpers/make-span.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-size-cap-'));

@@ -1,6 +1,6 @@
 import { diagnoseTrace } from '@faultline/diagnosis';
 import { describe, expect, it } from 'vitest';
-import { makeFailingChain, makeLog } from '../../test/helpers/make-span.js';
+import { makeFailingChain, makeLog } from '../../../test/helpers/make-span.js';
 import { decodeVerdict, encodeVerdict } from './verdict-codec.js';
 
 /** A failing chain with an error log on its failing span: a verdict with evidence. */
