@@ -28,8 +28,8 @@ import { registerOtlpHttpRoutes } from './otlp-http/otlp-http-routes.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { startRetention } from './retention.js';
 import { describeStore, openStore } from './store/open-store.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
-import type { Store, TraceReadLimits } from './store/store.js';
+import type { Store } from './store/store.js';
+import type { TraceReadLimits } from './store/types.js';
 import { describeStoreFailure } from './store-failure.js';
 
 /** Ports actually bound (differs from the config when it asked for port 0). */
@@ -117,7 +117,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
   const api = Fastify(fastifyOptions('api', caps.api));
   const otlpLog = new RateLimitedLog(otlp.log);
   const apiLog = new RateLimitedLog(api.log);
-  const storeName = store instanceof SqliteStore ? config.dbPath : describeStore(config);
+  const storeName = describeStore(config);
   const queue = new IngestQueue(store, {
     maxPendingItems,
     redactor: new Redactor({ extraPatterns: config.redactPatterns, keep: config.redactKeep }),
@@ -219,24 +219,8 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
               ),
             }
           : {}),
-        // On ClickHouse a round mostly waits on queries (the event loop stays free), so it may run
-        // longer, less often, on smaller batches than SQLite's in-process rounds.
-        // Chosen by the store actually in use: tests hand in a ClickHouse store with the default config.
-        ...(!(store instanceof SqliteStore)
-          ? {
-              quietMs: options.diagnosisQuietMs ?? 5000,
-              intervalMs: 1000,
-              batchSize: 1000,
-              roundBudgetMs: 2000,
-            }
-          : {
-              quietMs: options.diagnosisQuietMs ?? 500,
-              intervalMs: 250,
-              batchSize: 1000,
-              roundBudgetMs: 50,
-              // A query arriving behind the finalizer waits for one slice (bench/RESULTS.md).
-              sliceMs: 1,
-            }),
+        ...store.finalizeTuning,
+        quietMs: options.diagnosisQuietMs ?? store.finalizeTuning.quietMs,
         onError: (error) => apiLog.error('diagnosis', { err: error }, 'diagnosis failed'),
       });
       accepting = true;

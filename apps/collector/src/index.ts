@@ -5,4 +5,5 @@ export { DEFAULT_CONFIG, loadConfig } from './config.js';
 export { Finalizer, type FinalizerOptions } from './diagnosis/finalizer.js';
 export { CollectorError } from './errors.js';
 export { SqliteStore } from './store/sqlite/sqlite-store.js';
-export type { Store, TracePage, TraceQuery, TraceSummary } from './store/store.js';
+export type { Store } from './store/store.js';
+export type { TracePage, TraceQuery, TraceSummary } from './store/types.js';

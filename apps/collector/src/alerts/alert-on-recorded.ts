@@ -1,6 +1,6 @@
 import { CAUSE_LABELS, type Cause } from '@faultline/diagnosis';
-import type { DiagnosisRecord, RecordOutcome } from '../store/sqlite/failure-store.js';
 import type { Store } from '../store/store.js';
+import type { DiagnosisRecord, RecordOutcome } from '../store/types.js';
 import { type AlertEvent, alertPayload } from './alert-payload.js';
 import { RateJumpDetector } from './rate-jump.js';
 import type { WebhookAlerter } from './webhook-alerter.js';

@@ -1,4 +1,4 @@
-import type { FailureGroup } from '../store/sqlite/failure-store.js';
+import type { FailureGroup } from '../store/types.js';
 import { slackEscape } from './slack-escape.js';
 
 /** Why an alert was sent. */

@@ -1,6 +1,7 @@
 import type { LogRecord, Span } from '@faultline/model';
 import { badQuery, notFound, traceTooLarge } from '../errors.js';
-import type { Store, TracePart, TraceReadLimits } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { TracePart, TraceReadLimits } from '../store/types.js';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;

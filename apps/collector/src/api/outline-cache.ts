@@ -1,7 +1,7 @@
 import type { Diagnosis } from '@faultline/diagnosis';
 import { type LogRecord, type Span, toWireOutline } from '@faultline/model';
 import { outlineOfWholeTrace } from '../store/shared/whole-trace-parts.js';
-import type { StoredTraceOutline, TraceStamp } from '../store/store.js';
+import type { StoredTraceOutline, TraceStamp } from '../store/types.js';
 
 /**
  * Outlines of fewer spans are not kept: the SQLite store reads a 1,000-span outline in a few ms,

@@ -1,5 +1,5 @@
 import { badQuery } from '../errors.js';
-import type { TraceQuery } from '../store/store.js';
+import type { TraceQuery } from '../store/types.js';
 
 type Raw = Record<string, string | string[] | undefined>;
 

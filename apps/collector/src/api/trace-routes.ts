@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { followBrokenCall } from '../diagnosis/stitch-lookup.js';
 import { notFailing } from '../errors.js';
 import { incidentReport } from '../report/incident-report.js';
-import type { Store, TraceReadLimits, TraceSummary } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { TraceReadLimits, TraceSummary } from '../store/types.js';
 import { byTime, loadTrace, loadTracePart, sortByStart, TRACE_ANSWER_LIMITS } from './load-trace.js';
 import { parseTraceQuery } from './query-params.js';
 

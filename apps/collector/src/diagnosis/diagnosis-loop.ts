@@ -1,5 +1,5 @@
-import type { DiagnosisRecord, RecordOutcome } from '../store/sqlite/failure-store.js';
 import type { Store } from '../store/store.js';
+import type { DiagnosisRecord, RecordOutcome } from '../store/types.js';
 import { Finalizer, type FinalizerOptions } from './finalizer.js';
 
 /** How the background diagnosis runs. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Diagnosis, failureFingerprint } from '@faultline/diagnosis';
 import { HTTP_REQUEST_METHOD, HTTP_ROUTE, readString, SERVICE_VERSION, type Span } from '@faultline/model';
-import type { DiagnosisRecord } from '../store/sqlite/failure-store.js';
+import type { DiagnosisRecord } from '../store/types.js';
 
 /** "GET /api/orders/:id": the entry request's method and route (or span name when no route). */
 function endpointOf(span: Span): string {

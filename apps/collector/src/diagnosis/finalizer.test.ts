@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFailingChain, makeSpan, newTraceId } from '../../test/helpers/make-span.js';
 import { type OpenedStore, sqliteBackend } from '../../test/helpers/store-backends.js';
-import type { FinalizeItem, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { FinalizeItem } from '../store/types.js';
 import { Finalizer } from './finalizer.js';
 
 /** A clock that moves on by `stepMs` every time it is read: slices end by count of reads, not by load. */

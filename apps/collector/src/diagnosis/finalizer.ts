@@ -1,7 +1,7 @@
 import { type Diagnosis, diagnoseTrace } from '@faultline/diagnosis';
 import type { LogRecord, Span } from '@faultline/model';
-import type { DiagnosisRecord, RecordOutcome } from '../store/sqlite/failure-store.js';
-import type { FinalizeItem, KeptVerdict, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { DiagnosisRecord, FinalizeItem, KeptVerdict, RecordOutcome } from '../store/types.js';
 import { toDiagnosisRecord } from './diagnosis-record.js';
 import { callersToReopen, followBrokenCall } from './stitch-lookup.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFailingChain, makeSpan, newTraceId, resourceFor } from '../../test/helpers/make-span.js';
 import { type OpenedStore, STORE_BACKENDS } from '../../test/helpers/store-backends.js';
-import type { DiagnosisRecord } from './sqlite/failure-store.js';
 import type { Store } from './store.js';
+import type { DiagnosisRecord } from './types.js';
 
 function record(overrides: Partial<DiagnosisRecord>): DiagnosisRecord {
   return {

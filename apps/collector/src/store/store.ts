@@ -1,190 +1,26 @@
-import type { Diagnosis } from '@faultline/diagnosis';
-import { type LogRecord, SPAN_KIND_NAMES, type Span, type SpanOutline } from '@faultline/model';
-import type { ServiceMap } from './shared/service-map.js';
-import type { ComparisonSamples } from './sqlite/comparison-store.js';
-import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from './sqlite/failure-store.js';
-
-/** One row of a trace search: the per-trace summary kept up to date as spans arrive. */
-export interface TraceSummary {
-  traceId: string;
-  rootService: string | null;
-  rootName: string | null;
-  startTimeUnixNano: bigint;
-  endTimeUnixNano: bigint;
-  spanCount: number;
-  errorCount: number;
-  httpMethod: string | null;
-  httpRoute: string | null;
-  httpStatusCode: number | null;
-  services: string[];
-  /** For diagnosed failing traces: the cause and origin service. */
-  cause: string | null;
-  originService: string | null;
-  fingerprint: string | null;
-}
-
-/** Filters of `GET /api/traces`; every field optional. */
-export interface TraceQuery {
-  service?: string;
-  operation?: string;
-  errorsOnly?: boolean;
-  httpStatusCode?: number;
-  minDurationMs?: number;
-  maxDurationMs?: number;
-  startTimeUnixNano?: bigint;
-  endTimeUnixNano?: bigint;
-  /** Span attribute equality filters, e.g. `{ 'http.route': '/orders/:id' }`. */
-  attributes?: Record<string, string>;
-  /** Only traces of this failure group (fingerprint). */
-  group?: string;
-  limit: number;
-  cursor?: string;
-}
-
-/** A page of search results, newest first. */
-export interface TracePage {
-  traces: TraceSummary[];
-  nextCursor: string | null;
-  /**
-   * True when the search stopped at its budget before it filled the page or reached the end:
-   * `nextCursor` goes on from where it stopped.
-   */
-  cutShort?: boolean;
-}
-
-/** A service with the operations (span names) seen in it. */
-export interface ServiceOperations {
-  service: string;
-  operations: { name: string; kind: Span['kind']; lastSeenUnixNano: bigint }[];
-  lastSeenUnixNano: bigint;
-}
-
-/** One quiet trace to finalize, with its verdict (null when its entry request did not fail). */
-export interface FinalizeItem {
-  traceId: string;
-  /** The `stamp` of the pending trace (see PendingTrace). */
-  stamp: number;
-  record: DiagnosisRecord | null;
-  /** The whole verdict, for a store that keeps it so opening the trace needs no diagnosis. */
-  verdict?: KeptVerdict;
-}
-
-/**
- * A trace's whole verdict as the finalizer worked it out. A null diagnosis does not depend on logs;
- * one that does counts the logs it saw, because a log arriving later does not change the trace's
- * stamp (logs are not spans) yet may add to the evidence.
- */
-export type KeptVerdict = { diagnosis: null } | { diagnosis: Diagnosis; logCount: number };
-
-/** Works a trace's verdict out from all of its spans and logs (the diagnosis engine). */
-export type Diagnose = (spans: readonly Span[], logs: readonly LogRecord[]) => Diagnosis | null;
-
-/** One span and its logs (in time order): what the trace page shows of a selected span. */
-export interface SpanWithLogs {
-  span: Span;
-  logs: LogRecord[];
-  /** Fields stored as too much text to send (see TraceReadLimits.maxFieldBytes); absent when none. */
-  omitted?: OmittedField[];
-  /** True when the span has more logs than one answer holds: `logs` are its first ones. */
-  logsCut?: boolean;
-}
-
-/** A trace's outline: every span's place, time and outcome, the verdict, and how many logs it has. */
-export interface StoredTraceOutline {
-  spans: SpanOutline[];
-  logCount: number;
-  diagnosis: Diagnosis | null;
-  /** The origin span's details when the trace failed, so its page shows the exception at once. */
-  origin: SpanWithLogs | null;
-}
-
-/**
- * What a trace holds, counted: its distinct spans and its logs. Spans and logs are only ever added to
- * a trace (until retention drops it whole), so equal counts mean nothing was stored in between: what
- * was built from the trace then is still right (api/outline-cache.ts).
- */
-export interface TraceStamp {
-  spanCount: number;
-  logCount: number;
-}
-
-/**
- * What the stitcher reads around one call or one root span (docs/diagnosis.md, "Stitched traces"):
- * spans only, each read whole; `full` says a list stopped at its limit, so a match in it would not be
- * known to be the only one.
- */
-export interface StitchNeighbours {
-  /** Parentless failing SERVER spans, of the calls' method, of traces that started in the window. */
-  roots: Span[];
-  /** Diagnosed traces' origin CLIENT spans (see StitchCallWindow), with their trace's cause. */
-  calls: { span: Span; cause: string }[];
-  full: boolean;
-}
-
-/** Which failed calls a stitch lookup reads: time-overlapping calls of one HTTP method. */
-export interface StitchCallWindow {
-  /** The call's trace started at or after this (ns): how far back its caller may have started. */
-  tracesFromNs: bigint;
-  /** The call span overlaps [overlapsFromNs, overlapsToNs] (ns). */
-  overlapsFromNs: bigint;
-  overlapsToNs: bigint;
-  /** `http.request.method` of the call. */
-  method: string;
-}
-
-/** Groups (service, operation, kind, last seen) rows, sorted by service then name, per service. */
-export function groupOperations(
-  rows: Iterable<{ service: string; name: string; kind: number; lastSeenUnixNano: bigint }>,
-): ServiceOperations[] {
-  const services = new Map<string, ServiceOperations>();
-  for (const row of rows) {
-    let entry = services.get(row.service);
-    if (!entry) {
-      entry = { service: row.service, operations: [], lastSeenUnixNano: 0n };
-      services.set(row.service, entry);
-    }
-    entry.operations.push({
-      name: row.name,
-      kind: SPAN_KIND_NAMES[row.kind] ?? 'UNSPECIFIED',
-      lastSeenUnixNano: row.lastSeenUnixNano,
-    });
-    if (row.lastSeenUnixNano > entry.lastSeenUnixNano) entry.lastSeenUnixNano = row.lastSeenUnixNano;
-  }
-  return [...services.values()];
-}
-
-/** How much one read of a trace may hold (see `Store.readTracePart`). */
-export interface TraceReadLimits {
-  /** Spans plus log records. */
-  maxItems: number;
-  /** Estimated bytes of the JSON answer, counted from the stored text of each row. */
-  maxBytes: number;
-  /**
-   * A span's attributes, events or links (a log's body or attributes) stored as more text than this
-   * are left out of the part, and named in `omitted`, rather than decoded.
-   */
-  maxFieldBytes: number;
-}
-
-/** A field of a span or log left out of a trace part for its size. */
-export interface OmittedField {
-  /** The span's id, or for a log `log:` and the log's id in the store. */
-  item: string;
-  field: 'attributes' | 'events' | 'links' | 'body';
-  storedBytes: number;
-}
-
-/**
- * A part of a trace: its spans first, then its logs, each in the store's own order (not by time), so
- * that the next part starts where this one ended without reading what came before.
- */
-export interface TracePart {
-  spans: Span[];
-  logs: LogRecord[];
-  omitted: OmittedField[];
-  /** Where the next part starts (opaque, from this store); null when this part ends the trace. */
-  next: string | null;
-}
+import type { LogRecord, Span } from '@faultline/model';
+import type {
+  ComparisonSamples,
+  Diagnose,
+  DiagnosisRecord,
+  FailureGroup,
+  FinalizeItem,
+  FinalizeTuning,
+  PendingTrace,
+  PruneResult,
+  RecordOutcome,
+  ServiceMap,
+  ServiceOperations,
+  SpanWithLogs,
+  StitchCallWindow,
+  StitchNeighbours,
+  StoredTraceOutline,
+  TracePage,
+  TracePart,
+  TraceQuery,
+  TraceReadLimits,
+  TraceStamp,
+} from './types.js';
 
 /**
  * Thrown by a store's `write` when the store could not be reached or could not write now (network
@@ -199,18 +35,14 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/** What one retention step removed. */
-export interface PruneResult {
-  tracesDeleted: number;
-  logsDeleted: number;
-}
-
 /**
  * The storage interface everything above the store uses (ingest, API, diagnosis), so that a second
  * backend (ClickHouse) is an implementation, not a rewrite. Methods are async for that reason even
  * though SQLite answers synchronously.
  */
 export interface Store {
+  /** How the finalizer loop runs on this backend. */
+  readonly finalizeTuning: FinalizeTuning;
   /**
    * Writes one batch; resolves only after it is committed. Rejects with `StoreUnavailableError` when
    * the store cannot be reached or cannot write now; any other rejection is a refusal of the content.

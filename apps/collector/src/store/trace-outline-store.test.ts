@@ -3,7 +3,8 @@ import type { Span } from '@faultline/model';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeFailingChain, makeLog, makeSpan, newSpanId, newTraceId } from '../../test/helpers/make-span.js';
 import { type OpenedStore, STORE_BACKENDS, sqliteBackend } from '../../test/helpers/store-backends.js';
-import type { Diagnose, Store } from './store.js';
+import type { Store } from './store.js';
+import type { Diagnose } from './types.js';
 
 const byId = <T extends { spanId: string }>(items: readonly T[]) =>
   [...items].sort((a, b) => (a.spanId < b.spanId ? -1 : 1));

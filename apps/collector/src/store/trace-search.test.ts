@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFailingChain, makeSpan, newTraceId, resourceFor } from '../../test/helpers/make-span.js';
 import { type OpenedStore, STORE_BACKENDS } from '../../test/helpers/store-backends.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import type { Store, TraceQuery } from './store.js';
+import type { Store } from './store.js';
+import type { TraceQuery } from './types.js';
 
 const failing = makeFailingChain();
 const t0 = BigInt(Date.now()) * 1_000_000n;

@@ -2,7 +2,7 @@ import { diagnoseTrace } from '@faultline/diagnosis';
 import type { Span } from '@faultline/model';
 import { describe, expect, it } from 'vitest';
 import { ClickHouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
-import type { DiagnosisRecord } from '../../src/store/sqlite/failure-store.js';
+import type { DiagnosisRecord } from '../../src/store/types.js';
 import { faultsInOrder } from '../helpers/breaking-proxy.js';
 import { clickhouseOverNetwork } from '../helpers/clickhouse-network.js';
 import { makeFailingChain, makeLog } from '../helpers/make-span.js';

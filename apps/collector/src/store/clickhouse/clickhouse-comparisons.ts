@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Attributes } from '@faultline/model';
-import type { ComparisonSamples } from '../sqlite/comparison-store.js';
+import type { ComparisonSamples } from '../types.js';
 import { traceSummarySql } from './exporter-sql.js';
 import { mapToAttributes } from './exporter-values.js';
 import { ns, queryRows } from './query-rows.js';

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { assembleServiceMap, type ServiceMap, type ServiceMapNode } from '../shared/service-map.js';
-import type { FailureGroup } from '../sqlite/failure-store.js';
+import { assembleServiceMap } from '../shared/service-map.js';
+import type { FailureGroup, ServiceMap, ServiceMapNode } from '../types.js';
 import { since } from './exporter-sql.js';
 import { ns, queryRows } from './query-rows.js';
 

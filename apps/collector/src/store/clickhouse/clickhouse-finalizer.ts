@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ADJUSTED_COUNT, type EdgeSpanRow, traceEdges } from '../shared/trace-edges.js';
-import type { DiagnosisRecord, PendingTrace, RecordOutcome } from '../sqlite/failure-store.js';
+import type { DiagnosisRecord, PendingTrace, RecordOutcome } from '../types.js';
 import {
   CALL_FAILED,
   COUNTS_AS_ERROR,

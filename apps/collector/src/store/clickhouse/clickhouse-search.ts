@@ -1,5 +1,5 @@
 import { badQuery } from '../../errors.js';
-import type { TraceQuery } from '../store.js';
+import type { TraceQuery } from '../types.js';
 import { since, traceSummarySql } from './exporter-sql.js';
 import { ns, type QueryParams } from './query-rows.js';
 

@@ -1,4 +1,4 @@
-import type { StitchNeighbours } from '../store.js';
+import type { StitchNeighbours } from '../types.js';
 
 /**
  * Stitching traces a proxy broke (docs/diagnosis.md, "Stitched traces") is not implemented on

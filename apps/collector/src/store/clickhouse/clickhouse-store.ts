@@ -1,29 +1,33 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { LogRecord, Span } from '@faultline/model';
-import type { ServiceMap } from '../shared/service-map.js';
+import { encodeCursor } from '../shared/cursor.js';
+import { groupOperations } from '../shared/operations.js';
 import {
   logsPartOfWholeTrace as logsPart,
   outlineOfWholeTrace,
   partOfWholeTrace as part,
   spanOfWholeTrace,
 } from '../shared/whole-trace-parts.js';
-import type { ComparisonSamples } from '../sqlite/comparison-store.js';
-import type { DiagnosisRecord, FailureGroup, PendingTrace, RecordOutcome } from '../sqlite/failure-store.js';
-import { encodeCursor } from '../sqlite/trace-search-sql.js';
-import {
-  type Diagnose,
-  type FinalizeItem,
-  groupOperations,
-  type PruneResult,
-  type ServiceOperations,
-  type SpanWithLogs,
-  type StitchNeighbours,
-  type Store,
-  type StoredTraceOutline,
-  type TracePage,
-  type TraceQuery,
-  type TraceStamp,
-} from '../store.js';
+import type { Store } from '../store.js';
+import type {
+  ComparisonSamples,
+  Diagnose,
+  DiagnosisRecord,
+  FailureGroup,
+  FinalizeItem,
+  FinalizeTuning,
+  PendingTrace,
+  PruneResult,
+  RecordOutcome,
+  ServiceMap,
+  ServiceOperations,
+  SpanWithLogs,
+  StitchNeighbours,
+  StoredTraceOutline,
+  TracePage,
+  TraceQuery,
+  TraceStamp,
+} from '../types.js';
 import { ClickHouseComparisons } from './clickhouse-comparisons.js';
 import { ClickHouseFailures } from './clickhouse-failures.js';
 import { ClickHouseFinalizer } from './clickhouse-finalizer.js';
@@ -79,6 +83,16 @@ const SECOND_NS = 1_000_000_000n;
  * OTel Collector pipeline feed one store, and keeps Faultline's own state in `faultline_*` tables.
  */
 export class ClickHouseStore implements Store {
+  /**
+   * A round mostly waits on queries (the event loop stays free), so it may run longer, less often;
+   * quiet is judged by span end times of exporters that batch for seconds, so it is 5 s.
+   */
+  readonly finalizeTuning: FinalizeTuning = {
+    quietMs: 5000,
+    intervalMs: 1000,
+    batchSize: 1000,
+    roundBudgetMs: 2000,
+  };
   readonly client: ClickHouseClient;
   readonly schema: ExporterSchema;
   private readonly retentionNs: bigint;

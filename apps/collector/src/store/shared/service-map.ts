@@ -1,30 +1,4 @@
-import type Database from 'better-sqlite3';
-import type { EdgeStore } from '../sqlite/edge-store.js';
-import type { FailureStore } from '../sqlite/failure-store.js';
-
-/** A node of the service map. */
-export interface ServiceMapNode {
-  id: string;
-  kind: 'service' | 'database' | 'uninstrumented';
-  /** Failing traces whose failure originated here. */
-  originated: number;
-  /** Failing traces that crossed this node without originating here. */
-  passedThrough: number;
-}
-
-/** A directed edge: calls from `source` to `target`, and how many of them failed. */
-export interface ServiceMapEdge {
-  source: string;
-  target: string;
-  calls: number;
-  errors: number;
-}
-
-/** The service map of traces started since a time. */
-export interface ServiceMap {
-  nodes: ServiceMapNode[];
-  edges: ServiceMapEdge[];
-}
+import type { ServiceMap, ServiceMapEdge, ServiceMapNode } from '../types.js';
 
 /** What a store found for the map: services seen, summed edges, and per-node failure counts. */
 export interface ServiceMapParts {
@@ -57,20 +31,4 @@ export function assembleServiceMap(parts: ServiceMapParts): ServiceMap {
     entry.passedThrough += row.passedThrough;
   }
   return { nodes: [...nodes.values()], edges };
-}
-
-/** Computes the service map of traces started at or after `sinceNs` from the per-minute edge counts. */
-export function computeServiceMap(
-  db: Database.Database,
-  edgeStore: EdgeStore,
-  failures: FailureStore,
-  sinceNs: bigint,
-): ServiceMap {
-  const sinceMs = Number(sinceNs / 1_000_000n);
-  const services = db.prepare('SELECT DISTINCT service FROM operations').pluck().all() as string[];
-  return assembleServiceMap({
-    services,
-    edges: edgeStore.edgesSince(sinceMs),
-    nodeCounts: failures.nodeCounts(sinceMs),
-  });
 }

@@ -1,7 +1,7 @@
 import { spanOutline } from '@faultline/diagnosis';
 import type { LogRecord, Span } from '@faultline/model';
 import { badQuery } from '../../errors.js';
-import type { Diagnose, SpanWithLogs, StoredTraceOutline, TracePart, TraceReadLimits } from '../store.js';
+import type { Diagnose, SpanWithLogs, StoredTraceOutline, TracePart, TraceReadLimits } from '../types.js';
 
 /** One trace read whole. */
 interface WholeTrace {

@@ -1,18 +1,11 @@
 import type { Attributes } from '@faultline/model';
 import type Database from 'better-sqlite3';
+import type { ComparisonSamples } from '../types.js';
 import { type Dictionary, decodeAttributes } from './dictionary.js';
 import { blobToId, idToBlob } from './span-rows.js';
 
 /** How many spans each side of a group comparison samples, newest first. */
 const SAMPLE = 200;
-
-/** Failing and succeeding samples of one operation: span attributes merged with their resource's. */
-export interface ComparisonSamples {
-  service: string;
-  operation: string;
-  failing: Attributes[];
-  succeeding: Attributes[];
-}
 
 interface AttributeRow {
   service: string;

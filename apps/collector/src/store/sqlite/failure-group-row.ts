@@ -1,4 +1,4 @@
-import type { FailureGroup } from './failure-store.js';
+import type { FailureGroup } from '../types.js';
 import { blobToId } from './span-rows.js';
 
 /** A `failure_groups` row as SQLite hands it back (lists are JSON text, times are safe integers). */

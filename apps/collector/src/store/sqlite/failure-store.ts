@@ -1,68 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { KeptVerdict } from '../store.js';
+import type { DiagnosisRecord, FailureGroup, KeptVerdict, PendingTrace, RecordOutcome } from '../types.js';
 import { addToSet, type GroupRow, groupFromRow } from './failure-group-row.js';
 import { type NodeContribution, NodeMinutes } from './node-minutes.js';
 import { blobToId, idToBlob } from './span-rows.js';
 import { encodeVerdict } from './verdict-codec.js';
-
-/** What the collector keeps of one trace's verdict, to group failures. */
-export interface DiagnosisRecord {
-  fingerprint: string;
-  originSpanId: string;
-  originService: string;
-  originOperation: string;
-  /** Where the failure sits on the service map: the origin service, or an uninstrumented peer. */
-  originNode: string;
-  cause: string;
-  exceptionType: string | null;
-  message: string | null;
-  summary: string;
-  version: string | null;
-  entryEndpoint: string | null;
-  /** The origin service's endpoint that was serving when it failed ("GET /orders/:id"), if any. */
-  originEndpoint: string | null;
-  startTimeUnixNano: bigint;
-  /** The verdict carried saturation evidence (a saturated callee or process: issue 24). */
-  saturated?: boolean;
-}
-
-/** A trace waiting to be finalized; only those with errors need a diagnosis. */
-export interface PendingTrace {
-  traceId: string;
-  /**
-   * The trace's state when it was offered, handed back to `finalizeTrace`: the trace is offered again
-   * only once its stamp changes (SQLite: the time of its last write; ClickHouse: its distinct span count).
-   */
-  stamp: number;
-  hasErrors: boolean;
-}
-
-/** What recording a verdict did: opened a new group, counted the trace in one, or changed nothing. */
-export type RecordOutcome = 'new_group' | 'counted' | 'unchanged' | 'not_failing';
-
-/** One failure group as stored. */
-export interface FailureGroup {
-  fingerprint: string;
-  originService: string;
-  originOperation: string;
-  cause: string;
-  exceptionType: string | null;
-  message: string | null;
-  summary: string;
-  count: number;
-  /** How many of `count` came with saturation evidence. */
-  saturatedCount: number;
-  firstSeenUnixNano: bigint;
-  lastSeenUnixNano: bigint;
-  firstVersion: string | null;
-  versions: string[];
-  entryEndpoints: string[];
-  /** The origin service's endpoints the group's failures were reached through (grouped by frame, several). */
-  originEndpoints: string[];
-  latestTraceId: string;
-  sampleTraceIds: string[];
-  perMinute: { minuteUnixMs: number; count: number }[];
-}
 
 const SAMPLES_KEPT = 5;
 

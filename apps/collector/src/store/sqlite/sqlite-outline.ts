@@ -2,7 +2,7 @@ import type { Diagnosis } from '@faultline/diagnosis';
 import { isErrorSpanFacts } from '@faultline/diagnosis';
 import { SPAN_KIND_NAMES, type SpanOutline, STATUS_CODE_NAMES } from '@faultline/model';
 import type Database from 'better-sqlite3';
-import type { TraceStamp } from '../store.js';
+import type { TraceStamp } from '../types.js';
 import { idToBlob } from './span-rows.js';
 import { decodeVerdict } from './verdict-codec.js';
 

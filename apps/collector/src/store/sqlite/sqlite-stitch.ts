@@ -1,6 +1,6 @@
 import type { Span } from '@faultline/model';
 import type Database from 'better-sqlite3';
-import type { StitchCallWindow, StitchNeighbours } from '../store.js';
+import type { StitchCallWindow, StitchNeighbours } from '../types.js';
 import { SPAN_COLUMNS, type StoredSpanRow } from './span-rows.js';
 
 // Kinds and status codes as stored (SPAN_KIND_NAMES, STATUS_CODE_NAMES).

@@ -1,32 +1,32 @@
 import type { Attributes, LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
-import { computeServiceMap, type ServiceMap } from '../shared/service-map.js';
-import {
-  type Diagnose,
-  type FinalizeItem,
-  groupOperations,
-  type PruneResult,
-  type ServiceOperations,
-  type SpanWithLogs,
-  type StitchCallWindow,
-  type StitchNeighbours,
-  type Store,
-  type StoredTraceOutline,
-  type TracePage,
-  type TraceQuery,
-  type TraceStamp,
-} from '../store.js';
+import { groupOperations } from '../shared/operations.js';
+import type { Store } from '../store.js';
+import type {
+  ComparisonSamples,
+  Diagnose,
+  DiagnosisRecord,
+  FailureGroup,
+  FinalizeItem,
+  FinalizeTuning,
+  PendingTrace,
+  PruneResult,
+  RecordOutcome,
+  ServiceMap,
+  ServiceOperations,
+  SpanWithLogs,
+  StitchCallWindow,
+  StitchNeighbours,
+  StoredTraceOutline,
+  TracePage,
+  TraceQuery,
+  TraceStamp,
+} from '../types.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
-import { type ComparisonSamples, ComparisonStore } from './comparison-store.js';
+import { ComparisonStore } from './comparison-store.js';
 import { Dictionary, registerAttributeFunctions } from './dictionary.js';
 import { EdgeStore } from './edge-store.js';
-import {
-  type DiagnosisRecord,
-  type FailureGroup,
-  FailureStore,
-  type PendingTrace,
-  type RecordOutcome,
-} from './failure-store.js';
+import { FailureStore } from './failure-store.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
 import {
   type Dictionaries,
@@ -38,6 +38,7 @@ import {
   type StoredSpanRow,
 } from './span-rows.js';
 import { SqliteOutlines } from './sqlite-outline.js';
+import { computeServiceMap } from './sqlite-service-map.js';
 import { SqliteStitchReads } from './sqlite-stitch.js';
 import { SqliteTraceParts } from './sqlite-trace-parts.js';
 import { DEFAULT_SEARCH_BUDGET, type SearchBudget, SqliteTraceSearch } from './sqlite-trace-search.js';
@@ -60,6 +61,17 @@ export interface SqliteStoreOptions {
 
 /** The single-node store: one SQLite file in WAL mode, one writer, statements prepared once. */
 export class SqliteStore implements Store {
+  /**
+   * Finalizing runs in-process on the event loop: short rounds, each cut into 1 ms slices so a query
+   * arriving behind the finalizer waits for one slice (bench/RESULTS.md).
+   */
+  readonly finalizeTuning: FinalizeTuning = {
+    quietMs: 500,
+    intervalMs: 250,
+    batchSize: 1000,
+    roundBudgetMs: 50,
+    sliceMs: 1,
+  };
   readonly db: Database.Database;
   private readonly resourceAttributes = new Map<number, Attributes>();
   private readonly stmt;

@@ -1,7 +1,7 @@
 import type { Attributes, LogRecord, Span } from '@faultline/model';
 import type Database from 'better-sqlite3';
 import { badQuery } from '../../errors.js';
-import type { OmittedField, SpanWithLogs, TracePart, TraceReadLimits } from '../store.js';
+import type { OmittedField, SpanWithLogs, TracePart, TraceReadLimits } from '../types.js';
 import {
   type Dictionaries,
   idToBlob,

@@ -1,14 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { TracePage, TraceQuery } from '../store.js';
-import {
-  type BoundSql,
-  buildSearchParts,
-  decodeCursor,
-  encodeCursor,
-  type SearchPosition,
-  type TraceSummaryRow,
-  toTraceSummary,
-} from './trace-search-sql.js';
+import { decodeCursor, encodeCursor, type SearchPosition } from '../shared/cursor.js';
+import type { TracePage, TraceQuery } from '../types.js';
+import { type BoundSql, buildSearchParts, type TraceSummaryRow, toTraceSummary } from './trace-search-sql.js';
 
 /** How much one search may examine before it answers with what it found and where it stopped. */
 export interface SearchBudget {

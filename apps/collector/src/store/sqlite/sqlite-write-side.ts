@@ -1,9 +1,9 @@
 import type { LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
-import type { FinalizeItem, PruneResult } from '../store.js';
+import type { FinalizeItem, PruneResult, RecordOutcome } from '../types.js';
 import { Dictionary, registerAttributeFunctions } from './dictionary.js';
 import { EdgeStore } from './edge-store.js';
-import { FailureStore, type RecordOutcome } from './failure-store.js';
+import { FailureStore } from './failure-store.js';
 import { isStoreFull, SqliteSizeCap, type Victim } from './size-cap.js';
 import { idToBlob } from './span-rows.js';
 import { SpanWriter } from './span-writer.js';

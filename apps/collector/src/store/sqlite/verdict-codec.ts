@@ -1,5 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { KeptVerdict } from '../store.js';
+import type { KeptVerdict } from '../types.js';
 
 /**
  * How `traces.verdict` holds a kept verdict. Every finalized trace has one, so its size is paid per
