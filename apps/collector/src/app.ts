@@ -14,8 +14,8 @@ import { defaultUiDir, registerUi } from './api/ui-static.js';
 import { installBearerAuth } from './auth.js';
 import type { CollectorConfig } from './config.js';
 import { ConnectionCap } from './connection-cap.js';
-import { startDiagnosisLoop } from './diagnosis/diagnosis-loop.js';
 import { installErrorHandler } from './error-handler.js';
+import { startFinalizeLoop } from './finalize/finalize-loop.js';
 import { OtlpForwarder } from './forward/otlp-forwarder.js';
 import { HostAllowlist, installHostCheck, urlHost } from './host-check.js';
 import { timeoutSafeServerFactory } from './http-server.js';
@@ -179,7 +179,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     calls: grpcListener,
   });
   let stopRetention: (() => void) | undefined;
-  let stopDiagnosis: (() => Promise<void>) | undefined;
+  let stopFinalizing: (() => Promise<void>) | undefined;
 
   return {
     api,
@@ -205,7 +205,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
       const publicUrl =
         config.publicUrl ??
         `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${portOf(api)}`;
-      stopDiagnosis = startDiagnosisLoop({
+      stopFinalizing = startFinalizeLoop({
         store,
         onJudged: (traceId, trace, diagnosis) => outlines.keepJudged(traceId, trace, diagnosis),
         ...(config.alertWebhook
@@ -229,7 +229,7 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     async close() {
       accepting = false;
       stopRetention?.();
-      await stopDiagnosis?.();
+      await stopFinalizing?.();
       await grpcListener.close(grpcServer);
       await otlp.close();
       await queue.drain();

@@ -7,7 +7,7 @@ import type { WebhookAlerter } from './webhook-alerter.js';
 
 /**
  * The diagnosis loop's hook that alerts: once when a failure group first appears, and when a group's
- * rate jumps (RateJumpDetector). Returns the callback for `startDiagnosisLoop({ onRecorded })`.
+ * rate jumps (RateJumpDetector). Returns the callback for `startFinalizeLoop({ onRecorded })`.
  */
 export function alertOnRecorded(store: Store, alerter: WebhookAlerter, publicUrl: string) {
   const jumps = new RateJumpDetector();

@@ -1,8 +1,8 @@
 import { diagnoseTrace, withLoggedExceptions } from '@faultline/diagnosis';
 import { toWireLogRecord, toWireSpan } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
-import { followBrokenCall } from '../diagnosis/stitch-lookup.js';
 import { notFailing } from '../errors.js';
+import { followBrokenCall } from '../finalize/stitch-lookup.js';
 import { incidentReport } from '../report/incident-report.js';
 import type { Store } from '../store/store.js';
 import type { TraceReadLimits, TraceSummary } from '../store/types.js';

@@ -34,7 +34,7 @@ export function edgeKey(source: string, target: string): string {
   return `${source}\u0000${target}`;
 }
 
-// The collector names a peer by the address it was called at (apps/collector/src/store/edge-store.ts).
+// The collector names a peer by the address it was called at (apps/collector/src/store/sqlite/edge-store.ts).
 const PEER_HOST = ['server.address', 'net.peer.name'] as const;
 const PEER_PORT = ['server.port', 'net.peer.port'] as const;
 

@@ -2,7 +2,7 @@ import type { Span } from '@faultline/model';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeSpan, newTraceId } from '../../../test/helpers/make-span.js';
 import { type OpenedStore, sqliteBackend } from '../../../test/helpers/store-backends.js';
-import { Finalizer } from '../../diagnosis/finalizer.js';
+import { Finalizer } from '../../finalize/finalizer.js';
 import type { Store } from '../store.js';
 
 const MS = 1_000_000n;

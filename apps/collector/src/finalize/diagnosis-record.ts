@@ -46,7 +46,7 @@ export function toDiagnosisRecord(diagnosis: Diagnosis, spans: readonly Span[]):
     // URL-safe group id.
     fingerprint: createHash('sha256').update(failureFingerprint(diagnosis, spans)).digest('hex').slice(0, 16),
     // A stitched verdict is kept at the call that left this trace: the stitcher finds it there as a
-    // rival of later look-alike calls (store/sqlite-stitch.ts).
+    // rival of later look-alike calls (store/sqlite/sqlite-stitch.ts).
     originSpanId: diagnosis.continuedIn?.fromSpanId ?? diagnosis.originSpanId,
     originService: diagnosis.originService,
     originOperation: evidence.operation,

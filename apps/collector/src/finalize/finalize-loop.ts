@@ -3,7 +3,7 @@ import type { DiagnosisRecord, RecordOutcome } from '../store/types.js';
 import { Finalizer, type FinalizerOptions } from './finalizer.js';
 
 /** How the background diagnosis runs. */
-export interface DiagnosisLoopOptions {
+export interface FinalizeLoopOptions {
   store: Store;
   /** A trace is diagnosed once no span of it arrived for this long (it looks complete). */
   quietMs: number;
@@ -33,7 +33,7 @@ export interface DiagnosisLoopOptions {
  * were last finalized, so a round never scans all traces).
  * Returns a function that stops the loop and waits for the round under way.
  */
-export function startDiagnosisLoop(options: DiagnosisLoopOptions): () => Promise<void> {
+export function startFinalizeLoop(options: FinalizeLoopOptions): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
