@@ -37,4 +37,12 @@ describe('TraceList', () => {
     expect(origins[0]!.textContent).toBe('orders connection pool exhausted');
     expect(origins[1]!.textContent).toBe('');
   });
+
+  it('lists a trace sent without a root service or name (the wire type allows null) by its entry request', () => {
+    const rootless = { ...base, rootService: null, rootName: null };
+    render(<TraceList traces={[rootless]} />);
+    const rows = screen.getAllByTestId('trace-row');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.textContent).toContain('GET /api/orders/:id');
+  });
 });

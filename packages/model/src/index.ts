@@ -1,3 +1,20 @@
+export type {
+  WireFailureGroup,
+  WireFailures,
+  WireGroupComparison,
+  WireImportResult,
+  WireMapEdge,
+  WireMapNode,
+  WireOmittedField,
+  WireServiceMap,
+  WireServices,
+  WireSharedTrace,
+  WireTrace,
+  WireTraceComparison,
+  WireTracePage,
+  WireTracePartFields,
+  WireTraceSummary,
+} from './api-wire.js';
 export {
   DB_NAMESPACE,
   DB_OPERATION,

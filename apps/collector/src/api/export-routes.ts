@@ -1,4 +1,5 @@
 import { diagnoseTrace } from '@faultline/diagnosis';
+import type { WireImportResult } from '@faultline/model';
 import {
   decodeLogsJson,
   decodeTracesJson,
@@ -50,7 +51,7 @@ export function registerExportRoutes(
       { parseAs: 'string', bodyLimit: maxBodyBytes },
       (_request, body, done) => done(null, body),
     );
-    scope.post('/api/import', { bodyLimit: maxBodyBytes }, async (request) => {
+    scope.post('/api/import', { bodyLimit: maxBodyBytes }, async (request): Promise<WireImportResult> => {
       const text = typeof request.body === 'string' ? request.body : '';
       try {
         const traces = decodeTracesJson(text);

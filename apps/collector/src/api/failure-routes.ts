@@ -1,4 +1,5 @@
 import { CAUSE_LABELS, type Cause } from '@faultline/diagnosis';
+import type { WireFailures, WireServiceMap } from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import { parseLimit, parseTime } from './query-params.js';
@@ -7,7 +8,7 @@ const HOUR_NS = 3_600_000_000_000n;
 
 /** `GET /api/failures` (failure groups) and `GET /api/service-map`; shapes in docs/api.md. */
 export function registerFailureRoutes(app: FastifyInstance, store: Store): void {
-  app.get('/api/failures', async (request) => {
+  app.get('/api/failures', async (request): Promise<WireFailures> => {
     const raw = request.query as Record<string, string | undefined>;
     const nowNs = BigInt(Date.now()) * 1_000_000n;
     const sinceNs = parseTime(raw, 'since') ?? nowNs - 24n * HOUR_NS;
@@ -48,7 +49,7 @@ export function registerFailureRoutes(app: FastifyInstance, store: Store): void 
     };
   });
 
-  app.get('/api/service-map', async (request) => {
+  app.get('/api/service-map', async (request): Promise<WireServiceMap> => {
     const raw = request.query as Record<string, string | undefined>;
     const sinceNs = parseTime(raw, 'since') ?? BigInt(Date.now()) * 1_000_000n - HOUR_NS;
     return store.serviceMap(sinceNs);

@@ -1,5 +1,14 @@
-import { diagnoseTrace, withLoggedExceptions } from '@faultline/diagnosis';
-import { toWireLogRecord, toWireSpan } from '@faultline/model';
+import { type Diagnosis, diagnoseTrace, withLoggedExceptions } from '@faultline/diagnosis';
+import {
+  type Attributes,
+  toWireLogRecord,
+  toWireSpan,
+  type WireServices,
+  type WireSharedTrace,
+  type WireTrace,
+  type WireTracePage,
+  type WireTraceSummary,
+} from '@faultline/model';
 import type { FastifyInstance } from 'fastify';
 import { notFailing } from '../errors.js';
 import { followBrokenCall } from '../finalize/stitch-lookup.js';
@@ -11,11 +20,11 @@ import { parseTraceQuery } from './query-params.js';
 
 /** Distinct resources of a trace, each listed once; spans refer to them by index. */
 class SharedResources {
-  readonly list: object[] = [];
-  private readonly byObject = new Map<object, number>();
+  readonly list: Attributes[] = [];
+  private readonly byObject = new Map<Attributes, number>();
   private readonly byJson = new Map<string, number>();
 
-  ref(resource: object): number {
+  ref(resource: Attributes): number {
     // The store hands out one object per stored resource, so identity finds nearly every repeat.
     let index = this.byObject.get(resource);
     if (index !== undefined) return index;
@@ -32,7 +41,7 @@ class SharedResources {
 }
 
 /** A trace summary as JSON: nanoseconds as strings, duration in ms. */
-export function toWireSummary(summary: TraceSummary) {
+export function toWireSummary(summary: TraceSummary): WireTraceSummary {
   return {
     traceId: summary.traceId,
     rootService: summary.rootService,
@@ -64,7 +73,7 @@ export function registerTraceRoutes(
 ): void {
   app.get<{ Params: { traceId: string }; Querystring: { resources?: string; cursor?: string } }>(
     '/api/traces/:traceId',
-    async (request) => {
+    async (request): Promise<WireTrace<Diagnosis> | WireSharedTrace<Diagnosis>> => {
       const cursor = request.query.cursor || null;
       const part = await loadTracePart(store, request.params.traceId, cursor, limits);
       const { traceId } = part;
@@ -83,7 +92,7 @@ export function registerTraceRoutes(
       const cut = whole
         ? {}
         : {
-            truncated: true,
+            truncated: true as const,
             message: partMessage(traceId, part.spans.length, part.logs.length, part.next, limits),
             nextCursor: part.next,
             omitted: part.omitted,
@@ -114,7 +123,7 @@ export function registerTraceRoutes(
     return reply.type('text/markdown; charset=utf-8').send(incidentReport(spans, diagnosis, group));
   });
 
-  app.get('/api/traces', async (request) => {
+  app.get('/api/traces', async (request): Promise<WireTracePage> => {
     const query = parseTraceQuery(request.query as Record<string, string | string[] | undefined>);
     const page = await store.searchTraces(query);
     return {
@@ -124,7 +133,7 @@ export function registerTraceRoutes(
     };
   });
 
-  app.get('/api/services', async () => {
+  app.get('/api/services', async (): Promise<WireServices> => {
     const services = await store.listServices();
     return {
       services: services.map((s) => ({

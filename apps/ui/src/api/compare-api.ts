@@ -1,23 +1,12 @@
 import type { OverRepresentedValue, TraceDiff } from '@faultline/diagnosis';
+import type { WireGroupComparison, WireTraceComparison } from '@faultline/model';
 import { getJson } from './http-client.js';
 
 /** `GET /api/traces/:traceId/compare`: the trace against the nearest successful one of the same entry. */
-export interface TraceComparison {
-  traceId: string;
-  /** Null when no request of that entry has succeeded (then `diff` is null too). */
-  baselineTraceId: string | null;
-  diff: TraceDiff | null;
-}
+export type TraceComparison = WireTraceComparison<TraceDiff>;
 
 /** `GET /api/failures/:fingerprint/compare`: attribute values over-represented among a group's failures. */
-export interface GroupComparison {
-  fingerprint: string;
-  service: string;
-  operation: string;
-  failingCount: number;
-  succeedingCount: number;
-  overRepresented: OverRepresentedValue[];
-}
+export type GroupComparison = WireGroupComparison<OverRepresentedValue>;
 
 /** Compares a failing trace with the nearest successful trace (in time) of the same entry operation. */
 export function compareTrace(traceId: string, signal?: AbortSignal): Promise<TraceComparison> {

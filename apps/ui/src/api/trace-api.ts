@@ -4,18 +4,13 @@ import {
   fromWireSpan,
   type LogRecord,
   type Span,
-  type WireLogRecord,
-  type WireSpan,
+  type WireSharedTrace,
+  type WireTrace as WireTraceOf,
 } from '@faultline/model';
 import { getJson } from './http-client.js';
 
-/** `GET /api/traces/:traceId` as JSON (contract shape). */
-export interface WireTrace {
-  traceId: string;
-  spans: WireSpan[];
-  logs: WireLogRecord[];
-  diagnosis: Diagnosis | null;
-}
+/** `GET /api/traces/:traceId` as JSON (contract shape; @faultline/model declares it for both sides). */
+export type WireTrace = WireTraceOf<Diagnosis>;
 
 /** One trace in domain types: spans and logs with bigint nanoseconds, the diagnosis as sent (JSON-safe). */
 export interface Trace {
@@ -43,13 +38,7 @@ export function fromWireTrace(wire: WireTrace): Trace {
 }
 
 /** `GET /api/traces/:traceId?resources=shared`: each resource once, spans and logs refer to it by index. */
-interface SharedWireTrace {
-  traceId: string;
-  resources: WireSpan['resource'][];
-  spans: (Omit<WireSpan, 'resource'> & { resourceRef: number })[];
-  logs: (Omit<WireLogRecord, 'resource'> & { resourceRef: number })[];
-  diagnosis: Diagnosis | null;
-}
+type SharedWireTrace = WireSharedTrace<Diagnosis>;
 
 /** Back to the contract shape (spans of one resource share one object), at a fraction of the bytes. */
 export function expandResources(shared: SharedWireTrace | WireTrace): WireTrace {

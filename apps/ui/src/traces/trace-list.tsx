@@ -37,9 +37,14 @@ export function TraceList(props: { traces: TraceSummary[] }) {
             </td>
             <td class="entry">
               <Link href={tracePath(t.traceId)}>
-                <span class="service-chip" style={serviceStyle(t.rootService)}>
-                  {t.rootService}
-                </span>{' '}
+                {/* The wire type allows a trace without a root service: no chip then, not a crash. */}
+                {t.rootService !== null && (
+                  <>
+                    <span class="service-chip" style={serviceStyle(t.rootService)}>
+                      {t.rootService}
+                    </span>{' '}
+                  </>
+                )}
                 {t.httpMethod && t.httpRoute ? `${t.httpMethod} ${t.httpRoute}` : t.rootName}
               </Link>
             </td>
