@@ -1,36 +1,16 @@
-import cors from '@fastify/cors';
 import type * as grpc from '@grpc/grpc-js';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { alertOnRecorded } from './alerts/alert-on-recorded.js';
-import { WebhookAlerter } from './alerts/webhook-alerter.js';
-import { registerCompareRoutes } from './api/compare-routes.js';
-import { registerExportRoutes } from './api/export-routes.js';
-import { registerFailureRoutes } from './api/failure-routes.js';
-import { registerHealthRoutes } from './api/health-routes.js';
+import type { FastifyInstance } from 'fastify';
 import { OutlineCache } from './api/outline-cache.js';
-import { registerTraceOutlineRoutes } from './api/trace-outline-routes.js';
-import { registerTraceRoutes } from './api/trace-routes.js';
-import { defaultUiDir, registerUi } from './api/ui-static.js';
-import { installBearerAuth } from './auth.js';
 import type { CollectorConfig } from './config.js';
-import { ConnectionCap } from './connection-cap.js';
-import { installErrorHandler } from './error-handler.js';
-import { startFinalizeLoop } from './finalize/finalize-loop.js';
-import { OtlpForwarder } from './forward/otlp-forwarder.js';
-import { HostAllowlist, installHostCheck, urlHost } from './host-check.js';
-import { timeoutSafeServerFactory } from './http-server.js';
-import { IngestQueue } from './ingest/ingest-queue.js';
-import { Redactor } from './ingest/redactor.js';
-import { GrpcListener } from './otlp-grpc/grpc-listener.js';
-import { buildGrpcServer } from './otlp-grpc/grpc-server.js';
-import { InflightBudget, installInflightBudget } from './otlp-http/inflight-budget.js';
-import { registerOtlpHttpRoutes } from './otlp-http/otlp-http-routes.js';
-import { RateLimitedLog } from './rate-limited-log.js';
-import { startRetention } from './retention.js';
-import { describeStore, openStore } from './store/open-store.js';
+import type { OtlpForwarder } from './forward/otlp-forwarder.js';
+import type { IngestQueue } from './ingest/ingest-queue.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import type { TraceReadLimits } from './store/types.js';
-import { describeStoreFailure } from './store-failure.js';
+import { buildForwarder, webhookAlerts } from './wiring/alerts-and-forward.js';
+import { buildListeners, type Listeners } from './wiring/listeners.js';
+import { registerRoutes } from './wiring/routes.js';
+import { buildIngestQueue, startBackgroundWork } from './wiring/store-and-finalizer.js';
 
 /** Ports actually bound (differs from the config when it asked for port 0). */
 export interface BoundPorts {
@@ -82,105 +62,41 @@ const MAX_PENDING_ITEMS = 200_000;
  */
 const MAX_CONNECTIONS = 1024;
 
-/** Builds the collector without listening, so tests drive it with `inject()`. */
+/**
+ * Builds the collector without listening, so tests drive it with `inject()`. What each part wires is
+ * in wiring/: the listeners and their guards, the store's queue and background work, alerts and
+ * `--forward`, and the routes.
+ */
 export async function buildApp(config: CollectorConfig, options: BuildOptions = {}): Promise<Collector> {
   const store =
     options.store ??
     (await openStore(config, {
       // Runs only once the listeners below exist: background writes start after the store is open.
       onBackgroundError: (error, failures) =>
-        api.log.error({ err: error, failures }, 'store: background write failed'),
+        listeners.api.log.error({ err: error, failures }, 'store: background write failed'),
     }));
-  const forwarder = config.forwardUrl
-    ? new OtlpForwarder({
-        url: config.forwardUrl,
-        onDrop: (reason, requests) => otlp.log.warn(`forward: dropped ${requests} requests: ${reason}`),
-      })
-    : undefined;
+  const forwarder = buildForwarder(config, () => listeners.otlp.log);
   const maxPendingItems = options.maxPendingItems ?? MAX_PENDING_ITEMS;
-  let accepting = false;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
-  const caps = { api: new ConnectionCap(maxConnections), otlpHttp: new ConnectionCap(maxConnections) };
-  const fastifyOptions = (listener: string, cap: ConnectionCap) => ({
-    // JSON lines on stderr (stdout carries the banner); one line per error or refusal, never one per
-    // request: request lines would carry query strings, and at ingest rates they are the flood.
-    logger: { level: config.logLevel, name: `faultline-${listener}`, stream: process.stderr },
-    logController: new LogController({ disableRequestLogging: true }),
-    // Slow or idle clients are cut off; a sidecar must not be held open by a slowloris.
-    connectionTimeout: requestTimeoutMs,
-    requestTimeout: requestTimeoutMs,
-    keepAliveTimeout: 10_000,
-    serverFactory: timeoutSafeServerFactory(requestTimeoutMs, cap),
-  });
-  const otlp = Fastify({ ...fastifyOptions('otlp', caps.otlpHttp), bodyLimit: config.maxBodyBytes });
-  const api = Fastify(fastifyOptions('api', caps.api));
-  const otlpLog = new RateLimitedLog(otlp.log);
-  const apiLog = new RateLimitedLog(api.log);
-  const storeName = describeStore(config);
-  const queue = new IngestQueue(store, {
-    maxPendingItems,
-    redactor: new Redactor({ extraPatterns: config.redactPatterns, keep: config.redactKeep }),
-    onWriteError: (error) => {
-      otlpLog.error('store-write', {}, describeStoreFailure(error, storeName));
-      otlp.log.debug({ err: error }, 'store write failed');
-    },
-    ...(forwarder ? { onCommitted: (spans, logs) => forwarder.forward(spans, logs) } : {}),
-  });
-
-  // Hook order is the order of these calls: the Host check first (a rebinding page learns nothing,
-  // not even whether a token is set), then CORS (a preflight carries no token), then the token.
-  const allowedHosts = new HostAllowlist([
-    config.host,
-    urlHost(config.publicUrl) ?? '',
-    ...config.allowedHosts,
-  ]);
-  for (const app of [otlp, api]) {
-    installErrorHandler(app);
-    installHostCheck(app, allowedHosts);
-  }
-  if (config.corsOrigins.length > 0) {
-    await otlp.register(cors, { origin: config.corsOrigins, methods: ['POST'], maxAge: 600 });
-  }
-  for (const app of [otlp, api]) installBearerAuth(app, config.token);
-  const grpcListener = new GrpcListener(maxConnections);
-  // One body budget for both listeners: bodies are buffered whole, so many slow clients must not
-  // add up to more memory than the sidecar is sized for.
-  const budget = new InflightBudget(Math.max(config.maxInflightBytes, config.maxBodyBytes));
-  for (const app of [otlp, api]) {
-    installInflightBudget(app, budget);
-  }
-  registerOtlpHttpRoutes(otlp, { queue, maxBodyBytes: config.maxBodyBytes });
-  registerHealthRoutes(api, {
-    queue,
-    isAccepting: () => accepting,
-    maxPendingItems,
-    connectionStats: () => ({
-      api: caps.api.snapshot(),
-      otlpHttp: caps.otlpHttp.snapshot(),
-      otlpGrpc: grpcListener.snapshot(),
-    }),
-    ...(forwarder ? { forwardStats: () => forwarder.stats } : {}),
-  });
-  registerTraceRoutes(api, store, options.traceAnswerLimits);
+  const listeners = await buildListeners(config, options.requestTimeoutMs ?? 30_000, maxConnections);
+  const { api, otlp } = listeners;
+  const queue = buildIngestQueue(config, store, listeners, maxPendingItems, forwarder);
   const outlines = new OutlineCache();
-  registerTraceOutlineRoutes(api, store, outlines);
-  registerFailureRoutes(api, store);
-  registerCompareRoutes(api, store);
-  registerExportRoutes(api, store, queue, config.maxBodyBytes);
-  await registerUi(api, config.uiDir ?? defaultUiDir());
-
-  const grpcServer = buildGrpcServer({
+  let accepting = false;
+  const grpcServer = await registerRoutes(listeners, {
+    config,
+    store,
     queue,
-    maxBodyBytes: config.maxBodyBytes,
-    token: config.token,
-    allowedHosts,
-    log: otlpLog,
-    calls: grpcListener,
+    forwarder,
+    outlines,
+    maxPendingItems,
+    isAccepting: () => accepting,
+    traceAnswerLimits: options.traceAnswerLimits,
   });
-  let stopRetention: (() => void) | undefined;
-  let stopFinalizing: (() => Promise<void>) | undefined;
-
+  const parts = { listeners, grpcServer, store, queue, forwarder, outlines };
+  const setAccepting = (value: boolean) => {
+    accepting = value;
+  };
   return {
     api,
     otlp,
@@ -188,49 +104,55 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
     store,
     queue,
     forwarder,
+    ...lifecycle(config, options, parts, setAccepting),
+  };
+}
+
+/** What `listen` binds and starts, and `close` stops in order. */
+interface Parts {
+  listeners: Listeners;
+  grpcServer: grpc.Server;
+  store: Store;
+  queue: IngestQueue;
+  forwarder: OtlpForwarder | undefined;
+  outlines: OutlineCache;
+}
+
+/**
+ * Binds the listeners, then starts the store's background work (retention, the finalizer and its
+ * alerts); `close` stops intake first and closes the store last, once everything acknowledged is in.
+ */
+function lifecycle(
+  config: CollectorConfig,
+  options: BuildOptions,
+  { listeners, grpcServer, store, queue, forwarder, outlines }: Parts,
+  setAccepting: (accepting: boolean) => void,
+): Pick<Collector, 'listen' | 'close'> {
+  const { api, otlp } = listeners;
+  let stopBackground: (() => Promise<void>) | undefined;
+  return {
     async listen() {
       await otlp.listen({ host: config.host, port: config.otlpHttpPort });
       await api.listen({ host: config.host, port: config.port });
-      const otlpGrpcPort = await grpcListener.listen(grpcServer, config.host, config.otlpGrpcPort);
-      const portOf = (app: FastifyInstance) => {
-        const address = app.server.address();
-        return typeof address === 'object' && address ? address.port : 0;
-      };
-      stopRetention = startRetention({
-        store,
-        intervalMs: options.retentionIntervalMs ?? 60_000,
-        tracesPerStep: 200,
-        onError: (error) => apiLog.error('retention', { err: error }, 'retention failed'),
-      });
+      const otlpGrpcPort = await listeners.grpc.listen(grpcServer, config.host, config.otlpGrpcPort);
       const publicUrl =
         config.publicUrl ??
         `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${portOf(api)}`;
-      stopFinalizing = startFinalizeLoop({
+      stopBackground = startBackgroundWork({
         store,
-        onJudged: (traceId, trace, diagnosis) => outlines.keepJudged(traceId, trace, diagnosis),
-        ...(config.alertWebhook
-          ? {
-              onRecorded: alertOnRecorded(
-                store,
-                new WebhookAlerter(config.alertWebhook, (m) => api.log.warn(m), {
-                  ...(options.alertIntervalMs !== undefined ? { intervalMs: options.alertIntervalMs } : {}),
-                }),
-                publicUrl,
-              ),
-            }
-          : {}),
-        ...store.finalizeTuning,
-        quietMs: options.diagnosisQuietMs ?? store.finalizeTuning.quietMs,
-        onError: (error) => apiLog.error('diagnosis', { err: error }, 'diagnosis failed'),
+        apiLog: listeners.apiLog,
+        outlines,
+        retentionIntervalMs: options.retentionIntervalMs,
+        quietMs: options.diagnosisQuietMs,
+        ...webhookAlerts(config, store, publicUrl, api.log, options.alertIntervalMs),
       });
-      accepting = true;
+      setAccepting(true);
       return { port: portOf(api), otlpHttpPort: portOf(otlp), otlpGrpcPort };
     },
     async close() {
-      accepting = false;
-      stopRetention?.();
-      await stopFinalizing?.();
-      await grpcListener.close(grpcServer);
+      setAccepting(false);
+      await stopBackground?.();
+      await listeners.grpc.close(grpcServer);
       await otlp.close();
       await queue.drain();
       await forwarder?.close();
@@ -238,4 +160,10 @@ export async function buildApp(config: CollectorConfig, options: BuildOptions = 
       await store.close();
     },
   };
+}
+
+/** The port a Fastify app is bound to (0 before it listens). */
+function portOf(app: FastifyInstance): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : 0;
 }
