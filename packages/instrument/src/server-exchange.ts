@@ -201,7 +201,9 @@ function finishExchange(exchange: Exchange): void {
     if (!failing) {
       // Right after a stall a fast handler may answer before its socket's end is read, so a caller
       // that gave up looks served: a request caught in the stall is kept all the same.
-      exchange.keptForCause = exchange.setup.processPicture?.caughtInStall(deferred.startTime) === true;
+      exchange.keptForCause =
+        exchange.setup.processPicture?.caughtInStall(deferred.startTime, exchange.endAt ?? nowMillis()) ===
+        true;
       failing = exchange.keptForCause;
     }
     const traceId = deferred.traceId;
