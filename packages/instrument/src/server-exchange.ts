@@ -228,9 +228,10 @@ function endServerSpan(exchange: Exchange): void {
   const { span, rpc, setup } = exchange;
   const deferral = setup.deferral;
   if (deferral !== undefined) {
-    // A span that ends without failing is decided again by the sampler as it ends: tell it why it is kept.
-    if (exchange.clientGone || exchange.keptForCause) deferral.keepForCause(span.spanContext().traceId);
-    else if (!exchange.timedHere) deferral.keepChosen(span.spanContext().traceId);
+    // A span that ends without failing is decided again by the sampler as it ends: tell it why it is
+    // kept. One chosen at the share as it started stands for its share, whatever happened to it.
+    if (!exchange.timedHere) deferral.keepChosen(span.spanContext().traceId);
+    else if (exchange.clientGone || exchange.keptForCause) deferral.keepForCause(span.spanContext().traceId);
   }
   // Every span that gets here is exported (a dropped deferred one never does): it carries the picture.
   // This request has left the list of open ones already; it was in flight until now.
