@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { navigate } from '../router/history.js';
 import { tracePath } from '../router/routes.js';
-import type { RevealRequest } from './waterfall.js';
+import type { RevealRequest } from './use-waterfall-scroll.js';
 import { ancestorSpanIds, type WaterfallModel } from './waterfall-model.js';
 
 /** The selected span, the collapsed subtrees and the pending scroll, and the ways to change them. */
