@@ -167,6 +167,33 @@ describe('the trace page of a small trace', () => {
   });
 });
 
+describe('a link to a span of the same trace', () => {
+  it('selects that span even when the URL named it before another span was clicked', async () => {
+    // The handler links back to the entry span of its own trace.
+    const spans = poolExhaustedTrace.spans.map((s) =>
+      s.spanId === ORDERS_HANDLER
+        ? { ...s, links: [{ traceId: TRACE_ID, spanId: GATEWAY_SERVER, attributes: {} }] }
+        : s,
+    );
+    collector({ ...poolExhaustedTrace, spans });
+    history.replaceState(null, '', `/traces/${TRACE_ID}?span=${GATEWAY_SERVER}`);
+    const { container } = render(<App />);
+    const selected = () => container.querySelector<HTMLElement>('.waterfall-row.selected')?.dataset.spanId;
+    await screen.findByTestId('origin-span');
+    expect(selected()).toBe(GATEWAY_SERVER);
+    fireEvent.click(screen.getAllByTestId('span-row').find((r) => r.dataset.spanId === ORDERS_HANDLER)!);
+    expect(selected()).toBe(ORDERS_HANDLER);
+    const link = await waitFor(() => {
+      const found = screen.getByTestId('span-details').querySelector<HTMLAnchorElement>('.links a');
+      expect(found).toBeTruthy();
+      return found!;
+    });
+    fireEvent.click(link);
+    await waitFor(() => expect(selected()).toBe(GATEWAY_SERVER));
+    expect(location.search).toBe(`?span=${GATEWAY_SERVER}`);
+  });
+});
+
 describe('the trace requested before the app renders', () => {
   it('is the one the page shows, with no second request', async () => {
     history.replaceState(null, '', `/traces/${TRACE_ID}`);

@@ -103,19 +103,19 @@ describe('ProcessSampler', () => {
     const before = wallNow();
     blockFor(300);
     // Too short a stall to keep anything for it.
-    expect(sampler.caughtInStall(before)).toBe(false);
+    expect(sampler.caughtInStall(before, wallNow())).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 150));
     const waiting = wallNow();
     blockFor(700);
     // Seen in the same turn the stall ended, before any timer ran: a request that waited through it,
     // and one read just after it (its bytes arrived during it), are both caught.
-    expect(sampler.caughtInStall(waiting)).toBe(true);
-    expect(sampler.caughtInStall(wallNow())).toBe(true);
-    const caught = Array.from({ length: 70 }, () => sampler.caughtInStall(waiting));
+    expect(sampler.caughtInStall(waiting, wallNow())).toBe(true);
+    expect(sampler.caughtInStall(wallNow(), wallNow())).toBe(true);
+    const caught = Array.from({ length: 70 }, () => sampler.caughtInStall(waiting, wallNow()));
     expect(caught.filter(Boolean)).toHaveLength(62);
     // Once the backlog has drained, a new request was not caught in anything.
     await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(sampler.caughtInStall(wallNow())).toBe(false);
+    expect(sampler.caughtInStall(wallNow(), wallNow())).toBe(false);
   });
 
   it('puts the picture on the span it describes, and nothing once stopped', async () => {
@@ -136,11 +136,11 @@ describe('ProcessSampler', () => {
   it('steps aside after one warning when reading the process fails, and never throws into the app', async () => {
     const sampler = await started();
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    vi.spyOn(process, 'memoryUsage').mockImplementation(() => {
+    vi.spyOn(process.memoryUsage, 'rss').mockImplementation(() => {
       throw new Error('EMFILE: too many open files');
     });
     // Past the reuse of a picture just read.
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await new Promise((resolve) => setTimeout(resolve, 80));
     const span = recordingSpan();
     expect(() => sampler.describe(span, 1)).not.toThrow();
     expect(() => sampler.describe(span, 1)).not.toThrow();

@@ -207,7 +207,9 @@ function finishExchange(exchange: Exchange): void {
     if (!failing) {
       // Right after a stall a fast handler may answer before its socket's end is read, so a caller
       // that gave up looks served: a request caught in the stall is kept all the same.
-      exchange.keptForCause = exchange.setup.processPicture?.caughtInStall(deferred.startTime) === true;
+      exchange.keptForCause =
+        exchange.setup.processPicture?.caughtInStall(deferred.startTime, exchange.endAt ?? nowMillis()) ===
+        true;
       failing = exchange.keptForCause;
     }
     const traceId = deferred.traceId;
@@ -232,9 +234,10 @@ function endServerSpan(exchange: Exchange): void {
   const { span, rpc, setup } = exchange;
   const deferral = setup.deferral;
   if (deferral !== undefined) {
-    // A span that ends without failing is decided again by the sampler as it ends: tell it why it is kept.
-    if (exchange.clientGone || exchange.keptForCause) deferral.keepForCause(span.spanContext().traceId);
-    else if (!exchange.timedHere) deferral.keepChosen(span.spanContext().traceId);
+    // A span that ends without failing is decided again by the sampler as it ends: tell it why it is
+    // kept. One chosen at the share as it started stands for its share, whatever happened to it.
+    if (!exchange.timedHere) deferral.keepChosen(span.spanContext().traceId);
+    else if (exchange.clientGone || exchange.keptForCause) deferral.keepForCause(span.spanContext().traceId);
   }
   // Every span that gets here is exported (a dropped deferred one never does): it carries the picture.
   // This request has left the list of open ones already; it was in flight until now.

@@ -72,6 +72,9 @@ describe('a plain node:http app started with --require @faultline/instrument/reg
     const server = serverSpan(trace)!;
     expect(server.status.code).toBe('ERROR');
     expect(exceptionEvents(server)[0]?.attributes['exception.type']).toBe('TypeError');
+    // The process it took down is described as it went (process-sampler.ts).
+    expect(server.attributes['faultline.process.window_ms']).toEqual(expect.any(Number));
+    expect(server.attributes['faultline.process.heap.used_bytes']).toEqual(expect.any(Number));
   });
 
   it('still crashes on an unhandled rejection as Node would, and ends the request span it left open', async () => {
@@ -86,6 +89,7 @@ describe('a plain node:http app started with --require @faultline/instrument/reg
     expect(exceptionEvents(server)[0]?.attributes['exception.message']).toBe(
       'unhandled rejection in a handler',
     );
+    expect(server.attributes['faultline.process.eventloop.delay_max_ms']).toEqual(expect.any(Number));
   });
 
   it('respects --unhandled-rejections=warn: the process lives on, as it would without Faultline', async () => {

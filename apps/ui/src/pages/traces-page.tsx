@@ -1,63 +1,19 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { listServices, searchTraces, type TraceSummary } from '../api/search-api.js';
+import { useMemo } from 'preact/hooks';
+import { listServices } from '../api/search-api.js';
 import { usePolled } from '../hooks/use-polled.js';
 import { navigate } from '../router/history.js';
 import { DurationScatter } from '../traces/duration-scatter.js';
-import { mergeNewest } from '../traces/merge-pages.js';
 import { SearchForm } from '../traces/search-form.js';
-import { apiParamsFromForm, formFromParams, queryStringFromForm } from '../traces/search-query.js';
+import { formFromParams, queryStringFromForm } from '../traces/search-query.js';
 import { TraceList } from '../traces/trace-list.js';
-
-const POLL_MS = 3000;
-const PAGE_SIZE = 50;
+import { useTraceSearch } from '../traces/use-trace-search.js';
 
 /** Trace search: a form, a duration scatter and the results, polling for new traces every 3 s. */
 export function TracesPage(props: { params: URLSearchParams }) {
   const queryKey = props.params.toString();
   const form = useMemo(() => formFromParams(props.params), [queryKey]);
   const services = usePolled((signal) => listServices(signal), 30_000, []);
-  const [traces, setTraces] = useState<TraceSummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  // The last page stopped at the collector's search budget: the cursor searches further.
-  const [cutShort, setCutShort] = useState(false);
-  const [loadingMore, setLoadingMore] = useState(false);
-  // The cursor belongs to the last page loaded; polling refreshes the top without moving it.
-  const pagedOnce = useRef(false);
-
-  useEffect(() => {
-    setTraces([]);
-    setCursor(null);
-    setCutShort(false);
-    pagedOnce.current = false;
-  }, [queryKey]);
-
-  const firstPage = usePolled(
-    async (signal) => {
-      const page = await searchTraces({ ...apiParamsFromForm(form, Date.now()), limit: PAGE_SIZE }, signal);
-      setTraces((shown) => mergeNewest(shown, page.traces));
-      if (!pagedOnce.current) {
-        pagedOnce.current = true;
-        setCursor(page.nextCursor);
-        setCutShort(page.cutShort);
-      }
-      return page;
-    },
-    POLL_MS,
-    [queryKey],
-  );
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await searchTraces({ ...apiParamsFromForm(form, Date.now()), limit: PAGE_SIZE, cursor });
-      setTraces((shown) => mergeNewest(shown, page.traces));
-      setCursor(page.nextCursor);
-      setCutShort(page.cutShort);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  const { traces, cursor, cutShort, loadingMore, loadMore, ...firstPage } = useTraceSearch(form, queryKey);
 
   return (
     <main class="page traces-page">

@@ -1,15 +1,8 @@
-import type { JSX } from 'preact';
-import { serviceStyle } from '../format/service-colour.js';
-import { formatDurationMs } from '../format/time-format.js';
-import { Link } from '../router/history.js';
-import { tracePath } from '../router/routes.js';
 import type { CriticalSegment } from './critical-path.js';
 import type { SpanRole } from './span-roles.js';
 import type { WaterfallNode } from './waterfall-model.js';
-
-/** Indentation stops growing past this depth so deep chains keep their names readable. */
-const MAX_INDENT_LEVELS = 20;
-const INDENT_PX = 14;
+import { WaterfallRowName } from './waterfall-row-name.js';
+import { WaterfallRowTimeline } from './waterfall-row-timeline.js';
 
 /** What one row needs to draw itself. */
 export interface WaterfallRowProps {
@@ -33,23 +26,14 @@ export interface WaterfallRowProps {
 
 /** One span of the waterfall: tree indentation, service, name, failure marks and its bar on the time axis. */
 export function WaterfallRow(props: WaterfallRowProps) {
-  const { node, traceDurationMs } = props;
+  const { node } = props;
   const { span } = node;
-  const scale = traceDurationMs > 0 ? 100 / traceDurationMs : 0;
-  const left = Math.min(100, node.offsetMs * scale);
-  const width = Math.max(0, Math.min(100 - left, node.durationMs * scale));
-  // The duration label goes after the bar, else before it, else (a bar spanning the axis) inside it.
-  const labelPlace = left + width <= 84 ? 'after' : left >= 16 ? 'before' : 'inside';
   const classes = ['waterfall-row'];
   if (props.onPath) classes.push('on-path');
   if (props.role === 'origin') classes.push('origin');
   if (props.selected) classes.push('selected');
   if (props.match) classes.push('match');
   if (props.critical) classes.push('critical');
-  const toggle = (event: JSX.TargetedMouseEvent<HTMLButtonElement>) => {
-    event.stopPropagation();
-    props.onToggle(span.spanId);
-  };
   return (
     // A tree item outside the tab order (tabIndex -1): the tree is one tab stop and j/k move within it,
     // since 10,000 tab stops would trap a keyboard user.
@@ -74,93 +58,22 @@ export function WaterfallRow(props: WaterfallRowProps) {
         }
       }}
     >
-      <div class="row-name">
-        <span
-          class="row-indent"
-          style={{ width: `${Math.min(node.depth, MAX_INDENT_LEVELS) * INDENT_PX}px` }}
-        />
-        {node.childCount > 0 ? (
-          <button
-            type="button"
-            class="row-toggle"
-            aria-expanded={!props.collapsed}
-            aria-label={props.collapsed ? `Expand ${node.childCount} children` : 'Collapse children'}
-            onClick={toggle}
-          >
-            {props.collapsed ? '▶' : '▼'}
-          </button>
-        ) : (
-          <span class="row-toggle-spacer" />
-        )}
-        {props.critical && (
-          <span class="critical-mark" title="On the critical path: the request waited on this span">
-            ◆
-          </span>
-        )}
-        <span class="service-chip small row-service" style={serviceStyle(span.service)}>
-          {span.service}
-        </span>
-        {props.error && (
-          <span class="row-error-icon" title="This span failed">
-            !
-          </span>
-        )}
-        <span class="row-label" title={span.name}>
-          {span.name}
-        </span>
-        {props.role === 'origin' && (
-          <span class="role-badge origin" title="The failure originated here">
-            ◉ origin
-          </span>
-        )}
-        {props.role === 'propagated' && (
-          <span class="role-badge propagated" title="Failed because a span below it failed">
-            propagated
-          </span>
-        )}
-        {props.continuedInTraceId && (
-          <Link
-            href={tracePath(props.continuedInTraceId)}
-            class="role-badge continued"
-            data-testid="continued-in-trace"
-            title="This call's trace context was lost on the way (a proxy dropped it); the callee's own trace was matched by method, path, peer and time"
-            onClick={(event) => event.stopPropagation()}
-          >
-            continued in trace {props.continuedInTraceId.slice(0, 8)}… →
-          </Link>
-        )}
-        {props.collapsed && <span class="row-count">+{node.descendantCount} hidden</span>}
-      </div>
-      <div class="row-timeline" style={serviceStyle(span.service)}>
-        <span
-          class={props.error ? 'row-bar error' : 'row-bar'}
-          style={{ left: `${left}%`, width: `${width}%` }}
-          title={`${formatDurationMs(node.durationMs)} at +${formatDurationMs(node.offsetMs)}`}
-        />
-        {props.critical?.map((segment) => {
-          const startMs = Number(segment.startNs - props.traceStartUnixNano) / 1e6;
-          const lengthMs = Number(segment.endNs - segment.startNs) / 1e6;
-          return (
-            <span
-              key={String(segment.startNs)}
-              class="row-critical"
-              style={{ left: `${startMs * scale}%`, width: `${lengthMs * scale}%` }}
-            />
-          );
-        })}
-        <span
-          class={`row-duration ${labelPlace}`}
-          style={
-            labelPlace === 'after'
-              ? { left: `calc(${left + width}% + 4px)` }
-              : labelPlace === 'before'
-                ? { right: `calc(${100 - left}% + 4px)` }
-                : { right: `calc(${100 - left - width}% + 6px)` }
-          }
-        >
-          {formatDurationMs(node.durationMs)}
-        </span>
-      </div>
+      <WaterfallRowName
+        node={node}
+        error={props.error}
+        role={props.role}
+        onCriticalPath={props.critical !== undefined}
+        collapsed={props.collapsed}
+        continuedInTraceId={props.continuedInTraceId}
+        onToggle={props.onToggle}
+      />
+      <WaterfallRowTimeline
+        node={node}
+        traceDurationMs={props.traceDurationMs}
+        error={props.error}
+        critical={props.critical}
+        traceStartUnixNano={props.traceStartUnixNano}
+      />
     </div>
   );
 }
