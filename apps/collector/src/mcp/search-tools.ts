@@ -1,42 +1,10 @@
+import type { WireFailures, WireTracePage } from '@faultline/model';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { CollectorClient } from '../client/collector-client.js';
 import { ConfigError, parseDuration } from '../config.js';
 import { capList, clip, quote } from './safe-text.js';
 import { fromCollector, ToolError, toolResult } from './tool-result.js';
-
-interface FailureGroup {
-  fingerprint: string;
-  originService: string;
-  originOperation: string;
-  cause: string;
-  causeLabel: string;
-  exceptionType: string | null;
-  message: string | null;
-  summary: string;
-  count: number;
-  firstSeenUnixNano: string;
-  lastSeenUnixNano: string;
-  entryEndpoints: string[];
-  versions: string[];
-  firstVersion: string | null;
-  notSeenSince: { version: string; startedUnixNano: string } | null;
-  latestTraceId: string;
-}
-
-interface TraceSummary {
-  traceId: string;
-  rootService: string;
-  rootName: string;
-  startTimeUnixNano: string;
-  durationMs: number;
-  spanCount: number;
-  errorCount: number;
-  httpStatusCode: number | null;
-  cause: string | null;
-  originService: string | null;
-  group: string | null;
-}
 
 const iso = (ns: string) => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString();
 
@@ -93,9 +61,7 @@ export function registerSearchTools(server: McpServer, client: CollectorClient):
       const since = sinceMs(window ?? '24h', 'window');
       // The API has no service filter: read enough groups to filter here.
       const answer = await fromCollector(() =>
-        client.getJson<{ groups: FailureGroup[] }>(
-          `/api/failures?since=${since}&limit=${service ? 1000 : limit}`,
-        ),
+        client.getJson<WireFailures>(`/api/failures?since=${since}&limit=${service ? 1000 : limit}`),
       );
       const matching = service ? answer.groups.filter((g) => g.originService === service) : answer.groups;
       const { shown, cut } = capList(matching, limit, 'failure groups');
@@ -203,19 +169,16 @@ export function registerSearchTools(server: McpServer, client: CollectorClient):
       // hasError false has no API filter: a page is read and the failing traces dropped here.
       params.set('limit', String(args.hasError === false ? 200 : limit));
       if (args.cursor) params.set('cursor', args.cursor);
-      const answer = await fromCollector(() =>
-        client.getJson<{ traces: TraceSummary[]; nextCursor: string | null; cutShort: boolean }>(
-          `/api/traces?${params}`,
-        ),
-      );
+      const answer = await fromCollector(() => client.getJson<WireTracePage>(`/api/traces?${params}`));
       const matching =
         args.hasError === false ? answer.traces.filter((t) => t.errorCount === 0) : answer.traces;
       const { shown, cut } = capList(matching, limit, 'traces');
       const traces = shown.map((t) => ({
         traceId: t.traceId,
         start: iso(t.startTimeUnixNano),
-        rootService: clip(t.rootService, 120),
-        rootName: clip(t.rootName, 200),
+        // The wire type allows a trace without a root (the store's does): an empty name then.
+        rootService: clip(t.rootService ?? '', 120),
+        rootName: clip(t.rootName ?? '', 200),
         httpStatusCode: t.httpStatusCode,
         durationMs: t.durationMs,
         spanCount: t.spanCount,
