@@ -1,4 +1,5 @@
 import type { OverRepresentedValue, TraceDiff } from '@faultline/diagnosis';
+import type { WireGroupComparison, WireTraceComparison } from '@faultline/model';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { CollectorClient } from '../client/collector-client.js';
@@ -37,10 +38,7 @@ export function registerCompareTools(server: McpServer, client: CollectorClient)
     async ({ trace }) => {
       const { traceId } = traceRefOf(trace);
       const answer = await fromCollector(
-        () =>
-          client.getJson<{ baselineTraceId: string | null; diff: TraceDiff | null }>(
-            `/api/traces/${traceId}/compare`,
-          ),
+        () => client.getJson<WireTraceComparison<TraceDiff>>(`/api/traces/${traceId}/compare`),
         unknownTrace(traceId, client.baseUrl),
       );
       if (!answer.diff || !answer.baselineTraceId) {
@@ -99,13 +97,7 @@ export function registerCompareTools(server: McpServer, client: CollectorClient)
         );
       const answer = await fromCollector(
         () =>
-          client.getJson<{
-            service: string;
-            operation: string;
-            failingCount: number;
-            succeedingCount: number;
-            overRepresented: OverRepresentedValue[];
-          }>(`/api/failures/${fingerprint}/compare`),
+          client.getJson<WireGroupComparison<OverRepresentedValue>>(`/api/failures/${fingerprint}/compare`),
         `no failure group ${fingerprint} in the collector at ${client.baseUrl} (list_failures names the current ones).`,
       );
       const cut: string[] = [];
