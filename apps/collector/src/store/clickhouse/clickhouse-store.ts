@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { LogRecord, Span } from '@faultline/model';
 import { encodeCursor } from '../shared/cursor.js';
+import { CLICKHOUSE_FINALIZE_TUNING } from '../shared/finalize-tuning.js';
 import { groupOperations } from '../shared/operations.js';
 import {
   logsPartOfWholeTrace as logsPart,
@@ -15,7 +16,6 @@ import type {
   DiagnosisRecord,
   FailureGroup,
   FinalizeItem,
-  FinalizeTuning,
   PendingTrace,
   PruneResult,
   RecordOutcome,
@@ -83,16 +83,7 @@ const SECOND_NS = 1_000_000_000n;
  * OTel Collector pipeline feed one store, and keeps Faultline's own state in `faultline_*` tables.
  */
 export class ClickHouseStore implements Store {
-  /**
-   * A round mostly waits on queries (the event loop stays free), so it may run longer, less often;
-   * quiet is judged by span end times of exporters that batch for seconds, so it is 5 s.
-   */
-  readonly finalizeTuning: FinalizeTuning = {
-    quietMs: 5000,
-    intervalMs: 1000,
-    batchSize: 1000,
-    roundBudgetMs: 2000,
-  };
+  readonly finalizeTuning = CLICKHOUSE_FINALIZE_TUNING;
   readonly client: ClickHouseClient;
   readonly schema: ExporterSchema;
   private readonly retentionNs: bigint;

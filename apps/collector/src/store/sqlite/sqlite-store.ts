@@ -1,5 +1,6 @@
 import type { Attributes, LogRecord, Span } from '@faultline/model';
 import Database from 'better-sqlite3';
+import { SQLITE_FINALIZE_TUNING } from '../shared/finalize-tuning.js';
 import { groupOperations } from '../shared/operations.js';
 import type { Store } from '../store.js';
 import type {
@@ -8,7 +9,6 @@ import type {
   DiagnosisRecord,
   FailureGroup,
   FinalizeItem,
-  FinalizeTuning,
   PendingTrace,
   PruneResult,
   RecordOutcome,
@@ -61,17 +61,7 @@ export interface SqliteStoreOptions {
 
 /** The single-node store: one SQLite file in WAL mode, one writer, statements prepared once. */
 export class SqliteStore implements Store {
-  /**
-   * Finalizing runs in-process on the event loop: short rounds, each cut into 1 ms slices so a query
-   * arriving behind the finalizer waits for one slice (bench/RESULTS.md).
-   */
-  readonly finalizeTuning: FinalizeTuning = {
-    quietMs: 500,
-    intervalMs: 250,
-    batchSize: 1000,
-    roundBudgetMs: 50,
-    sliceMs: 1,
-  };
+  readonly finalizeTuning = SQLITE_FINALIZE_TUNING;
   readonly db: Database.Database;
   private readonly resourceAttributes = new Map<number, Attributes>();
   private readonly stmt;
