@@ -9,7 +9,7 @@ const HEAP_NEAR_LIMIT = {
   'faultline.process.eventloop.delay_max_ms': 30,
   'faultline.process.cpu.utilization': 0.2,
   'faultline.process.heap.used_bytes': 60 * MIB,
-  'faultline.process.heap.limit_bytes': 112 * MIB,
+  'faultline.process.heap.limit_bytes': 64 * MIB,
 };
 const HEALTHY = { ...HEAP_NEAR_LIMIT, 'faultline.process.heap.used_bytes': 20 * MIB };
 

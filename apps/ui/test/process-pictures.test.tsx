@@ -18,7 +18,7 @@ const gateway: ProcessPicture = {
   cpuUtilization: 0.08,
   cpuCount: 2,
   heapUsedBytes: 40 * MIB,
-  heapLimitBytes: 2048 * MIB,
+  heapLimitBytes: 2000 * MIB,
   gcPauseMs: 20,
   saturated: [],
 };
@@ -31,7 +31,7 @@ const orders: ProcessPicture = {
   eventLoopUtilization: 0.4,
   cpuUtilization: 0.3,
   heapUsedBytes: 60 * MIB,
-  heapLimitBytes: 112 * MIB,
+  heapLimitBytes: 64 * MIB,
   startLagMs: 1380,
   saturated: ['event_loop_blocked', 'heap_near_limit', 'late_start'],
 };

@@ -11,7 +11,6 @@ export { failureFingerprint, normaliseMessage } from './fingerprint.js';
 export { withLoggedExceptions } from './logged-exceptions.js';
 export { PROCESS_ATTRIBUTES } from './process-attributes.js';
 export {
-  heapLimitForOldObjects,
   heapShareOfLimit,
   processFiguresOf,
   SATURATION_THRESHOLDS,

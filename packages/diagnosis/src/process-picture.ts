@@ -12,7 +12,7 @@ import type { TraceNode } from './trace-tree.js';
  *   that long; a 1.4 s JSON.parse does), or the loop busy 90 % of the window with a p99 delay of
  *   100 ms or more (many shorter blocks: a CPU-bound burst);
  * - heap near its limit: 90 % of the limit old objects can fill used (V8 runs last-resort GCs near it
- *   and aborts the process at it; see heapLimitForOldObjects);
+ *   and aborts the process at it; see heapShareOfLimit);
  * - CPU pegged: 0.9 of one core (JavaScript runs on one thread: a process at 0.9 of a core has no idle
  *   time left on its main thread);
  * - GC pressure: pauses totalling 25 % of the window;
@@ -39,28 +39,15 @@ export const SATURATION_THRESHOLDS = {
 } as const;
 
 const T = SATURATION_THRESHOLDS;
-const MIB = 1024 * 1024;
 
 /**
- * V8's heap_size_limit also counts the young generation's reserve (three 16 MiB semi-spaces on 64-bit
- * Node), which long-lived objects never fill. Motivating case: a service started with
- * --max-old-space-size=48 reports a limit of 96 MiB and dies of "heap out of memory" with 49 MiB used;
- * against the reported limit its heap never looked more than half full.
+ * Heap used as a share of its limit; undefined without both figures. The instrumentation reports the
+ * limit long-lived objects can fill (an explicit `--max-old-space-size`, else V8's limit less the young
+ * generation's reserve: packages/instrument/src/heap-limit.ts), where V8 aborts the process.
  */
-export const YOUNG_GENERATION_RESERVE_BYTES = 48 * MIB;
-
-/** The heap limit long-lived objects can fill: the reported limit less the young generation's reserve. */
-export function heapLimitForOldObjects(heapLimitBytes: number): number {
-  // A limit that leaves less than 16 MiB after the reserve is not a 64-bit Node heap: take it as it is.
-  return heapLimitBytes - YOUNG_GENERATION_RESERVE_BYTES >= 16 * MIB
-    ? heapLimitBytes - YOUNG_GENERATION_RESERVE_BYTES
-    : heapLimitBytes;
-}
-
-/** Heap used as a share of the limit long-lived objects can fill; undefined without both figures. */
 export function heapShareOfLimit(f: ProcessFigures): number | undefined {
   if (f.heapUsedBytes === undefined || !f.heapLimitBytes) return undefined;
-  return f.heapUsedBytes / heapLimitForOldObjects(f.heapLimitBytes);
+  return f.heapUsedBytes / f.heapLimitBytes;
 }
 const NS_PER_MS = 1_000_000;
 

@@ -1,4 +1,4 @@
-import { heapLimitForOldObjects, heapShareOfLimit, SATURATION_THRESHOLDS } from './process-picture.js';
+import { heapShareOfLimit, SATURATION_THRESHOLDS } from './process-picture.js';
 import type { ProcessPicture, SaturationKind } from './saturation-types.js';
 
 /** "640 ms", "1.4 s". */
@@ -32,7 +32,7 @@ function clauseOf(kind: SaturationKind, p: ProcessPicture, afterCallerEnded: boo
       return `${s}'s event loop was busy ${percent(p.eventLoopUtilization ?? 1)} of the time (p99 delay ${formatMs(p.eventLoopDelayP99Ms ?? 0)})`;
     case 'heap_near_limit': {
       const used = Math.round((p.heapUsedBytes ?? 0) / MIB);
-      const limit = Math.round(heapLimitForOldObjects(p.heapLimitBytes ?? 0) / MIB);
+      const limit = Math.round((p.heapLimitBytes ?? 0) / MIB);
       return `${s}'s heap was at ${percent(heapShareOfLimit(p) ?? 0)} of its limit (${used} of ${limit} MiB)`;
     }
     case 'cpu_pegged':

@@ -22,7 +22,7 @@ const HEALTHY: Attributes = {
   'faultline.process.eventloop.utilization': 0.12,
   'faultline.process.cpu.utilization': 0.1,
   'faultline.process.heap.used_bytes': 40 * MIB,
-  'faultline.process.heap.limit_bytes': 2096 * MIB,
+  'faultline.process.heap.limit_bytes': 2048 * MIB,
   'faultline.process.memory.rss_bytes': 110 * MIB,
   'faultline.process.gc.pause_ms': 30,
   'faultline.process.active_requests': 3,
@@ -276,7 +276,7 @@ describe('a failure in a saturated process keeps its own cause', () => {
     const { spans, handler } = pricingThrows({
       ...HEALTHY,
       'faultline.process.heap.used_bytes': 61 * MIB,
-      'faultline.process.heap.limit_bytes': 112 * MIB,
+      'faultline.process.heap.limit_bytes': 64 * MIB,
     });
     const d = diagnoseTrace(spans)!;
     expect(d.cause).toBe('exception');

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import v8 from 'node:v8';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { oldGenerationLimitBytes } from './heap-limit.js';
 import { ProcessSampler } from './process-sampler.js';
 import { PROCESS_ATTRIBUTES as A } from './process-window.js';
 
@@ -87,7 +87,7 @@ describe('ProcessSampler', () => {
     expect(picture[A.loopUtilization]).toBeGreaterThan(0.5);
     expect(picture[A.cpuUtilization]).toBeGreaterThan(0.2);
     expect(picture[A.delayMaxMs]).toBeLessThan(400);
-    expect(picture[A.heapLimitBytes]).toBe(v8.getHeapStatistics().heap_size_limit);
+    expect(picture[A.heapLimitBytes]).toBe(oldGenerationLimitBytes());
     expect(picture[A.heapUsedBytes]).toBeGreaterThan(0);
     expect(picture[A.heapUsedBytes]).toBeLessThan(picture[A.heapLimitBytes] as number);
     expect(picture[A.rssBytes]).toBeGreaterThan(picture[A.heapUsedBytes] as number);
@@ -116,6 +116,19 @@ describe('ProcessSampler', () => {
     // Once the backlog has drained, a new request was not caught in anything.
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(sampler.caughtInStall(wallNow(), wallNow())).toBe(false);
+  });
+
+  it('reads the heap afresh for every span, even within the reuse of a picture just read', async () => {
+    const sampler = await started();
+    const first = sampler.read(1)!;
+    const held: number[][] = [];
+    for (let i = 0; i < 40; i++) held.push(new Array(100_000).fill(i));
+    const second = sampler.read(2)!;
+    // The rest of the picture is the one just read; the heap holds the 32 MB allocated since.
+    expect(second[A.windowMs]).toBe(first[A.windowMs]);
+    expect(second[A.activeRequests]).toBe(2);
+    expect((second[A.heapUsedBytes] as number) - (first[A.heapUsedBytes] as number)).toBeGreaterThan(16e6);
+    expect(held).toHaveLength(40);
   });
 
   it('puts the picture on the span it describes, and nothing once stopped', async () => {

@@ -127,8 +127,9 @@ describe('saturation in the verdict, with real processes', () => {
     expect(v.summary).toMatch(/pricing's heap was at 9\d% of its limit \(4\d of 48 MiB\)/);
     expect(v.evidence.saturation).toMatchObject({ role: 'own', service: 'pricing' });
     expect(v.evidence.saturation!.saturated).toContain('heap_near_limit');
-    // V8 reports 96 MiB: the 48 MiB the process was given for old objects and the young generation's 48.
-    expect(v.evidence.saturation!.heapLimitBytes).toBe(96 * 1024 * 1024);
+    // The 48 MiB the process was given for old objects, whatever V8's own limit counts on this Node
+    // version for the young generation (96 MiB reported on Node 20 and 22, 240 on 24, 144 on 26).
+    expect(v.evidence.saturation!.heapLimitBytes).toBe(48 * 1024 * 1024);
     expect(v.nextSteps.some((s) => /--max-old-space-size/.test(s))).toBe(true);
   });
 

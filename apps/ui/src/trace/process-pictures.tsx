@@ -1,9 +1,4 @@
-import {
-  heapLimitForOldObjects,
-  heapShareOfLimit,
-  type ProcessPicture,
-  type SaturationKind,
-} from '@faultline/diagnosis';
+import { heapShareOfLimit, type ProcessPicture, type SaturationKind } from '@faultline/diagnosis';
 import { serviceStyle } from '../format/service-colour.js';
 
 /** One figure of a process row: what it shows and which saturation lights it up. */
@@ -75,8 +70,7 @@ function cellsOf(p: ProcessPicture): Cell[] {
   if (p.heapUsedBytes !== undefined) {
     // Against the limit old objects can fill, as the verdict judges it (V8's own limit adds the young generation).
     const share = heapShareOfLimit(p);
-    const limit =
-      share !== undefined ? ` of ${mib(heapLimitForOldObjects(p.heapLimitBytes!))} (${pct(share)})` : '';
+    const limit = share !== undefined ? ` of ${mib(p.heapLimitBytes!)} (${pct(share)})` : '';
     cells.push({
       testId: 'process-heap',
       label: 'heap',
