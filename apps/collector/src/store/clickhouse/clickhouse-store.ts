@@ -34,16 +34,8 @@ import { ClickHouseFinalizer } from './clickhouse-finalizer.js';
 import { type ExporterSchema, prepareSchema } from './clickhouse-schema.js';
 import { buildClickHouseSearch } from './clickhouse-search.js';
 import { ClickHouseStitchReads } from './clickhouse-stitch.js';
+import { ClickHouseTraceReads } from './clickhouse-trace-reads.js';
 import { writeBatch } from './clickhouse-write.js';
-import {
-  type ExporterLogRow,
-  type ExporterSpanRow,
-  LOG_IDENTITY,
-  logColumnsSql,
-  rowToLog,
-  rowToSpan,
-  spanColumnsSql,
-} from './exporter-rows.js';
 import { KIND, START_NS, since } from './exporter-sql.js';
 import { ns, queryRows } from './query-rows.js';
 
@@ -73,10 +65,6 @@ interface SummaryRow {
   origin_service: string;
 }
 
-/** How far around a trace's lookup bounds its logs are read. */
-const LOG_MARGIN_NS = 3_600_000_000_000n;
-const SECOND_NS = 1_000_000_000n;
-
 /**
  * The shared store: reads and writes the tables of the OpenTelemetry Collector's clickhouseexporter
  * (`otel_traces`, `otel_traces_trace_id_ts`, `otel_logs`), so every sidecar and an existing
@@ -91,6 +79,7 @@ export class ClickHouseStore implements Store {
   private readonly failures: ClickHouseFailures;
   private readonly comparisons: ClickHouseComparisons;
   private readonly stitching = new ClickHouseStitchReads();
+  private readonly traces: ClickHouseTraceReads;
 
   private constructor(options: ClickHouseStoreOptions, schema: ExporterSchema) {
     this.client = options.client;
@@ -99,6 +88,7 @@ export class ClickHouseStore implements Store {
     this.finalizer = new ClickHouseFinalizer(this.client, options.onBackgroundError);
     this.failures = new ClickHouseFailures(this.client);
     this.comparisons = new ClickHouseComparisons(this.client);
+    this.traces = new ClickHouseTraceReads(this.client, schema);
   }
 
   /** Opens the store: reads the exporter's schema as it is, creating only what is missing. */
@@ -115,60 +105,9 @@ export class ClickHouseStore implements Store {
     return writeBatch(this.client, this.schema, spans, logs);
   }
 
-  /**
-   * Where a trace's spans lie in time, from the exporter's trace-id lookup table (its Start/End may
-   * be whole seconds, so the end is widened by one), or null when the table has no row for it.
-   */
-  private async traceBounds(traceId: string): Promise<{ fromNs: bigint; toNs: bigint } | null> {
-    if (!this.schema.traceIdLookup) return null;
-    const [row] = await queryRows<{ n: string; start_ns: string; end_ns: string }>(
-      this.client,
-      `SELECT count() AS n, toString(toUnixTimestamp64Nano(toDateTime64(min(Start), 9))) AS start_ns,
-        toString(toUnixTimestamp64Nano(toDateTime64(max(End), 9))) AS end_ns
-      FROM otel_traces_trace_id_ts WHERE TraceId = {traceId:String}`,
-      { traceId },
-    );
-    if (!row || row.n === '0') return null;
-    return { fromNs: BigInt(row.start_ns), toNs: BigInt(row.end_ns) + SECOND_NS };
-  }
-
-  private async spansOf(
-    traceId: string,
-    bounds: { fromNs: bigint; toNs: bigint } | null,
-  ): Promise<ExporterSpanRow[]> {
-    const window = bounds
-      ? ' AND Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({to:Int64})'
-      : '';
-    return queryRows<ExporterSpanRow>(
-      this.client,
-      `SELECT ${spanColumnsSql(this.schema)} FROM otel_traces WHERE TraceId = {traceId:String}${window}
-      ORDER BY Timestamp LIMIT 1 BY SpanId`,
-      bounds ? { traceId, from: ns(bounds.fromNs), to: ns(bounds.toNs) } : { traceId },
-    );
-  }
-
-  async getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null> {
-    const bounds = await this.traceBounds(traceId);
-    let rows = await this.spansOf(traceId, bounds);
-    // A lookup row that is missing or stale (another writer, a table created later) falls back to
-    // the plain TraceId filter, which the bloom-filter index keeps affordable.
-    if (rows.length === 0 && bounds) rows = await this.spansOf(traceId, null);
-    if (rows.length === 0) return null;
-    const resources = new Map<string, Span['resource']>();
-    const spans = rows.map((row) => rowToSpan(row, resources));
-    if (this.schema.logColumns.size === 0) return { spans, logs: [] };
-    const window = bounds
-      ? ' AND Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({to:Int64})'
-      : '';
-    const logRows = await queryRows<ExporterLogRow>(
-      this.client,
-      `SELECT ${logColumnsSql(this.schema)} FROM otel_logs WHERE TraceId = {traceId:String}${window}
-      ORDER BY Timestamp LIMIT 1 BY ${LOG_IDENTITY}`,
-      bounds
-        ? { traceId, from: ns(bounds.fromNs - LOG_MARGIN_NS), to: ns(bounds.toNs + LOG_MARGIN_NS) }
-        : { traceId },
-    );
-    return { spans, logs: logRows.map((row) => rowToLog(row, resources)) };
+  /** The trace's spans and logs, as the exporter stored them (ClickHouseTraceReads). */
+  getTrace(traceId: string): Promise<{ spans: Span[]; logs: LogRecord[] } | null> {
+    return this.traces.whole(traceId);
   }
 
   // Cut from the whole trace (bounds the answer, not the read, as for the outline below).
@@ -182,15 +121,8 @@ export class ClickHouseStore implements Store {
   }
 
   // Over all of the trace's rows where getTrace reads a window: never less than a read saw (TraceStamp).
-  async traceStamp(traceId: string): Promise<TraceStamp | null> {
-    const logs =
-      this.schema.logColumns.size > 0
-        ? `uniqExact(${LOG_IDENTITY}) FROM otel_logs WHERE TraceId = {traceId:String}`
-        : '0';
-    const sql = `SELECT (SELECT uniqExact(SpanId) FROM otel_traces WHERE TraceId = {traceId:String}) AS spans, (SELECT ${logs}) AS logs`;
-    const [row] = await queryRows<Record<'spans' | 'logs', string>>(this.client, sql, { traceId });
-    const spanCount = Number(row?.spans ?? 0);
-    return spanCount === 0 ? null : { spanCount, logCount: Number(row?.logs ?? 0) };
+  traceStamp(traceId: string): Promise<TraceStamp | null> {
+    return this.traces.stamp(traceId);
   }
 
   async getSpan(traceId: string, spanId: string): Promise<SpanWithLogs | null> {
