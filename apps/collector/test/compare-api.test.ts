@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson } from './helpers/query-api.js';
 import { sendOrdersRequest } from './helpers/send-failing-request.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 import { STORE_BACKENDS } from './helpers/store-backends.js';
@@ -12,11 +13,7 @@ describe.each(STORE_BACKENDS)('compare with success on the $name store', (backen
     await running.stop();
   });
 
-  async function api(url: string) {
-    const response = await running.collector.api.inject({ method: 'GET', url });
-    expect(response.statusCode, url).toBe(200);
-    return response.json();
-  }
+  const api = (url: string) => getJson(running, url);
 
   it('diffs a failing trace against the nearest successful request of the same entry', async () => {
     await sendOrdersRequest(running.otlpHttpPort, '1.4.2', false);

@@ -6,6 +6,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, getJson } from './helpers/query-api.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 
 let running: RunningCollector;
@@ -70,21 +71,7 @@ async function sendFailingRequest(as: 'event' | 'log'): Promise<{ traceId: strin
   return server.spanContext();
 }
 
-async function api(url: string) {
-  const response = await running.collector.api.inject({ method: 'GET', url });
-  expect(response.statusCode).toBe(200);
-  return response.json();
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const api = (url: string) => getJson(running, url);
 
 /** The trace once its spans and (for the log form) its log have arrived. */
 function storedTrace(traceId: string, logs: number) {

@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, getJson } from './helpers/query-api.js';
 import { sendFailingOrdersRequest } from './helpers/send-failing-request.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 import { STORE_BACKENDS } from './helpers/store-backends.js';
@@ -18,21 +19,7 @@ describe.each(STORE_BACKENDS)('failures across services on the $name store', (ba
 
   const sendFailingRequest = (version: string) => sendFailingOrdersRequest(running.otlpHttpPort, version);
 
-  async function api(url: string) {
-    const response = await running.collector.api.inject({ method: 'GET', url });
-    expect(response.statusCode).toBe(200);
-    return response.json();
-  }
-
-  async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const api = (url: string) => getJson(running, url);
 
   it('diagnoses the trace, groups repeats of the same failure, and maps where it originated', async () => {
     const first = await sendFailingRequest('1.4.2');

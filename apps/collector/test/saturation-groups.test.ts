@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, getJson } from './helpers/query-api.js';
 import { sendOrdersRequest } from './helpers/send-failing-request.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 import { STORE_BACKENDS } from './helpers/store-backends.js';
@@ -22,21 +23,7 @@ describe.each(STORE_BACKENDS)('saturation in failure groups on the $name store',
     await running.stop();
   });
 
-  async function api(url: string) {
-    const response = await running.collector.api.inject({ method: 'GET', url });
-    expect(response.statusCode).toBe(200);
-    return response.json();
-  }
-
-  async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('condition not met within 10 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const api = (url: string) => getJson(running, url);
 
   it('a group counts which of its failures came with saturation; the trace carries the evidence', async () => {
     const saturated = await sendOrdersRequest(running.otlpHttpPort, '2.0.0', true, HEAP_NEAR_LIMIT);

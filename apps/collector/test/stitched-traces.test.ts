@@ -11,6 +11,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson } from './helpers/query-api.js';
 import { type RunningCollector, startCollector } from './helpers/start-collector.js';
 
 let running: RunningCollector;
@@ -110,11 +111,7 @@ function sendCallee(startMs: number, endMs: number, path = '/orders/7'): Promise
   });
 }
 
-async function api(url: string) {
-  const response = await running.collector.api.inject({ method: 'GET', url });
-  expect(response.statusCode).toBe(200);
-  return response.json();
-}
+const api = (url: string) => getJson(running, url);
 
 /** Polls the trace page's outline (the finalizer's kept verdict once finalized) until `done` holds. */
 async function outlineUntil(traceId: string, done: (diagnosis: Diagnosis) => boolean) {
