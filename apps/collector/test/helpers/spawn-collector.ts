@@ -1,22 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// One port finder for every test harness that starts a collector (distinct ports, held until all are found).
+import { freePorts } from '../../../../packages/instrument/test/harness/free-port.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/faultline.js');
-
-/** A free loopback port (closed again before it is returned, so there is a small race; fine for tests). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** The `faultline` CLI in a child process, as a user runs it. */
 export interface CollectorProcess {
@@ -34,10 +22,11 @@ export async function spawnCollector(
   env: Record<string, string> = {},
   ports?: { port: number; otlpHttpPort: number; otlpGrpcPort: number },
 ): Promise<CollectorProcess> {
+  const [freeA, freeB, freeC] = ports ? [] : await freePorts(3);
   const { port, otlpHttpPort, otlpGrpcPort } = ports ?? {
-    port: await freePort(),
-    otlpHttpPort: await freePort(),
-    otlpGrpcPort: await freePort(),
+    port: freeA!,
+    otlpHttpPort: freeB!,
+    otlpGrpcPort: freeC!,
   };
   const child = spawn(
     process.execPath,

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WireLogRecord, WireSpan } from '@faultline/model';
-import { freePort } from './free-port.js';
+import { freePorts } from './free-port.js';
 import { REPO_DIR } from './paths.js';
 
 /** A trace as the collector's query API returns it. */
@@ -47,7 +47,7 @@ export async function startCollector(): Promise<RunningCollector> {
     );
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'faultline-collector-'));
-  const [port, otlpHttpPort, otlpGrpcPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, otlpHttpPort, otlpGrpcPort] = (await freePorts(3)) as [number, number, number];
   const child = spawn(
     process.execPath,
     [

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from '../../../../../packages/instrument/test/harness/free-port.js';
 
 const UI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The collector's CLI entry, as `pnpm exec faultline` runs it. */
@@ -19,18 +19,6 @@ export interface CollectorProcess {
   stop: () => Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 /** Starts `faultline` serving `apps/ui/dist` and waits for `/healthz`. */
 export async function startCollector(env: Record<string, string> = {}): Promise<CollectorProcess> {
   if (!existsSync(join(COLLECTOR_BIN, '../../dist/cli.js'))) {
@@ -39,7 +27,7 @@ export async function startCollector(env: Record<string, string> = {}): Promise<
     );
   }
   const dir = mkdtempSync(join(tmpdir(), 'faultline-ui-e2e-'));
-  const [port, otlpHttpPort, otlpGrpcPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, otlpHttpPort, otlpGrpcPort] = (await freePorts(3)) as [number, number, number];
   const args = [
     COLLECTOR_BIN,
     ...['--db', join(dir, 'e2e.db'), '--port', `${port}`, '--otlp-http-port', `${otlpHttpPort}`],
